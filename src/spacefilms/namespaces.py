@@ -1,0 +1,39 @@
+"""IRIs of the vocabularies and graphs spacefilms uses."""
+
+from rdflib import Namespace
+from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
+
+__all__ = ["OWL", "RDF", "RDFS", "SKOS", "XSD"]
+
+SF = Namespace("https://w3id.org/spacefilms/ontology#")
+SFR = Namespace("https://w3id.org/spacefilms/resource/")
+SCHEMA = Namespace("http://schema.org/")
+FOAF = Namespace("http://xmlns.com/foaf/0.1/")
+PROV = Namespace("http://www.w3.org/ns/prov#")
+WD = Namespace("http://www.wikidata.org/entity/")
+WDT = Namespace("http://www.wikidata.org/prop/direct/")
+
+GRAPH_BASE = "https://w3id.org/spacefilms/graph/"
+ONTOLOGY_GRAPH = GRAPH_BASE + "ontology"
+SOURCES_GRAPH = GRAPH_BASE + "sources"
+BUILD_GRAPH = GRAPH_BASE + "build"
+
+PREFIXES: dict[str, str] = {
+    "sf": str(SF),
+    "sfr": str(SFR),
+    "schema": str(SCHEMA),
+    "foaf": str(FOAF),
+    "prov": str(PROV),
+    "wd": str(WD),
+    "wdt": str(WDT),
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "owl": str(OWL),
+    "skos": str(SKOS),
+    "xsd": str(XSD),
+}
+
+
+def sparql_prologue() -> str:
+    """PREFIX declarations for every prefix in :data:`PREFIXES`."""
+    return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())

@@ -1,0 +1,68 @@
+"""Counts that summarise a built graph: triples, sources, entities per class."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from spacefilms.namespaces import BUILD_GRAPH, ONTOLOGY_GRAPH, SOURCES_GRAPH, sparql_prologue
+
+
+@dataclass
+class GraphStats:
+    """Summary of a store."""
+
+    triples: int
+    quads: int
+    curated_triples: int
+    sources: int
+    classes: list[tuple[str, str, int]]  # (class IRI, English label, entities)
+    built_at: str | None
+
+    def entity_count(self, class_iri: str) -> int:
+        return next((n for iri, _, n in self.classes if iri == class_iri), 0)
+
+
+_CLASS_COUNTS = f"""
+SELECT ?class (SAMPLE(?l) AS ?label) (COUNT(DISTINCT ?s) AS ?n) WHERE {{
+  GRAPH ?g {{ ?s a ?class }}
+  FILTER (?g NOT IN (<{ONTOLOGY_GRAPH}>, <{BUILD_GRAPH}>, <{SOURCES_GRAPH}>))
+  OPTIONAL {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?class rdfs:label ?l FILTER (LANG(?l) = "en") }} }}
+}} GROUP BY ?class ORDER BY DESC(?n) ?class"""
+
+
+def _count(store: ox.Store, query: str, **options) -> int:
+    return int(next(iter(store.query(sparql_prologue() + query, **options)))[0].value)
+
+
+def graph_stats(store: ox.Store) -> GraphStats:
+    """Count triples, curated facts, sources and entities per class in ``store``."""
+    classes = [
+        (row["class"].value, row["label"].value if row["label"] else row["class"].value, int(row["n"].value))
+        for row in store.query(sparql_prologue() + _CLASS_COUNTS)
+    ]
+    built = list(
+        store.query(
+            f"SELECT ?t WHERE {{ GRAPH <{BUILD_GRAPH}> {{ ?b prov:generatedAtTime ?t }} }}",
+            prefixes={"prov": "http://www.w3.org/ns/prov#"},
+        )
+    )
+    return GraphStats(
+        triples=_count(
+            store,
+            "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }",
+        ),
+        quads=len(store),
+        curated_triples=_count(
+            store,
+            f"""SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }}
+                FILTER (?g NOT IN (<{ONTOLOGY_GRAPH}>, <{BUILD_GRAPH}>, <{SOURCES_GRAPH}>)) }} }}""",
+        ),
+        sources=_count(
+            store,
+            f"SELECT (COUNT(DISTINCT ?src) AS ?n) WHERE {{ GRAPH <{SOURCES_GRAPH}> {{ ?src a sf:Source }} }}",
+        ),
+        classes=classes,
+        built_at=built[0]["t"].value if built else None,
+    )
