@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/spacefilms build
 	$(BIN)/spacefilms query cast
-	$(BIN)/spacefilms query flights-of-film-crew
+	$(BIN)/spacefilms query film-people-in-space
 
 test: $(STAMP) lint
 	$(BIN)/python -m pytest -q

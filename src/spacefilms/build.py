@@ -36,9 +36,7 @@ def load_and_validate(graph_dir: Path | None = None, progress: Progress | None =
     files = bundled.curated_files(graph_dir)
     if not files:
         raise SpacefilmsError("no .trig/.ttl files found", str(graph_dir or bundled.data_dir("graph")))
-    data = load(
-        bundled.ontology_files(), files, progress=(lambda p: progress(f"parsed {p}")) if progress else None
-    )
+    data = load(bundled.ontology_files(), files, progress=(lambda p: progress(f"parsed {p}")) if progress else None)
     if progress:
         progress("validating (provenance and SHACL)")
     problems = validate(data, bundled.shapes_file())
@@ -66,9 +64,7 @@ def _build_metadata(now: datetime) -> list[ox.Quad]:
     ]
 
 
-def build(
-    graph_dir: Path | None = None, store: Path | None = None, progress: Progress | None = None
-) -> BuildReport:
+def build(graph_dir: Path | None = None, store: Path | None = None, progress: Progress | None = None) -> BuildReport:
     """Load, validate and store the graph. On any error the previous store stays in place."""
     started = time.perf_counter()
     data = load_and_validate(graph_dir, progress)

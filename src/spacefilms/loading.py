@@ -44,9 +44,7 @@ def parse_file(path: Path, graph: ox.NamedNode | None = None) -> list[ox.Quad]:
         return [ox.Quad(q.subject, q.predicate, q.object, graph) for q in parsed]
     except SyntaxError as exc:
         line, col = exc.lineno or 0, exc.offset or 0
-        message = re.sub(
-            r"^Parser error (between|at) line \d+ column \d+( and line \d+ column \d+)?: ", "", exc.msg
-        )
+        message = re.sub(r"^Parser error (between|at) line \d+ column \d+( and line \d+ column \d+)?: ", "", exc.msg)
         raise SpacefilmsError(message, f"{path}:{line}:{col}") from None
     except OSError as exc:
         raise SpacefilmsError(exc.strerror or str(exc), str(path)) from None

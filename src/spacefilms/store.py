@@ -50,9 +50,7 @@ def replace_store(quads: Iterable[ox.Quad], path: str | Path | None = None) -> P
     """
     link = store_path(path)
     if link.exists() and not link.is_symlink():
-        raise SpacefilmsError(
-            "exists and is not a spacefilms store link; remove it or pick another --store", str(link)
-        )
+        raise SpacefilmsError("exists and is not a spacefilms store link; remove it or pick another --store", str(link))
     link.parent.mkdir(parents=True, exist_ok=True)
     target = link.parent / f"{link.name}-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}"
     try:

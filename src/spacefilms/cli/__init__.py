@@ -7,7 +7,7 @@ import sys
 import click
 
 from spacefilms import __version__
-from spacefilms.cli import build, export, stats
+from spacefilms.cli import build, export, query, stats
 from spacefilms.errors import SpacefilmsError
 
 
@@ -39,6 +39,6 @@ def main(ctx: click.Context, store: str | None) -> None:
     ctx.obj = {"store": store}
 
 
-for module in (build, stats, export):
+for module in (build, stats, export, query):
     for command in module.COMMANDS:
         main.add_command(command)

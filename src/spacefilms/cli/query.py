@@ -1,0 +1,78 @@
+"""``spacefilms queries`` and ``spacefilms query``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from spacefilms.errors import SpacefilmsError
+from spacefilms.formatting import FORMATS, format_result
+from spacefilms.namespaces import sparql_prologue
+from spacefilms.queries import NamedQuery, get_query, list_queries
+from spacefilms.querying import Backend, LocalBackend, RemoteBackend
+
+
+@click.command(name="queries")
+def queries_command() -> None:
+    """List the bundled queries with their titles and parameters."""
+    items = list_queries()
+    width = max(len(q.name) for q in items)
+    for query in items:
+        params = ", ".join(f"{p.name}={p.default}" if p.default else p.name for p in query.parameters)
+        click.echo(f"{query.name:<{width}}  {query.title}" + (f"  [{params}]" if params else ""))
+
+
+def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
+    values = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise SpacefilmsError(f"--param wants name=value, got {pair!r}")
+        values[name.strip()] = value
+    return values
+
+
+def backend_for(obj: dict, endpoint: str | None, timeout: float) -> Backend:
+    return RemoteBackend(endpoint, timeout=timeout) if endpoint else LocalBackend(obj["store"])
+
+
+@click.command()
+@click.argument("name", required=False)
+@click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE", help="Bind a query parameter (repeatable).")
+@click.option(
+    "--file", "query_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Run the query in this .rq file."
+)
+@click.option("--sparql", help="Run this SPARQL text (the project prefixes are predeclared).")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@click.option("--full-iris", is_flag=True, help="Show full IRIs instead of prefixed names.")
+@click.option("--endpoint", metavar="URL", help="Ask this SPARQL 1.1 endpoint instead of the local store.")
+@click.option("--timeout", type=float, default=60.0, show_default=True, help="Seconds to wait for a remote endpoint.")
+@click.pass_obj
+def query(obj: dict, name, params, query_file, sparql, fmt, full_iris, endpoint, timeout) -> None:
+    """Run a bundled query by NAME, or --file X.rq, or --sparql "...".
+
+    \b
+    Examples:
+      spacefilms query cast
+      spacefilms query facts-about --param entity=sfr:oleg-novitsky --format markdown
+      spacefilms query --sparql "SELECT ?f WHERE { ?f a schema:Movie }"
+    """
+    chosen = [x for x in (name, query_file, sparql) if x]
+    if len(chosen) != 1:
+        raise click.UsageError("give exactly one of NAME, --file or --sparql")
+    if sparql:
+        prologue = sparql_prologue()
+        named = NamedQuery.from_text("--sparql", prologue + sparql)
+        named.line_offset = prologue.count("\n")
+    elif query_file:
+        named = NamedQuery.from_file(query_file)
+    else:
+        named = get_query(name)
+    named.check_syntax()
+    bindings = named.bind(_parse_params(params))
+    result = backend_for(obj, endpoint, timeout).run(named.text, bindings)
+    click.echo(format_result(result, fmt, full_iris))
+
+
+COMMANDS = [queries_command, query]

@@ -1,0 +1,165 @@
+"""The bundled named queries: their metadata headers, and safe binding of their parameters."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import XSD
+from rdflib.plugins.sparql.parser import parseQuery
+from rdflib.term import Identifier
+
+from spacefilms.data import data_dir
+from spacefilms.errors import SpacefilmsError
+from spacefilms.namespaces import PREFIXES
+
+_HEADER = re.compile(r"^#\s*(title|description|param|example|returns):\s*(.*)$")
+_PARAM = re.compile(r"^(?P<name>[A-Za-z_]\w*)\s*\((?P<type>\w+)\)\s*(=\s*(?P<default>\S+))?\s*(?:[-—:]\s*(?P<doc>.*))?$")
+# Characters that may not appear in an IRI (RFC 3987 / SPARQL IRIREF), whitespace included.
+_IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+_IRI_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+PARAM_TYPES = ("iri", "string", "date", "dateTime", "integer", "decimal", "lang")
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A query parameter: the SPARQL variable it binds, its type, default and meaning."""
+
+    name: str
+    type: str
+    default: str | None
+    description: str
+
+
+@dataclass
+class NamedQuery:
+    """One ``queries/NAME.rq`` file with its comment header."""
+
+    name: str
+    text: str
+    path: Path | None = None
+    title: str = ""
+    description: str = ""
+    example: str = ""
+    parameters: list[Parameter] = field(default_factory=list)
+    line_offset: int = 0  # lines prepended to the user's text (predeclared prefixes)
+
+    @classmethod
+    def from_file(cls, path: Path) -> NamedQuery:
+        return cls.from_text(path.stem, path.read_text(encoding="utf-8"), path)
+
+    @classmethod
+    def from_text(cls, name: str, text: str, path: Path | None = None) -> NamedQuery:
+        query = cls(name=name, text=text, path=path)
+        for line in text.splitlines():
+            match = _HEADER.match(line.strip())
+            if not match:
+                continue
+            key, value = match.groups()
+            if key == "param":
+                query.parameters.append(_parse_param(value, query.where))
+            elif key in ("description", "title", "example"):
+                setattr(query, key, (getattr(query, key) + " " + value).strip())
+        return query
+
+    @property
+    def where(self) -> str:
+        return str(self.path) if self.path else self.name
+
+    def check_syntax(self) -> None:
+        """Raise a :class:`SpacefilmsError` naming the query, line and column on a syntax error."""
+        try:
+            parseQuery(self.text)
+        except Exception as exc:  # pyparsing's ParseException and friends
+            line = getattr(exc, "lineno", None)
+            line = line - self.line_offset if line else line
+            col = getattr(exc, "col", None)
+            where = f"{self.where}:{line}:{col}" if line else self.where
+            message = getattr(exc, "msg", None) or str(exc).splitlines()[0]
+            raise SpacefilmsError(f"SPARQL syntax error: {message}", where) from None
+
+    def bind(self, values: dict[str, str]) -> dict[str, Identifier]:
+        """Turn raw ``name=value`` strings (plus defaults) into typed RDF terms.
+
+        Values never enter the query text: they are bound to variables, so they cannot change its shape.
+        """
+        known = {p.name: p for p in self.parameters}
+        unknown = sorted(set(values) - set(known))
+        if unknown:
+            raise SpacefilmsError(
+                f"unknown parameter {unknown[0]!r}; this query takes: {', '.join(known) or 'no parameters'}", self.where
+            )
+        bound: dict[str, Identifier] = {}
+        for param in self.parameters:
+            raw = values.get(param.name, param.default)
+            if raw is None:
+                raise SpacefilmsError(f"missing parameter {param.name!r} ({param.type}): {param.description}", self.where)
+            bound[param.name] = to_term(raw, param.type, param.name)
+        return bound
+
+
+def _parse_param(spec: str, where: str) -> Parameter:
+    match = _PARAM.match(spec.strip())
+    if not match or match["type"] not in PARAM_TYPES:
+        raise SpacefilmsError(f"bad '# param:' header {spec!r}; write 'name (type) = default — meaning'", where)
+    return Parameter(match["name"], match["type"], match["default"], (match["doc"] or "").strip())
+
+
+def expand_iri(value: str) -> str:
+    """Expand ``prefix:local`` with the project prefixes; accept ``<iri>`` and absolute IRIs."""
+    text = value.strip()
+    if text.startswith("<") and text.endswith(">"):
+        text = text[1:-1]
+    prefix, sep, local = text.partition(":")
+    if sep and prefix in PREFIXES and not local.startswith("//"):
+        text = PREFIXES[prefix] + local
+    return text
+
+
+def to_term(raw: str, kind: str, name: str = "value") -> Identifier:
+    """Validate ``raw`` as a ``kind`` and return the RDF term; reject anything else with a clear error."""
+    if kind == "iri":
+        iri = expand_iri(raw)
+        if not _IRI_SCHEME.match(iri) or _IRI_FORBIDDEN.search(iri):
+            raise SpacefilmsError(f"parameter {name!r}: {raw!r} is not a valid IRI or prefixed name (e.g. sfr:the-challenge)")
+        return URIRef(iri)
+    if kind == "string":
+        return Literal(raw)
+    if kind == "lang":
+        if not re.fullmatch(r"[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*", raw):
+            raise SpacefilmsError(f"parameter {name!r}: {raw!r} is not a language tag such as en or ru")
+        return Literal(raw.lower())
+    patterns = {
+        "date": (r"-?\d{4,}-\d{2}-\d{2}", XSD.date),
+        "dateTime": (r"-?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?", XSD.dateTime),
+        "integer": (r"[+-]?\d+", XSD.integer),
+        "decimal": (r"[+-]?(\d+(\.\d*)?|\.\d+)", XSD.decimal),
+    }
+    pattern, datatype = patterns[kind]
+    if not re.fullmatch(pattern, raw.strip()):
+        raise SpacefilmsError(f"parameter {name!r}: {raw!r} is not a valid {kind}")
+    return Literal(raw.strip(), datatype=datatype)
+
+
+def queries_dir() -> Path:
+    return data_dir("queries")
+
+
+def list_queries(directory: Path | None = None) -> list[NamedQuery]:
+    """All bundled queries, sorted by name."""
+    return [NamedQuery.from_file(p) for p in sorted((directory or queries_dir()).glob("*.rq"))]
+
+
+def get_query(name: str, directory: Path | None = None) -> NamedQuery:
+    """The query called ``name``; an unknown name suggests the closest ones."""
+    path = (directory or queries_dir()) / f"{name}.rq"
+    if path.is_file():
+        return NamedQuery.from_file(path)
+    names = [q.name for q in list_queries(directory)]
+    close = difflib.get_close_matches(name, names, n=3, cutoff=0.4) or [n for n in names if name in n][:3]
+    hint = f"; did you mean {', '.join(close)}?" if close else "; `spacefilms queries` lists them"
+    raise SpacefilmsError(f"unknown query {name!r}{hint}")
