@@ -1,0 +1,54 @@
+"""Shared fixtures: the bundled graph built once into a temporary store, a CLI runner, local SPARQL servers."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from spacefilms.build import build
+from spacefilms.export import export
+from spacefilms.oxigraph_server import OxigraphServer, oxigraph_binary
+from spacefilms.querying import LocalBackend
+from spacefilms.store import open_ox
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(scope="session")
+def built_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled graph, built once per test session."""
+    return build(store=tmp_path_factory.mktemp("built") / "store").store
+
+
+@pytest.fixture(scope="session")
+def local(built_store: Path) -> LocalBackend:
+    return LocalBackend(built_store)
+
+
+@pytest.fixture()
+def cli(built_store: Path):
+    """Run the ``spacefilms`` CLI in-process against ``store`` (the built one unless given)."""
+    from spacefilms.cli import main
+
+    def run(*args: str, store: Path | None = None) -> Result:
+        return CliRunner().invoke(main, ["--store", str(store or built_store), *args], catch_exceptions=False)
+
+    return run
+
+
+def load_server_store(location: Path, rdf_file: Path) -> None:
+    subprocess.run([oxigraph_binary(), "load", "--location", str(location), "--file", str(rdf_file)], check=True, capture_output=True)
+
+
+@pytest.fixture(scope="session")
+def exported_server(built_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphServer]:
+    """A real ``oxigraph serve`` on 127.0.0.1 holding the exported graph (union default graph, read-only)."""
+    folder = tmp_path_factory.mktemp("server")
+    dump = export(open_ox(built_store), "nq", folder / "graph.nq")
+    load_server_store(folder / "db", dump)
+    with OxigraphServer(folder / "db", read_only=True) as server:
+        yield server

@@ -1,0 +1,122 @@
+"""Building the store: counts, validation errors with file and line, and nothing lost on failure."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from spacefilms.build import ValidationFailed, build
+from spacefilms.errors import SpacefilmsError
+from spacefilms.namespaces import SCHEMA, SF
+from spacefilms.stats import graph_stats
+from spacefilms.store import open_ox
+
+from .conftest import DATA
+
+MINI = DATA / "mini"
+
+
+def test_bundled_build_counts(built_store: Path) -> None:
+    stats = graph_stats(open_ox(built_store))
+    assert stats.curated_triples > 1000
+    assert stats.sources >= 30
+    assert stats.entity_count(str(SCHEMA.Person)) >= 25
+    assert stats.entity_count(str(SF.Spaceflight)) >= 2
+    assert stats.entity_count(str(SF.SpaceFilmProject)) == 2
+    assert stats.built_at is not None
+
+
+def test_cli_build_prints_summary(cli, tmp_path: Path) -> None:
+    result = cli("build", "--graph-dir", str(MINI), store=tmp_path / "store")
+    assert result.exit_code == 0, result.output
+    assert "Triples:" in result.stdout
+    assert "film" in result.stdout and "person" in result.stdout
+    assert (tmp_path / "store").is_symlink()
+
+
+def _copy_mini(tmp_path: Path) -> Path:
+    graph = tmp_path / "graph"
+    shutil.copytree(MINI, graph)
+    return graph
+
+
+def _store_fingerprint(store: Path) -> tuple[str, int]:
+    return os.readlink(store), len(open_ox(store))
+
+
+def test_malformed_turtle_names_file_and_line_and_keeps_store(cli, tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    graph = _copy_mini(tmp_path)
+    assert cli("build", "--graph-dir", str(graph), store=store).exit_code == 0
+    before = _store_fingerprint(store)
+    bad = graph / "broken.trig"
+    bad.write_text('@prefix sfr: <https://w3id.org/spacefilms/resource/> .\n<https://example.org/s> {\n  sfr:x sfr:y "open string .\n}\n')
+    result = cli("build", "--graph-dir", str(graph), store=store)
+    assert result.exit_code == 1
+    error_lines = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(error_lines) == 1
+    assert f"{bad}:3:" in error_lines[0]
+    assert _store_fingerprint(store) == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("store")) == ["store", Path(before[0]).name]
+
+
+def test_shacl_violation_is_reported_with_location_and_keeps_store(cli, tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    graph = _copy_mini(tmp_path)
+    assert cli("build", "--graph-dir", str(graph), store=store).exit_code == 0
+    before = _store_fingerprint(store)
+    (graph / "invalid.trig").write_text(
+        "@prefix sf: <https://w3id.org/spacefilms/ontology#> .\n"
+        "@prefix sfr: <https://w3id.org/spacefilms/resource/> .\n"
+        "@prefix schema: <http://schema.org/> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        "<https://example.org/test-source> {\n"
+        '  sfr:bad-film a schema:Movie ; rdfs:label "Bad"@en ; schema:director sfr:not-a-person .\n'
+        '  sfr:not-a-person a schema:Organization ; rdfs:label "Some company"@en .\n'
+        "}\n"
+    )
+    result = cli("build", "--graph-dir", str(graph), store=store)
+    assert result.exit_code == 1
+    assert f"{graph / 'invalid.trig'}:6: <https://w3id.org/spacefilms/resource/bad-film>" in result.stderr
+    assert "schema:director must be a schema:Person" in result.stderr
+    assert _store_fingerprint(store) == before
+
+
+def test_fact_without_declared_source_is_rejected(tmp_path: Path) -> None:
+    graph = _copy_mini(tmp_path)
+    (graph / "unsourced.trig").write_text(
+        "@prefix sfr: <https://w3id.org/spacefilms/resource/> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        '<https://example.org/undeclared> {\n  sfr:test-film rdfs:comment "no source declared" .\n}\n'
+    )
+    with pytest.raises(ValidationFailed) as failure:
+        build(graph, tmp_path / "store")
+    assert any("source graph is not declared" in p.message for p in failure.value.problems)
+    assert not (tmp_path / "store").exists()
+
+
+def test_triples_outside_any_source_graph_are_rejected(tmp_path: Path) -> None:
+    graph = _copy_mini(tmp_path)
+    (graph / "loose.ttl").write_text(
+        '@prefix sfr: <https://w3id.org/spacefilms/resource/> .\n@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\nsfr:test-film rdfs:comment "loose" .\n'
+    )
+    with pytest.raises(ValidationFailed) as failure:
+        build(graph, tmp_path / "store")
+    assert any(p.where == str(graph / "loose.ttl") and "outside any source graph" in p.message for p in failure.value.problems)
+
+
+def test_store_path_that_is_a_real_folder_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "store").mkdir()
+    (tmp_path / "store" / "keep.txt").write_text("mine")
+    with pytest.raises(SpacefilmsError, match="not a spacefilms store link"):
+        build(MINI, tmp_path / "store")
+    assert (tmp_path / "store" / "keep.txt").read_text() == "mine"
+
+
+def test_validate_command_reports_ok(cli) -> None:
+    result = cli("validate")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("OK:")

@@ -1,0 +1,57 @@
+"""Export: every format written, parseable and complete; a bad path changes nothing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from spacefilms.store import open_ox
+
+FORMATS = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "trig": ox.RdfFormat.TRIG, "nq": ox.RdfFormat.N_QUADS, "jsonld": ox.RdfFormat.JSON_LD}
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_export_round_trips(cli, built_store: Path, tmp_path: Path, fmt: str) -> None:
+    output = tmp_path / f"graph.{fmt}"
+    result = cli("export", "--format", fmt, "--output", str(output))
+    assert result.exit_code == 0, result.stderr
+    parsed = list(ox.parse(path=output, format=FORMATS[fmt]))
+    store = open_ox(built_store)
+    if FORMATS[fmt].supports_datasets:
+        assert len(parsed) == len(store)
+        assert {q.graph_name.value for q in parsed if isinstance(q.graph_name, ox.NamedNode)} >= {"https://w3id.org/spacefilms/graph/ontology"}
+    else:
+        distinct = {(t.subject, t.predicate, t.object) for t in parsed}
+        expected = next(iter(store.query("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o { GRAPH ?g { ?s ?p ?o } } }")))
+        assert len(distinct) == int(expected["n"].value)
+    if fmt == "jsonld":
+        assert isinstance(json.loads(output.read_text()), list)
+
+
+def test_export_to_unwritable_path_fails_cleanly(cli, tmp_path: Path) -> None:
+    existing = tmp_path / "keep.ttl"
+    existing.write_text("# previous export\n")
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o500)
+    try:
+        result = cli("export", "--format", "ttl", "--output", str(locked / "graph.ttl"))
+        assert result.exit_code == 1
+        assert result.stderr.startswith(f"error: {locked / 'graph.ttl'}: cannot write here")
+        assert list(locked.iterdir()) == []
+    finally:
+        locked.chmod(0o700)
+    result = cli("export", "--format", "ttl", "--output", str(tmp_path / "missing-dir" / "graph.ttl"))
+    assert result.exit_code == 1 and "cannot write here" in result.stderr
+    assert existing.read_text() == "# previous export\n"
+
+
+def test_export_over_existing_file_replaces_it_whole(cli, tmp_path: Path) -> None:
+    output = tmp_path / "graph.nt"
+    output.write_text("old")
+    assert cli("export", "--format", "nt", "--output", str(output)).exit_code == 0
+    assert output.read_text() != "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["graph.nt"]
