@@ -41,7 +41,9 @@ def cli(built_store: Path):
 
 
 def load_server_store(location: Path, rdf_file: Path) -> None:
-    subprocess.run([oxigraph_binary(), "load", "--location", str(location), "--file", str(rdf_file)], check=True, capture_output=True)
+    subprocess.run(
+        [oxigraph_binary(), "load", "--location", str(location), "--file", str(rdf_file)], check=True, capture_output=True
+    )
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,7 @@ from spacefilms.namespaces import SCHEMA, SF
 from spacefilms.stats import graph_stats
 from spacefilms.store import open_ox
 
-from .conftest import DATA
+DATA = Path(__file__).parent / "data"
 
 MINI = DATA / "mini"
 
@@ -53,7 +53,9 @@ def test_malformed_turtle_names_file_and_line_and_keeps_store(cli, tmp_path: Pat
     assert cli("build", "--graph-dir", str(graph), store=store).exit_code == 0
     before = _store_fingerprint(store)
     bad = graph / "broken.trig"
-    bad.write_text('@prefix sfr: <https://w3id.org/spacefilms/resource/> .\n<https://example.org/s> {\n  sfr:x sfr:y "open string .\n}\n')
+    bad.write_text(
+        '@prefix sfr: <https://w3id.org/spacefilms/resource/> .\n<https://example.org/s> {\n  sfr:x sfr:y "open string .\n}\n'
+    )
     result = cli("build", "--graph-dir", str(graph), store=store)
     assert result.exit_code == 1
     error_lines = [line for line in result.stderr.splitlines() if line.startswith("error:")]

@@ -111,7 +111,7 @@ def _parse_param(spec: str, where: str) -> Parameter:
 
 def expand_iri(value: str) -> str:
     """Expand ``prefix:local`` with the project prefixes; accept ``<iri>`` and absolute IRIs."""
-    text = value.strip()
+    text = value
     if text.startswith("<") and text.endswith(">"):
         text = text[1:-1]
     prefix, sep, local = text.partition(":")
