@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import sys
 
 import click
 
 from spacefilms import __version__
-from spacefilms.cli import build, export, query, stats
 from spacefilms.errors import SpacefilmsError
 
 
@@ -39,6 +40,8 @@ def main(ctx: click.Context, store: str | None) -> None:
     ctx.obj = {"store": store}
 
 
-for module in (build, stats, export, query):
-    for command in module.COMMANDS:
-        main.add_command(command)
+# Each command module in this package lists its click commands in COMMANDS.
+for _info in pkgutil.iter_modules(__path__):
+    if not _info.name.startswith("_"):
+        for _command in importlib.import_module(f"{__name__}.{_info.name}").COMMANDS:
+            main.add_command(_command)
