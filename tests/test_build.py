@@ -122,3 +122,22 @@ def test_validate_command_reports_ok(cli) -> None:
     result = cli("validate")
     assert result.exit_code == 0, result.stderr
     assert result.stdout.startswith("OK:")
+
+
+def test_unlabelled_and_untyped_resources_are_rejected(tmp_path: Path) -> None:
+    graph = _copy_mini(tmp_path)
+    (graph / "unlabelled.trig").write_text(
+        "@prefix sfr: <https://w3id.org/spacefilms/resource/> .\n"
+        "@prefix schema: <http://schema.org/> .\n"
+        "<https://example.org/test-source> {\n"
+        "  sfr:test-film schema:actor sfr:nameless .\n"
+        "  sfr:nameless a schema:Person .\n"
+        "  sfr:test-film schema:producer sfr:typeless .\n"
+        "}\n"
+    )
+    with pytest.raises(ValidationFailed) as failure:
+        build(graph, tmp_path / "store")
+    found = {(p.focus, p.message) for p in failure.value.problems}
+    assert ("<https://w3id.org/spacefilms/resource/nameless>", "has no English rdfs:label") in found
+    assert ("<https://w3id.org/spacefilms/resource/typeless>", "has no rdf:type") in found
+    assert any(p.where == f"{graph / 'unlabelled.trig'}:5" for p in failure.value.problems)

@@ -65,23 +65,19 @@ SELECT DISTINCT ?g WHERE {
   FILTER NOT EXISTS { GRAPH <%(sources)s> { ?g a sf:Source } }
 }"""
 
-_UNTYPED_OR_UNLABELLED = """
-SELECT DISTINCT ?s ?problem WHERE {
-  { GRAPH ?g { ?s ?p ?o } } UNION { GRAPH ?g { ?x ?p ?s } }
-  FILTER (isIRI(?s) && STRSTARTS(STR(?s), STR(sfr:)))
-  {
-    FILTER NOT EXISTS { ?s a ?type }
-    BIND ("has no rdf:type" AS ?problem)
-  } UNION {
-    ?s a ?type .
-    FILTER NOT EXISTS { ?type a owl:Class }
-    FILTER NOT EXISTS { ?type a sf:MilestoneType }
-    BIND (CONCAT("has a type the ontology does not define: ", STR(?type)) AS ?problem)
-  } UNION {
-    FILTER NOT EXISTS { ?s rdfs:label ?label . FILTER (LANGMATCHES(LANG(?label), "en")) }
-    BIND ("has no English rdfs:label" AS ?problem)
-  }
-}"""
+# Each check lists the project resources (sfr:…) that break one rule. Relation nodes (cast roles, flight
+# assignments) are exempt from the label rule: they are named by what they link.
+_MENTIONED = """{ GRAPH ?g { ?s ?p ?o } } UNION { GRAPH ?g { ?x ?p ?s } } FILTER (isIRI(?s) && STRSTARTS(STR(?s), STR(sfr:)))"""
+_RESOURCE_CHECKS = {
+    "has no rdf:type": "FILTER NOT EXISTS { ?s a ?type }",
+    "has a type the ontology does not define": (
+        "?s a ?type . FILTER NOT EXISTS { ?type a owl:Class } FILTER NOT EXISTS { ?type a sf:MilestoneType }"
+    ),
+    "has no English rdfs:label": (
+        'FILTER NOT EXISTS { ?s rdfs:label ?label . FILTER (LANGMATCHES(LANG(?label), "en")) }'
+        " FILTER NOT EXISTS { ?s a ?relation . VALUES ?relation { sf:CastRole sf:FlightAssignment } }"
+    ),
+}
 
 
 def provenance_problems(data: LoadedData, locator: Locator) -> list[Problem]:
@@ -107,9 +103,12 @@ def provenance_problems(data: LoadedData, locator: Locator) -> list[Problem]:
                 f"source graph is not declared: add <{graph}> a sf:Source ; rdfs:label … in GRAPH <{SOURCES_GRAPH}>",
             )
         )
-    for row in store.query(sparql_prologue() + _UNTYPED_OR_UNLABELLED, use_default_graph_as_union=True):
-        subject = row["s"].value
-        problems.append(Problem(locator.locate(subject) or "graph", f"<{subject}>", row["problem"].value))
+    for message, check in _RESOURCE_CHECKS.items():
+        query = f"SELECT DISTINCT ?s ?type WHERE {{ {_MENTIONED} {check} }}"
+        for row in store.query(sparql_prologue() + query, use_default_graph_as_union=True):
+            subject = row["s"].value
+            detail = f"{message}: {row['type'].value}" if row["type"] is not None else message
+            problems.append(Problem(locator.locate(subject) or "graph", f"<{subject}>", detail))
     return problems
 
 

@@ -1,0 +1,128 @@
+"""The curated facts themselves: the answers the graph exists to give, and the rules every record follows."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from spacefilms.namespaces import SFR, sparql_prologue
+from spacefilms.store import open_ox
+
+GRAPH_DIR = Path(__file__).parents[1] / "graph"
+
+
+@pytest.fixture(scope="module")
+def store(built_store: Path) -> ox.Store:
+    return open_ox(built_store)
+
+
+def answers(store: ox.Store, query: str) -> set[str]:
+    """The distinct values of the single selected variable."""
+    return {row[0].value for row in store.query(sparql_prologue() + query, use_default_graph_as_union=True)}
+
+
+def labels(store: ox.Store, where: str) -> set[str]:
+    return answers(store, f'SELECT DISTINCT ?l WHERE {{ {where} ?x rdfs:label ?l FILTER (LANG(?l) = "en") }}')
+
+
+def test_the_challenge_was_directed_by_klim_shipenko(store: ox.Store) -> None:
+    assert labels(store, "sfr:the-challenge schema:director ?x .") == {"Klim Shipenko"}
+    assert answers(store, 'SELECT ?t WHERE { sfr:the-challenge rdfs:label ?t FILTER (LANG(?t) = "ru") }') == {"Вызов"}
+
+
+def test_who_flew_up_on_soyuz_ms_19(store: ox.Store) -> None:
+    assert labels(store, "?x sf:flewUpOn sfr:soyuz-ms-19 .") == {"Anton Shkaplerov", "Yulia Peresild", "Klim Shipenko"}
+    roles = answers(
+        store,
+        'SELECT ?r WHERE { ?a sf:assignee sfr:anton-shkaplerov ; sf:assignedFlight sfr:soyuz-ms-19 ; sf:flightRole ?r FILTER (LANG(?r) = "en") }',
+    )
+    assert roles == {"commander"}
+    launches = answers(store, "SELECT ?d WHERE { sfr:soyuz-ms-19 sf:launchTime ?d }")
+    assert {d[:19] for d in launches} == {"2021-10-05T08:55:02"}
+    assert labels(store, "sfr:soyuz-ms-19 sf:launchSite ?x .") == {"Baikonur Cosmodrome"}
+
+
+def test_what_soyuz_ms_18_brought_back_and_when(store: ox.Store) -> None:
+    assert labels(store, "?x sf:cameBackOn sfr:soyuz-ms-18 .") == {"Oleg Novitsky", "Yulia Peresild", "Klim Shipenko"}
+    landings = answers(store, "SELECT ?d WHERE { sfr:soyuz-ms-18 sf:landingTime ?d }")
+    assert landings and {d[:10] for d in landings} == {"2021-10-17"}
+
+
+def test_novitsky_plays_the_sick_cosmonaut(store: ox.Store) -> None:
+    characters = answers(
+        store,
+        'SELECT ?c WHERE { sfr:the-challenge sf:hasCastRole ?r . ?r sf:performer sfr:oleg-novitsky ; sf:character ?c FILTER (LANG(?c) = "en") }',
+    )
+    assert any("cosmonaut" in c for c in characters)
+    surgeon = answers(
+        store, "SELECT ?c WHERE { sfr:the-challenge sf:hasCastRole ?r . ?r sf:performer sfr:yulia-peresild ; sf:character ?c }"
+    )
+    assert any("surgeon" in c or "хирург" in c for c in surgeon)
+
+
+def test_production_companies(store: ox.Store) -> None:
+    assert {"Roscosmos", "Channel One Russia", "Yellow, Black and White"} <= labels(
+        store, "sfr:the-challenge schema:productionCompany ?x ."
+    )
+
+
+def test_the_rival_project(store: ox.Store) -> None:
+    involved = labels(
+        store, "sfr:cruise-liman-space-film schema:actor|schema:director|sf:partnerOrganisation|schema:productionCompany ?x ."
+    )
+    assert {"Tom Cruise", "Doug Liman", "SpaceX", "NASA", "Universal Pictures"} <= involved
+    assert answers(store, "SELECT ?x WHERE { sfr:the-challenge sf:competedWith ?x }") == {str(SFR["cruise-liman-space-film"])}
+    announced = answers(
+        store,
+        "SELECT ?d WHERE { ?m sf:milestoneOf sfr:cruise-liman-space-film ; sf:milestoneType sf:Announcement ; schema:startDate ?d }",
+    )
+    assert min(announced).startswith("2020-05")
+
+
+def test_first_is_made_precise_by_precedents(store: ox.Store) -> None:
+    assert labels(store, "sfr:first-feature-film-shot-in-orbit sf:precedent ?x .") >= {"Apogee of Fear"}
+
+
+def test_every_curated_fact_has_a_declared_source(store: ox.Store) -> None:
+    unsourced = answers(
+        store,
+        """SELECT DISTINCT ?g WHERE {
+             GRAPH ?g { ?s ?p ?o }
+             FILTER (!STRSTARTS(STR(?g), "https://w3id.org/spacefilms/graph/") || ?g = <https://w3id.org/spacefilms/graph/wikidata-ids>)
+             FILTER NOT EXISTS { GRAPH <https://w3id.org/spacefilms/graph/sources> { ?g a sf:Source ; rdfs:label ?title } }
+           }""",
+    )
+    assert unsourced == set()
+    in_default_graph = list(store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    assert in_default_graph == []
+
+
+def test_every_entity_has_a_label_and_a_known_type(store: ox.Store) -> None:
+    problems = answers(
+        store,
+        """SELECT DISTINCT ?s WHERE {
+             GRAPH ?g { ?s ?p ?o } FILTER (STRSTARTS(STR(?s), STR(sfr:)))
+             FILTER NOT EXISTS { ?s a ?relation . VALUES ?relation { sf:CastRole sf:FlightAssignment } }
+             FILTER (NOT EXISTS { ?s rdfs:label ?l FILTER (LANG(?l) = "en") } || NOT EXISTS { ?s a ?t . ?t a owl:Class })
+           }""",
+    )
+    assert problems == set()
+
+
+def test_every_wikidata_id_is_verified() -> None:
+    with (GRAPH_DIR / "wikidata-ids.tsv").open(encoding="utf-8") as handle:
+        verified = {row["id"] for row in csv.DictReader((line for line in handle if not line.startswith("#")), delimiter="\t")}
+    used = set()
+    for path in GRAPH_DIR.glob("*.trig"):
+        for quad in ox.parse(path=path, format=ox.RdfFormat.TRIG):
+            if isinstance(quad.object, ox.NamedNode) and quad.object.value.startswith("http://www.wikidata.org/entity/"):
+                used.add(quad.object.value.rsplit("/", 1)[1])
+    assert used and used <= verified, f"unverified Wikidata IDs: {sorted(used - verified)}"
+
+
+def test_russian_labels_where_known(store: ox.Store) -> None:
+    ru = answers(store, 'SELECT ?l WHERE { ?x rdfs:label ?l FILTER (LANG(?l) = "ru") }')
+    assert {"Юлия Пересильд", "Клим Шипенко"} <= ru
