@@ -1,0 +1,33 @@
+"""The wheel carries the bundled data (graph/, ontologies/, queries/) and the package finds it there."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).parents[1]
+
+
+def test_wheel_ships_and_finds_the_bundled_data(tmp_path: Path) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(tmp_path), str(ROOT)],
+        check=True,
+        capture_output=True,
+    )
+    (wheel,) = tmp_path.glob("spacefilms-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for path in ("graph/the-challenge.trig", "ontologies/shapes.ttl", "queries/cast.rq", "graph/wikidata-ids.tsv"):
+        assert f"spacefilms/_data/{path}" in names
+    unpacked = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(unpacked)
+    found = subprocess.run(
+        [sys.executable, "-c", "from spacefilms.data import data_dir; print(data_dir('queries'))"],
+        check=True,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(unpacked)},
+        cwd=tmp_path,
+    ).stdout.strip()
+    assert found == str(unpacked / "spacefilms" / "_data" / "queries")
