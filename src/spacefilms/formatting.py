@@ -13,6 +13,7 @@ from spacefilms.namespaces import PREFIXES
 from spacefilms.querying import QueryResult
 
 FORMATS = ("table", "csv", "tsv", "json", "markdown")
+TABLE_CELL_WIDTH = 60  # longer cells are cut with "…" in the terminal table; csv/tsv/json/markdown keep them whole
 
 
 def display(term: Identifier | None, full_iris: bool = False) -> str:
@@ -25,6 +26,10 @@ def display(term: Identifier | None, full_iris: bool = False) -> str:
             if text.startswith(ns) and len(text) > len(ns):
                 return f"{prefix}:{text[len(ns) :]}"
     return str(term)
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= TABLE_CELL_WIDTH else text[: TABLE_CELL_WIDTH - 1] + "…"
 
 
 def _json_term(term: Identifier) -> dict:
@@ -62,8 +67,9 @@ def format_result(result: QueryResult, fmt: str = "table", full_iris: bool = Fal
         lines = ["| " + " | ".join(result.variables) + " |", "|" + "---|" * len(result.variables)]
         lines += ["| " + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in row) + " |" for row in cells]
         return "\n".join(lines)
+    cells = [[_cut(c.replace("\n", " ")) for c in row] for row in cells]
     widths = [max([len(v)] + [len(r[i]) for r in cells]) for i, v in enumerate(result.variables)]
     line = "  ".join(v.ljust(w) for v, w in zip(result.variables, widths)).rstrip()
     rule = "  ".join("-" * w for w in widths)
-    body = ["  ".join(c.replace("\n", " ").ljust(w) for c, w in zip(row, widths)).rstrip() for row in cells]
+    body = ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in cells]
     return "\n".join([line, rule, *body, f"({len(cells)} row{'s' if len(cells) != 1 else ''})"])
