@@ -10,7 +10,7 @@ import pytest
 
 from spacefilms.build import ValidationFailed, build
 from spacefilms.errors import SpacefilmsError
-from spacefilms.namespaces import SCHEMA, SF
+from spacefilms.namespaces import PREFIXES, SCHEMA, SF
 from spacefilms.stats import graph_stats
 from spacefilms.store import open_ox
 
@@ -35,6 +35,16 @@ def test_cli_build_prints_summary(cli, tmp_path: Path) -> None:
     assert "Triples:" in result.stdout
     assert "film" in result.stdout and "person" in result.stdout
     assert (tmp_path / "store").is_symlink()
+
+
+PREFIX_LINES = [f"@prefix {prefix}: <{iri}> ." for prefix, iri in PREFIXES.items()]
+
+
+def _add_file(graph: Path, name: str, *body: str) -> Path:
+    """Write a curated file with the project prefixes; body line n lands on line len(PREFIX_LINES) + n."""
+    path = graph / name
+    path.write_text("\n".join([*PREFIX_LINES, *body]) + "\n")
+    return path
 
 
 def _copy_mini(tmp_path: Path) -> Path:
@@ -70,29 +80,25 @@ def test_shacl_violation_is_reported_with_location_and_keeps_store(cli, tmp_path
     graph = _copy_mini(tmp_path)
     assert cli("build", "--graph-dir", str(graph), store=store).exit_code == 0
     before = _store_fingerprint(store)
-    (graph / "invalid.trig").write_text(
-        "@prefix sf: <https://w3id.org/spacefilms/ontology#> .\n"
-        "@prefix sfr: <https://w3id.org/spacefilms/resource/> .\n"
-        "@prefix schema: <http://schema.org/> .\n"
-        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
-        "<https://example.org/test-source> {\n"
-        '  sfr:bad-film a schema:Movie ; rdfs:label "Bad"@en ; schema:director sfr:not-a-person .\n'
-        '  sfr:not-a-person a schema:Organization ; rdfs:label "Some company"@en .\n'
-        "}\n"
+    invalid = _add_file(
+        graph,
+        "invalid.trig",
+        "<https://example.org/test-source> {",
+        '  sfr:bad-film a schema:Movie ; rdfs:label "Bad"@en ; schema:director sfr:not-a-person .',
+        '  sfr:not-a-person a schema:Organization ; rdfs:label "Some company"@en .',
+        "}",
     )
     result = cli("build", "--graph-dir", str(graph), store=store)
     assert result.exit_code == 1
-    assert f"{graph / 'invalid.trig'}:6: <https://w3id.org/spacefilms/resource/bad-film>" in result.stderr
+    assert f"{invalid}:{len(PREFIX_LINES) + 2}: <https://w3id.org/spacefilms/resource/bad-film>" in result.stderr
     assert "schema:director must be a schema:Person" in result.stderr
     assert _store_fingerprint(store) == before
 
 
 def test_fact_without_declared_source_is_rejected(tmp_path: Path) -> None:
     graph = _copy_mini(tmp_path)
-    (graph / "unsourced.trig").write_text(
-        "@prefix sfr: <https://w3id.org/spacefilms/resource/> .\n"
-        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
-        '<https://example.org/undeclared> {\n  sfr:test-film rdfs:comment "no source declared" .\n}\n'
+    _add_file(
+        graph, "unsourced.trig", "<https://example.org/undeclared> {", '  sfr:test-film rdfs:comment "no source declared" .', "}"
     )
     with pytest.raises(ValidationFailed) as failure:
         build(graph, tmp_path / "store")
@@ -102,9 +108,7 @@ def test_fact_without_declared_source_is_rejected(tmp_path: Path) -> None:
 
 def test_triples_outside_any_source_graph_are_rejected(tmp_path: Path) -> None:
     graph = _copy_mini(tmp_path)
-    (graph / "loose.ttl").write_text(
-        '@prefix sfr: <https://w3id.org/spacefilms/resource/> .\n@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\nsfr:test-film rdfs:comment "loose" .\n'
-    )
+    _add_file(graph, "loose.ttl", 'sfr:test-film rdfs:comment "loose" .')
     with pytest.raises(ValidationFailed) as failure:
         build(graph, tmp_path / "store")
     assert any(p.where == str(graph / "loose.ttl") and "outside any source graph" in p.message for p in failure.value.problems)
@@ -126,18 +130,18 @@ def test_validate_command_reports_ok(cli) -> None:
 
 def test_unlabelled_and_untyped_resources_are_rejected(tmp_path: Path) -> None:
     graph = _copy_mini(tmp_path)
-    (graph / "unlabelled.trig").write_text(
-        "@prefix sfr: <https://w3id.org/spacefilms/resource/> .\n"
-        "@prefix schema: <http://schema.org/> .\n"
-        "<https://example.org/test-source> {\n"
-        "  sfr:test-film schema:actor sfr:nameless .\n"
-        "  sfr:nameless a schema:Person .\n"
-        "  sfr:test-film schema:producer sfr:typeless .\n"
-        "}\n"
+    unlabelled = _add_file(
+        graph,
+        "unlabelled.trig",
+        "<https://example.org/test-source> {",
+        "  sfr:test-film schema:actor sfr:nameless .",
+        "  sfr:nameless a schema:Person .",
+        "  sfr:test-film schema:producer sfr:typeless .",
+        "}",
     )
     with pytest.raises(ValidationFailed) as failure:
         build(graph, tmp_path / "store")
     found = {(p.focus, p.message) for p in failure.value.problems}
     assert ("<https://w3id.org/spacefilms/resource/nameless>", "has no English rdfs:label") in found
     assert ("<https://w3id.org/spacefilms/resource/typeless>", "has no rdf:type") in found
-    assert any(p.where == f"{graph / 'unlabelled.trig'}:5" for p in failure.value.problems)
+    assert any(p.where == f"{unlabelled}:{len(PREFIX_LINES) + 3}" for p in failure.value.problems)

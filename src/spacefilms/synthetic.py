@@ -25,6 +25,18 @@ def _label(text: str, lang: str = "en") -> ox.Literal:
     return ox.Literal(text, language=lang)
 
 
+def _source(src: ox.NamedNode, title: str) -> Iterator[ox.Quad]:
+    """Declare a synthetic source page in the sources graph."""
+    sources = _n(SOURCES_GRAPH)
+    yield ox.Quad(src, _n(str(RDF.type)), _n(str(SF.Source)), sources)
+    yield ox.Quad(src, _n(str(RDFS.label)), _label(title), sources)
+
+
+def _typed(node: ox.NamedNode, cls: str, title: str, src: ox.NamedNode) -> Iterator[ox.Quad]:
+    yield ox.Quad(node, _n(str(RDF.type)), _n(str(cls)), src)
+    yield ox.Quad(node, _n(str(RDFS.label)), _label(title), src)
+
+
 def generate(triples: int, seed: int = 7) -> Iterator[ox.Quad]:
     """Yield about ``triples`` quads describing synthetic films, people, organisations and flights."""
     rng = random.Random(seed)
@@ -34,15 +46,13 @@ def generate(triples: int, seed: int = 7) -> Iterator[ox.Quad]:
     flights = max(2, films // 5)
     a, label = _n(str(RDF.type)), _n(str(RDFS.label))
     xsd_date = _n(str(XSD.date))
-    sources = _n(SOURCES_GRAPH)
     person = [_n(f"{BASE}person/{i}") for i in range(people)]
     org = [_n(f"{BASE}organisation/{i}") for i in range(orgs)]
     flight = [_n(f"{BASE}flight/{i}") for i in range(flights)]
     station = _n(f"{BASE}station/0")
     for i in range(films):
         src = _n(f"{BASE}source/{i}")
-        yield ox.Quad(src, a, _n(str(SF.Source)), sources)
-        yield ox.Quad(src, label, _label(f"Synthetic source {i}"), sources)
+        yield from _source(src, f"Synthetic source {i}")
         film = _n(f"{BASE}film/{i}")
         facts = [
             (film, a, _n(str(SCHEMA.Movie))),
@@ -82,25 +92,18 @@ def generate(triples: int, seed: int = 7) -> Iterator[ox.Quad]:
             yield ox.Quad(s, p, o, src)
     for i, node in enumerate(person):
         src = _n(f"{BASE}source/person/{i}")
-        yield ox.Quad(src, a, _n(str(SF.Source)), sources)
-        yield ox.Quad(src, label, _label(f"Synthetic person source {i}"), sources)
-        yield ox.Quad(node, a, _n(str(SCHEMA.Person)), src)
-        yield ox.Quad(node, label, _label(f"Synthetic person {i}"), src)
+        yield from _source(src, f"Synthetic person source {i}")
+        yield from _typed(node, SCHEMA.Person, f"Synthetic person {i}", src)
         if rng.random() < 0.2:
             yield ox.Quad(node, _n(str(SF.flewUpOn)), rng.choice(flight), src)
     for i, node in enumerate(org):
         src = _n(f"{BASE}source/organisation/{i}")
-        yield ox.Quad(src, a, _n(str(SF.Source)), sources)
-        yield ox.Quad(src, label, _label(f"Synthetic organisation source {i}"), sources)
-        yield ox.Quad(node, a, _n(str(SCHEMA.Organization)), src)
-        yield ox.Quad(node, label, _label(f"Synthetic organisation {i}"), src)
+        yield from _source(src, f"Synthetic organisation source {i}")
+        yield from _typed(node, SCHEMA.Organization, f"Synthetic organisation {i}", src)
     src = _n(f"{BASE}source/flights")
-    yield ox.Quad(src, a, _n(str(SF.Source)), sources)
-    yield ox.Quad(src, label, _label("Synthetic flight source"), sources)
-    yield ox.Quad(station, a, _n(str(SF.SpaceStation)), src)
-    yield ox.Quad(station, label, _label("Synthetic station"), src)
+    yield from _source(src, "Synthetic flight source")
+    yield from _typed(station, SF.SpaceStation, "Synthetic station", src)
     for i, node in enumerate(flight):
-        yield ox.Quad(node, a, _n(str(SF.Spaceflight)), src)
-        yield ox.Quad(node, label, _label(f"Synthetic flight {i}"), src)
+        yield from _typed(node, SF.Spaceflight, f"Synthetic flight {i}", src)
         yield ox.Quad(node, _n(str(SF.destination)), station, src)
         yield ox.Quad(node, _n(str(SF.crewMember)), rng.choice(person), src)
