@@ -87,7 +87,7 @@ EXPECTED = {
     ),
     "connection-path": lambda r: r.rows and all(int(a) <= int(b) for a, b in zip(r.values("length"), r.values("length")[1:])),
     "firsts": lambda r: (
-        ("first feature film shot in orbit", "The Challenge", "Apogee of Fear")
+        ("first fictional feature-length film featuring actors shot in space", "The Challenge", "Apogee of Fear")
         in {(str(row[1]), str(row[2]), str(row[3])) for row in r.rows}
     ),
     "precedents": lambda r: {"Apogee of Fear", "The Challenge", "Return from Orbit"} <= labels(r, "workLabel"),
