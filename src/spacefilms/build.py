@@ -29,14 +29,22 @@ class BuildReport:
     stats: GraphStats
     files: int
     seconds: float
+    enrichment: Path | None = None  # the Wikidata enrichment included, if any
 
 
-def load_and_validate(graph_dir: Path | None = None, progress: Progress | None = None) -> LoadedData:
-    """Parse the ontology and the curated files and check them; raise on the first bad file or any problem."""
+def load_and_validate(
+    graph_dir: Path | None = None, progress: Progress | None = None, enrichment: Path | None = None
+) -> LoadedData:
+    """Parse the ontology and the curated files (plus a Wikidata enrichment file, if given) and check them;
+    raise on the first bad file or any problem."""
     files = bundled.curated_files(graph_dir)
     if not files:
         raise SpacefilmsError("no .trig/.ttl files found", str(graph_dir or bundled.data_dir("graph")))
-    data = load(bundled.ontology_files(), files, progress=(lambda p: progress(f"parsed {p}")) if progress else None)
+    data = load(
+        bundled.ontology_files(),
+        files + ([enrichment] if enrichment else []),
+        progress=(lambda p: progress(f"parsed {p}")) if progress else None,
+    )
     if progress:
         progress("validating (provenance and SHACL)")
     problems = validate(data, bundled.shapes_file())
@@ -65,11 +73,13 @@ def _build_metadata(now: datetime) -> list[ox.Quad]:
 
 
 def build(graph_dir: Path | None = None, store: Path | None = None, progress: Progress | None = None) -> BuildReport:
-    """Load, validate and store the graph. On any error the previous store stays in place."""
+    """Load, validate and store the graph, with this store's Wikidata enrichment (else the shipped snapshot)
+    when there is one. On any error the previous store stays in place."""
     started = time.perf_counter()
-    data = load_and_validate(graph_dir, progress)
+    enrichment = bundled.enrichment_to_load(store, graph_dir)
+    data = load_and_validate(graph_dir, progress, enrichment)
     if progress:
         progress(f"writing {len(data.quads)} quads to the store")
     link = replace_store(data.quads + _build_metadata(datetime.now(timezone.utc)), store)
     stats = graph_stats(open_ox(link))
-    return BuildReport(link, stats, len(data.files), time.perf_counter() - started)
+    return BuildReport(link, stats, len(data.files), time.perf_counter() - started, enrichment)

@@ -25,11 +25,22 @@ def atomic_output(path: str | Path) -> Iterator[BinaryIO]:
     try:
         with os.fdopen(handle, "wb") as out:
             yield out
+        os.chmod(temp, _mode_for(target))
         os.replace(temp, target)
     except IsADirectoryError:
         raise SpacefilmsError("is a directory", str(target)) from None
     finally:
         temp.unlink(missing_ok=True)
+
+
+def _mode_for(target: Path) -> int:
+    """The mode a new file gets (0666 less the umask), or the replaced file's: mkstemp's 0600 would hide it from others."""
+    try:
+        return target.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def write_atomically(path: str | Path, write: Callable[[BinaryIO], None]) -> Path:

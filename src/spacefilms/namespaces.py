@@ -17,6 +17,8 @@ GRAPH_BASE = "https://w3id.org/spacefilms/graph/"
 ONTOLOGY_GRAPH = GRAPH_BASE + "ontology"
 SOURCES_GRAPH = GRAPH_BASE + "sources"
 BUILD_GRAPH = GRAPH_BASE + "build"
+# Facts fetched from Wikidata: one graph per item, not curated sources (see spacefilms.enrichment).
+WIKIDATA_GRAPH_BASE = GRAPH_BASE + "wikidata/"
 
 PREFIXES: dict[str, str] = {
     "sf": str(SF),

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from spacefilms.namespaces import BUILD_GRAPH, ONTOLOGY_GRAPH, SOURCES_GRAPH, sparql_prologue
+from spacefilms.namespaces import BUILD_GRAPH, ONTOLOGY_GRAPH, SOURCES_GRAPH, WIKIDATA_GRAPH_BASE, sparql_prologue
 
 
 @dataclass
@@ -24,10 +24,13 @@ class GraphStats:
         return next((n for iri, _, n in self.classes if iri == class_iri), 0)
 
 
+# Curated graphs only: not the ontology, build, sources or Wikidata enrichment graphs.
+_CURATED = f"""FILTER (?g NOT IN (<{ONTOLOGY_GRAPH}>, <{BUILD_GRAPH}>, <{SOURCES_GRAPH}>) && !STRSTARTS(STR(?g), "{WIKIDATA_GRAPH_BASE}"))"""
+
 _CLASS_COUNTS = f"""
 SELECT ?class (SAMPLE(?l) AS ?label) (COUNT(DISTINCT ?s) AS ?n) WHERE {{
   GRAPH ?g {{ ?s a ?class }}
-  FILTER (?g NOT IN (<{ONTOLOGY_GRAPH}>, <{BUILD_GRAPH}>, <{SOURCES_GRAPH}>))
+  {_CURATED}
   OPTIONAL {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?class rdfs:label ?l FILTER (LANG(?l) = "en") }} }}
 }} GROUP BY ?class ORDER BY DESC(?n) ?class"""
 
@@ -57,7 +60,7 @@ def graph_stats(store: ox.Store) -> GraphStats:
         curated_triples=_count(
             store,
             f"""SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }}
-                FILTER (?g NOT IN (<{ONTOLOGY_GRAPH}>, <{BUILD_GRAPH}>, <{SOURCES_GRAPH}>)) }} }}""",
+                {_CURATED} }} }}""",
         ),
         sources=_count(
             store,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -52,7 +53,8 @@ def replace_store(quads: Iterable[ox.Quad], path: str | Path | None = None) -> P
     if link.exists() and not link.is_symlink():
         raise SpacefilmsError("exists and is not a spacefilms store link; remove it or pick another --store", str(link))
     link.parent.mkdir(parents=True, exist_ok=True)
-    target = link.parent / f"{link.name}-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}"
+    # A fresh directory every time: two replacements in the same second must not write into one store.
+    target = Path(tempfile.mkdtemp(prefix=f"{link.name}-{time.strftime('%Y%m%dT%H%M%S')}-", dir=link.parent))
     try:
         store = ox.Store(str(target))
         store.bulk_extend(quads)

@@ -10,7 +10,7 @@ from oxrdflib._converter import from_ox
 from rdflib import Graph
 
 from spacefilms.loading import LoadedData, Locator
-from spacefilms.namespaces import ONTOLOGY_GRAPH, SOURCES_GRAPH, sparql_prologue
+from spacefilms.namespaces import ONTOLOGY_GRAPH, SOURCES_GRAPH, WIKIDATA_GRAPH_BASE, sparql_prologue
 
 
 @dataclass(frozen=True)
@@ -26,9 +26,13 @@ class Problem:
 
 
 def _in_memory_copy(data: LoadedData) -> Graph:
-    """An rdflib memory graph of all triples: pyshacl is ~1000x faster on it than on the store."""
+    """An rdflib memory graph of all triples: pyshacl is ~1000x faster on it than on the store.
+
+    Wikidata enrichment graphs stay out: the shapes describe curated records, fetched values follow Wikidata's model."""
     graph = Graph()
     for quad in data.quads:
+        if isinstance(quad.graph_name, ox.NamedNode) and quad.graph_name.value.startswith(WIKIDATA_GRAPH_BASE):
+            continue
         graph.add((from_ox(quad.subject), from_ox(quad.predicate), from_ox(quad.object)))
     return graph
 
@@ -61,8 +65,20 @@ def shacl_problems(data: LoadedData, shapes: Path, locator: Locator) -> list[Pro
 _UNDECLARED_SOURCES = """
 SELECT DISTINCT ?g WHERE {
   GRAPH ?g { ?s ?p ?o }
-  FILTER (?g NOT IN (<%(sources)s>, <%(ontology)s>))
+  FILTER (?g NOT IN (<%(sources)s>, <%(ontology)s>) && !STRSTARTS(STR(?g), "%(wikidata)s"))
   FILTER NOT EXISTS { GRAPH <%(sources)s> { ?g a sf:Source } }
+}"""
+
+# A Wikidata enrichment graph is not a curated source: it must say which item it was derived from, when it was
+# fetched and from which endpoint (spacefilms.enrichment writes these about the graph, inside it).
+_UNTRACED_WIKIDATA = """
+SELECT DISTINCT ?g WHERE {
+  GRAPH ?g { ?s ?p ?o }
+  FILTER (STRSTARTS(STR(?g), "%(wikidata)s"))
+  FILTER NOT EXISTS {
+    GRAPH ?g { ?g prov:wasDerivedFrom ?item ; prov:generatedAtTime ?t ; <http://purl.org/dc/terms/source> ?endpoint }
+    FILTER (STRSTARTS(STR(?item), STR(wd:)) && DATATYPE(?t) = xsd:dateTime && isIRI(?endpoint))
+  }
 }"""
 
 # Each check lists the project resources (sfr:…) that break one rule. Relation nodes (cast roles, flight
@@ -93,7 +109,7 @@ def provenance_problems(data: LoadedData, locator: Locator) -> list[Problem]:
     ]
     store = ox.Store()
     store.extend(data.quads)
-    params = {"sources": SOURCES_GRAPH, "ontology": ONTOLOGY_GRAPH}
+    params = {"sources": SOURCES_GRAPH, "ontology": ONTOLOGY_GRAPH, "wikidata": WIKIDATA_GRAPH_BASE}
     for row in store.query(sparql_prologue() + _UNDECLARED_SOURCES % params):
         graph = row["g"].value
         problems.append(
@@ -101,6 +117,15 @@ def provenance_problems(data: LoadedData, locator: Locator) -> list[Problem]:
                 locator.locate(graph) or "graph",
                 f"<{graph}>",
                 f"source graph is not declared: add <{graph}> a sf:Source ; rdfs:label … in GRAPH <{SOURCES_GRAPH}>",
+            )
+        )
+    for row in store.query(sparql_prologue() + _UNTRACED_WIKIDATA % params):
+        graph = row["g"].value
+        problems.append(
+            Problem(
+                locator.locate(graph) or "graph",
+                f"<{graph}>",
+                "Wikidata graph without provenance: it needs prov:wasDerivedFrom <item>, prov:generatedAtTime and dcterms:source <endpoint>",
             )
         )
     for message, check in _RESOURCE_CHECKS.items():

@@ -1,0 +1,658 @@
+"""Scale benchmark: build, every bundled query, export and a focus diagram on synthetic film-shaped graphs,
+our path side by side with raw pyoxigraph and with rdflib's memory store, in one run.
+
+    .venv/bin/python benchmarks/bench_scale.py                      # 10k, 100k, 1M, 5M triples (about an hour)
+    .venv/bin/python benchmarks/bench_scale.py --sizes 10k,100k     # a quick look
+
+Each side runs in its own process (so peak memory is its own) and every step has a time cap: a step past it is
+stopped and reported as "> cap". The results go into benchmarks/RESULTS.md, between this script's markers.
+This file is also the harness that bench_queries.py reuses.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import platform
+import re
+import resource
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from importlib.metadata import version
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "RESULTS.md"
+SIDES = ("spacefilms", "pyoxigraph", "rdflib")
+SIDE_TITLES = {"spacefilms": "spacefilms", "pyoxigraph": "raw pyoxigraph", "rdflib": "rdflib memory"}
+DEFAULT_WORKDIR = Path(os.environ.get("TMPDIR", "/tmp")) / "spacefilms-bench"
+SYNTHETIC_BINDINGS = {  # parameters of the bundled queries, bound to synthetic entities that exist at every size
+    "film": "https://example.org/synthetic/film/0",
+    "project": "https://example.org/synthetic/film/0",
+    "entity": "https://example.org/synthetic/film/0",
+    "rival": "https://example.org/synthetic/film/1",
+    "from": "https://example.org/synthetic/person/0",
+    "to": "https://example.org/synthetic/person/1",
+    "text": "film 42",
+}
+SYNTHETIC_FOCUS = "https://example.org/synthetic/film/0"
+BUNDLED_FOCUS = "https://w3id.org/spacefilms/resource/the-challenge"
+
+
+# ------------------------------------------------------------------ datasets
+
+
+@dataclass
+class DataSet:
+    """One graph to measure: its name, the folder of files ``spacefilms build`` reads, one N-Quads file for the
+    others, and how to bind the queries' parameters."""
+
+    name: str
+    folder: Path
+    graph_dir: Path | None  # None: the bundled curated files
+    nquads: Path
+    synthetic: bool
+    triples: int = 0
+
+    @property
+    def focus(self) -> str:
+        return SYNTHETIC_FOCUS if self.synthetic else BUNDLED_FOCUS
+
+    def to_json(self) -> dict:
+        return {k: str(v) if isinstance(v, Path) else v for k, v in self.__dict__.items()}
+
+    @classmethod
+    def from_json(cls, data: dict) -> DataSet:
+        paths = ("folder", "graph_dir", "nquads")
+        return cls(**{k: Path(v) if k in paths and v is not None else v for k, v in data.items()})
+
+
+def parse_size(text: str) -> int:
+    match = re.fullmatch(r"(\d+(?:\.\d+)?)([kKmM]?)", text.strip())
+    if not match:
+        raise argparse.ArgumentTypeError(f"not a size: {text!r} (e.g. 10k, 1M, 5000000)")
+    return int(float(match[1]) * {"": 1, "k": 1_000, "m": 1_000_000}[match[2].lower()])
+
+
+def size_name(n: int) -> str:
+    return f"{n // 1_000_000}M" if n % 1_000_000 == 0 else f"{n // 1000}k" if n % 1000 == 0 else str(n)
+
+
+def synthetic_dataset(triples: int, workdir: Path) -> DataSet:
+    """Synthetic quads in ``workdir/<size>/graph/synthetic.nq`` (what ``spacefilms build`` reads, with the bundled
+    ontology), and the same quads plus the ontology graph in one N-Quads file for the other sides. Kept between runs."""
+    import pyoxigraph as ox
+
+    from spacefilms.data import ontology_files
+    from spacefilms.files import write_atomically
+    from spacefilms.loading import parse_file
+    from spacefilms.namespaces import ONTOLOGY_GRAPH
+    from spacefilms.synthetic import generate
+
+    folder = workdir / size_name(triples)
+    synthetic = folder / "graph" / "synthetic.nq"
+    everything = folder / "with-ontology.nq"
+    if not everything.exists():
+        synthetic.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(synthetic, lambda out: ox.serialize(generate(triples), out, ox.RdfFormat.N_QUADS))
+        ontology = [q for path in ontology_files() for q in parse_file(path, ox.NamedNode(ONTOLOGY_GRAPH))]
+
+        def write(out) -> None:
+            ox.serialize(ontology, out, ox.RdfFormat.N_QUADS)
+            out.write(synthetic.read_bytes())
+
+        write_atomically(everything, write)
+    with everything.open("rb") as lines:
+        count = sum(1 for _ in lines)
+    return DataSet(f"synthetic {size_name(triples)}", folder, synthetic.parent, everything, True, count)
+
+
+def bundled_dataset(workdir: Path) -> DataSet:
+    """The bundled curated graph; the other sides load the built store's N-Quads export (the same quads)."""
+    from spacefilms.build import build
+    from spacefilms.export import export
+    from spacefilms.store import open_ox
+
+    folder = workdir / "bundled"
+    folder.mkdir(parents=True, exist_ok=True)
+    report = build(store=folder / "export-store")
+    nquads = export(open_ox(report.store), "nq", folder / "bundled.nq")
+    return DataSet("bundled graph", folder, None, nquads, False, len(open_ox(report.store)))
+
+
+# ------------------------------------------------------------------ the three sides (run inside a worker process)
+
+
+def bundled_queries(synthetic: bool) -> list[tuple[str, str, bool]]:
+    """(name, text with parameters bound, is-aggregate) for every bundled query."""
+    from spacefilms.queries import list_queries
+    from spacefilms.querying import inline_bindings
+
+    plan = []
+    for query in list_queries():
+        values = {
+            p.name: f"<{SYNTHETIC_BINDINGS[p.name]}>" if p.type == "iri" else SYNTHETIC_BINDINGS[p.name] for p in query.parameters
+        }
+        text = inline_bindings(query.text, query.bind(values if synthetic else {}))
+        aggregate = bool(re.search(r"\bGROUP\s+BY\b|\bCOUNT\s*\(", query.text, re.IGNORECASE))
+        plan.append((query.name, text, aggregate))
+    return plan
+
+
+class Side:
+    """What one contender does for each step; ``prepare`` makes the data ready again without timing it."""
+
+    def __init__(self, data: DataSet) -> None:
+        self.data = data
+        self.queries = {name: text for name, text, _ in bundled_queries(data.synthetic)}
+
+    def run(self, step: str) -> dict:
+        if step.startswith("query:"):
+            return self.query(self.queries[step.removeprefix("query:")])
+        return getattr(self, step.replace("-", "_"))()
+
+    def prepare(self) -> None:
+        raise NotImplementedError
+
+
+class Ours(Side):
+    """The project's own path: ``spacefilms build``, ``LocalBackend`` (what ``spacefilms query`` runs),
+    ``export``, and ``spacefilms diagram --focus``."""
+
+    def __init__(self, data: DataSet) -> None:
+        super().__init__(data)
+        self.store = data.folder / "store-spacefilms"
+        self.backend = None
+
+    def build(self) -> dict:
+        from spacefilms.build import build
+
+        report = build(self.data.graph_dir, self.store)
+        self.prepare()
+        return {"triples": report.stats.triples, "quads": report.stats.quads}
+
+    def prepare(self) -> None:
+        from spacefilms.querying import LocalBackend
+
+        self.backend = LocalBackend(self.store)
+
+    def query(self, text: str) -> dict:
+        result = self.backend.run(text)
+        return {"rows": len(result.rows) if result.kind == "SELECT" else len(result.graph or []) if result.graph else 1}
+
+    def export(self) -> dict:
+        from spacefilms.export import export
+        from spacefilms.store import open_ox
+
+        path = export(open_ox(self.store), "nq", self.data.folder / "export-spacefilms.nq")
+        return {"bytes": path.stat().st_size}
+
+    def network(self) -> dict:
+        from spacefilms.network import build_network, load_graph_data, select
+        from spacefilms.store import open_ox
+
+        data = load_graph_data(open_ox(self.store))
+        part = select(build_network(data), data, focus=f"<{self.data.focus}>", depth=1)
+        return {"nodes": part.number_of_nodes(), "edges": part.number_of_edges()}
+
+    def diagram(self) -> dict:
+        from click.testing import CliRunner
+
+        from spacefilms.cli import main
+
+        output = self.data.folder / "diagram-spacefilms.svg"
+        args = ["--store", str(self.store), "diagram", "--focus", f"<{self.data.focus}>", "--depth", "1", "-o", str(output)]
+        result = CliRunner().invoke(main, args)
+        if result.exit_code != 0:
+            raise RuntimeError(f"spacefilms diagram failed: {(result.output or str(result.exception)).strip()[:300]}")
+        return {"bytes": output.stat().st_size}
+
+
+class RawOxigraph(Side):
+    """pyoxigraph with nothing around it: bulk load of the N-Quads file, queries straight on the store."""
+
+    def __init__(self, data: DataSet) -> None:
+        super().__init__(data)
+        self.path = data.folder / "store-pyoxigraph"
+        self.store = None
+
+    def build(self) -> dict:
+        import pyoxigraph as ox
+
+        shutil.rmtree(self.path, ignore_errors=True)
+        store = ox.Store(str(self.path))
+        store.bulk_load(path=str(self.data.nquads), format=ox.RdfFormat.N_QUADS)
+        store.flush()
+        self.store = store
+        return {"quads": len(store)}
+
+    def prepare(self) -> None:
+        import pyoxigraph as ox
+
+        self.store = ox.Store(str(self.path))
+
+    def query(self, text: str) -> dict:
+        import pyoxigraph as ox
+
+        result = self.store.query(text, use_default_graph_as_union=True)
+        if isinstance(result, ox.QueryBoolean):
+            return {"rows": 1}
+        rows = 0
+        for row in result:  # every value read, as the other sides do
+            tuple(row)
+            rows += 1
+        return {"rows": rows}
+
+    def export(self) -> dict:
+        import pyoxigraph as ox
+
+        path = self.data.folder / "export-pyoxigraph.nq"
+        self.store.dump(str(path), ox.RdfFormat.N_QUADS)
+        return {"bytes": path.stat().st_size}
+
+
+class RdflibMemory(Side):
+    """rdflib alone: parse into a memory Dataset and check the SHACL shapes with pyshacl (the build), then
+    rdflib's SPARQL engine, serializer, and networkx conversion of the focus neighbourhood."""
+
+    def __init__(self, data: DataSet) -> None:
+        super().__init__(data)
+        self.dataset = None
+
+    def _load(self):
+        from rdflib import Dataset
+
+        dataset = Dataset(default_union=True)
+        dataset.parse(str(self.data.nquads), format="nquads")
+        return dataset
+
+    def build(self) -> dict:
+        from pyshacl import validate
+        from rdflib import Graph
+
+        from spacefilms.data import shapes_file
+
+        started = time.perf_counter()
+        self.dataset = self._load()
+        loaded = time.perf_counter() - started
+        union = Graph()
+        for triple in self.dataset.triples((None, None, None)):
+            union.add(triple)
+        conforms, _, _ = validate(union, shacl_graph=Graph().parse(shapes_file()), inference="none")
+        return {"load_s": round(loaded, 3), "validate_s": round(time.perf_counter() - started - loaded, 3), "conforms": conforms}
+
+    def prepare(self) -> None:
+        self.dataset = self._load()
+
+    def query(self, text: str) -> dict:
+        result = self.dataset.query(text)
+        if result.type == "ASK":
+            return {"rows": 1}
+        return {"rows": sum(1 for _ in result)}
+
+    def export(self) -> dict:
+        path = self.data.folder / "export-rdflib.nq"
+        self.dataset.serialize(destination=str(path), format="nquads")
+        return {"bytes": path.stat().st_size}
+
+    def network(self) -> dict:
+        from rdflib import Graph, URIRef
+        from rdflib.extras.external_graph_libs import rdflib_to_networkx_multidigraph
+
+        focus = URIRef(self.data.focus)
+        around = Graph()
+        for triple in self.dataset.triples((focus, None, None)):
+            around.add(triple)
+        for triple in self.dataset.triples((None, None, focus)):
+            around.add(triple)
+        net = rdflib_to_networkx_multidigraph(around)
+        return {"nodes": net.number_of_nodes(), "edges": net.number_of_edges()}
+
+
+CONTENDERS: dict[str, type[Side]] = {"spacefilms": Ours, "pyoxigraph": RawOxigraph, "rdflib": RdflibMemory}
+
+
+class StepTimeout(Exception):
+    pass
+
+
+@contextlib.contextmanager
+def alarm(seconds: float) -> Iterator[None]:
+    """Interrupt Python code after ``seconds`` (pure-Python work such as rdflib's stops there; native code is
+    stopped by the parent's watchdog instead)."""
+
+    def ring(signum: int, frame: object) -> None:
+        raise StepTimeout
+
+    previous = signal.signal(signal.SIGALRM, ring)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def worker(side: str, data: DataSet, steps: list[str], caps: dict[str, float], fresh: bool) -> None:
+    """Run ``steps`` for one side; print one JSON line per step (seconds, details, peak RSS so far)."""
+    contender = CONTENDERS[side](data)
+    if not fresh:
+        contender.prepare()  # a restarted worker: data already built, made ready again (not timed)
+    for step in steps:
+        repeat = 1
+        record: dict = {"step": step}
+        try:
+            with alarm(cap_for(step, caps)):
+                started = time.perf_counter()
+                record["info"] = contender.run(step)
+                seconds = time.perf_counter() - started
+                # Fast queries are repeated (best of three) so that one-off noise does not decide a ratio.
+                if step.startswith("query:") and seconds < 1.0:
+                    for _ in range(2):
+                        again = time.perf_counter()
+                        contender.run(step)
+                        seconds = min(seconds, time.perf_counter() - again)
+                        repeat += 1
+            record |= {"seconds": seconds, "repeat": repeat}
+        except StepTimeout:
+            record["timeout"] = cap_for(step, caps)
+        except Exception as exc:  # reported, not fatal: the other steps still run
+            record["error"] = f"{type(exc).__name__}: {str(exc).strip().splitlines()[0][:200] if str(exc).strip() else ''}"
+        record["peak_mb"] = peak_mb()
+        print(json.dumps(record), flush=True)
+        if step == "build" and "seconds" not in record:
+            return
+
+
+def cap_for(step: str, caps: dict[str, float]) -> float:
+    return caps["build"] if step == "build" else caps["step"]
+
+
+# ------------------------------------------------------------------ the parent: run, watch, collect
+
+
+@dataclass
+class Outcome:
+    """One step of one side: seconds, or why there is none."""
+
+    seconds: float | None = None
+    note: str = ""
+    info: dict = field(default_factory=dict)
+
+    def cell(self) -> str:
+        if self.seconds is None:
+            return self.note
+        return fmt_seconds(self.seconds)
+
+
+def fmt_seconds(seconds: float) -> str:
+    if seconds < 0.01:
+        return f"{seconds * 1000:.2f} ms"
+    if seconds < 1:
+        return f"{seconds * 1000:.0f} ms"
+    return f"{seconds:.2f} s" if seconds < 100 else f"{seconds:.0f} s"
+
+
+def run_side(
+    side: str, data: DataSet, steps: list[str], caps: dict[str, float], log: Callable[[str], None]
+) -> tuple[dict[str, Outcome], float]:
+    """Run ``steps`` for ``side`` in worker processes; a step past its cap is stopped (the worker is killed if
+    it does not stop by itself) and the rest go to a new worker."""
+    outcomes: dict[str, Outcome] = {}
+    peak = 0.0
+    remaining = list(steps)
+    fresh = True
+    while remaining:
+        command = [
+            sys.executable,
+            str(Path(__file__).resolve()),
+            "--worker",
+            side,
+            "--data",
+            json.dumps(data.to_json()),
+            "--steps",
+            json.dumps(remaining),
+        ]
+        command += ["--caps", json.dumps(caps)] + ([] if fresh else ["--reuse"])
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        grace = 60.0 if fresh or side != "rdflib" else 60.0 + caps["build"]  # a restarted rdflib worker parses again
+        deadline = time.monotonic() + cap_for(remaining[0], caps) + grace
+        while remaining:
+            ready, _, _ = select.select([process.stdout], [], [], max(0.0, deadline - time.monotonic()))
+            line = process.stdout.readline() if ready else ""
+            if not line:
+                step = remaining.pop(0)
+                if process.poll() is None:
+                    process.kill()
+                    outcomes[step] = Outcome(note=f"> {cap_for(step, caps):.0f} s (stopped)")
+                else:
+                    error = process.stderr.read().strip().splitlines()
+                    outcomes[step] = Outcome(note=f"failed: {error[-1][:120] if error else process.returncode}")
+                log(f"  {side:<10} {step:<34} {outcomes[step].note}")
+                if step == "build":
+                    for rest in remaining:
+                        outcomes[rest] = Outcome(note="not run (no build)")
+                    remaining = []
+                break
+            record = json.loads(line)
+            step = remaining.pop(0)
+            peak = max(peak, record.get("peak_mb", 0.0))
+            if "seconds" in record:
+                outcomes[step] = Outcome(record["seconds"], info=record.get("info", {}))
+            elif "timeout" in record:
+                outcomes[step] = Outcome(note=f"> {record['timeout']:.0f} s (stopped)")
+            else:
+                outcomes[step] = Outcome(note=f"error: {record['error']}")
+            log(f"  {side:<10} {step:<34} {outcomes[step].cell():>12}  {json.dumps(outcomes[step].info)[:80]}")
+            if step == "build" and outcomes[step].seconds is None:
+                for rest in remaining:
+                    outcomes[rest] = Outcome(note="not run (no build)")
+                remaining = []
+            elif remaining:
+                deadline = time.monotonic() + cap_for(remaining[0], caps) + 60.0
+        with contextlib.suppress(ProcessLookupError):
+            process.kill()
+        process.wait()
+        process.stdout.close()
+        process.stderr.close()
+        fresh = False
+    return outcomes, peak
+
+
+@dataclass
+class Comparison:
+    """Every side's outcomes for one dataset, and their peak memory."""
+
+    data: DataSet
+    outcomes: dict[str, dict[str, Outcome]]
+    peaks: dict[str, float]
+
+    def seconds(self, side: str, step: str) -> float | None:
+        outcome = self.outcomes.get(side, {}).get(step)
+        return outcome.seconds if outcome else None
+
+    def ratio(self, slow_side: str, step: str, fast_side: str = "spacefilms") -> str:
+        """How many times ``fast_side`` is faster than ``slow_side``; a lower bound when the slow side hit its cap."""
+        fast = self.seconds(fast_side, step)
+        slow = self.seconds(slow_side, step)
+        outcome = self.outcomes.get(slow_side, {}).get(step)
+        if fast is None or fast == 0 or outcome is None:
+            return "–"
+        if slow is None:
+            bound = re.match(r"> (\d+)", outcome.note)
+            return f"> {float(bound[1]) / fast:.0f}x" if bound else "–"
+        ratio = slow / fast
+        return f"{ratio:.2f}x" if ratio < 1 else f"{ratio:.1f}x" if ratio < 100 else f"{ratio:.0f}x"
+
+
+def compare(
+    data: DataSet, steps: list[str], sides: tuple[str, ...], caps: dict[str, float], log: Callable[[str], None]
+) -> Comparison:
+    log(f"{data.name}: {data.triples:,} quads in {data.nquads}")
+    outcomes, peaks = {}, {}
+    for side in sides:
+        wanted = [s for s in steps if hasattr(CONTENDERS[side], s) or s.startswith("query:")]
+        outcomes[side], peaks[side] = run_side(side, data, wanted, caps, log)
+    return Comparison(data, outcomes, peaks)
+
+
+# ------------------------------------------------------------------ the report
+
+
+def machine() -> str:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    memory = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal"))
+    packages = ", ".join(f"{name} {version(name)}" for name in ("pyoxigraph", "oxrdflib", "rdflib", "pyshacl", "networkx"))
+    return (
+        f"{cpu}, {os.cpu_count()} cores, {memory / 1024 / 1024:.0f} GiB RAM; {platform.system()} {platform.release()}; "
+        f"Python {platform.python_version()}; {packages}"
+    )
+
+
+STEP_TITLES = {
+    "build": "build (load + validate)",
+    "export": "export (N-Quads)",
+    "network": "focus neighbourhood → networkx",
+    "diagram": "focus diagram → SVG",
+}
+
+
+def step_title(step: str) -> str:
+    return f"query `{step.removeprefix('query:')}`" if step.startswith("query:") else STEP_TITLES.get(step, step)
+
+
+def table(comparison: Comparison, steps: list[str], aggregates: set[str]) -> list[str]:
+    lines = [
+        "| step | spacefilms | raw pyoxigraph | rdflib memory | rdflib / spacefilms | spacefilms / raw pyoxigraph |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for step in steps:
+        cells = [comparison.outcomes.get(side, {}).get(step, Outcome(note="n/a")).cell() for side in SIDES]
+        ours, raw = comparison.seconds("spacefilms", step), comparison.seconds("pyoxigraph", step)
+        versus_raw = f"{ours / raw:.2f}x" if ours and raw else "–"
+        mark = " (aggregate)" if step in aggregates else ""
+        lines.append(f"| {step_title(step)}{mark} | {' | '.join(cells)} | {comparison.ratio('rdflib', step)} | {versus_raw} |")
+    peaks = " | ".join(f"{comparison.peaks.get(side, 0):,.0f} MB" for side in SIDES)
+    lines.append(f"| peak memory (RSS) | {peaks} | | |")
+    return lines
+
+
+def replace_section(name: str, body: str, path: Path = RESULTS) -> None:
+    """Put ``body`` between this benchmark's markers in RESULTS.md, keeping everything else."""
+    from spacefilms.files import write_atomically
+
+    start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
+    block = f"{start}\n{body.rstrip()}\n{end}"
+    if start in text and end in text:
+        text = text[: text.index(start)] + block + text[text.index(end) + len(end) :]
+    else:
+        text = text.rstrip() + "\n\n" + block + "\n"
+    write_atomically(path, lambda out: out.write(text.encode("utf-8")))
+
+
+def scale_steps() -> tuple[list[str], set[str]]:
+    queries = bundled_queries(synthetic=True)
+    steps = ["build"] + [f"query:{name}" for name, _, _ in queries] + ["export", "network", "diagram"]
+    return steps, {f"query:{name}" for name, _, aggregate in queries if aggregate}
+
+
+def summary(comparison: Comparison, aggregates: set[str]) -> list[str]:
+    """The targets: build >= 8x and aggregate queries >= 20x faster than rdflib, within 1.3x of raw pyoxigraph."""
+    lines = []
+    build = comparison.ratio("rdflib", "build")
+    ours, raw = comparison.seconds("spacefilms", "build"), comparison.seconds("pyoxigraph", "build")
+    lines.append(
+        f"- build: {build} faster than rdflib; {ours / raw:.2f}x the time of a raw pyoxigraph bulk load"
+        if ours and raw
+        else f"- build: {build}"
+    )
+    for step in sorted(aggregates):
+        ours, raw = comparison.seconds("spacefilms", step), comparison.seconds("pyoxigraph", step)
+        versus_raw = f"{ours / raw:.2f}x raw pyoxigraph" if ours and raw else "–"
+        lines.append(f"- {step_title(step)}: {comparison.ratio('rdflib', step)} faster than rdflib; {versus_raw}")
+    return lines
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="10k,100k,1M,5M", help="Synthetic graph sizes in triples [default: 10k,100k,1M,5M]")
+    parser.add_argument("--build-cap", type=float, default=600, help="Seconds a build may take per side [600]")
+    parser.add_argument("--step-cap", type=float, default=120, help="Seconds a query, export or diagram may take [120]")
+    parser.add_argument("--workdir", type=Path, default=DEFAULT_WORKDIR, help=f"Where data and stores go [{DEFAULT_WORKDIR}]")
+    parser.add_argument("--sides", default=",".join(SIDES), help="Which sides to run [all]")
+    parser.add_argument("--no-write", action="store_true", help="Print only; leave RESULTS.md alone")
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    parser.add_argument("--data", help=argparse.SUPPRESS)
+    parser.add_argument("--steps", help=argparse.SUPPRESS)
+    parser.add_argument("--caps", help=argparse.SUPPRESS)
+    parser.add_argument("--reuse", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.worker:
+        return worker(
+            args.worker, DataSet.from_json(json.loads(args.data)), json.loads(args.steps), json.loads(args.caps), not args.reuse
+        )
+    caps = {"build": args.build_cap, "step": args.step_cap}
+    sides = tuple(s for s in args.sides.split(",") if s in SIDES)
+    steps, aggregates = scale_steps()
+    started = time.time()
+    sections = []
+    for size in (parse_size(s) for s in args.sizes.split(",")):
+        data = synthetic_dataset(size, args.workdir)
+        comparison = compare(data, steps, sides, caps, lambda message: print(message, flush=True))
+        sections.append((comparison, size))
+        body = report(sections, steps, aggregates, caps, time.time() - started)
+        if not args.no_write:
+            replace_section("bench_scale", body)
+    print(report(sections, steps, aggregates, caps, time.time() - started))
+
+
+def report(
+    sections: list[tuple[Comparison, int]], steps: list[str], aggregates: set[str], caps: dict[str, float], elapsed: float
+) -> str:
+    lines = [
+        "## Scale: synthetic film-shaped graphs",
+        "",
+        f"Run {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC with `.venv/bin/python benchmarks/bench_scale.py` "
+        f"({elapsed / 60:.0f} min). Machine: {machine()}.",
+        "",
+        f"Caps: a build may take {caps['build']:.0f} s and any other step {caps['step']:.0f} s per side; a step past its cap "
+        'is stopped and shown as "> cap" (ratios against it are lower bounds). Queries under 1 s are timed best of three. '
+        "Peak memory is the resident set of each side's own process over all its steps.",
+        "",
+        "What each side does: **spacefilms** = `spacefilms build` on the N-Quads file (parse, provenance and SHACL checks, "
+        "store), queries through `LocalBackend` (what `spacefilms query` runs), `export` to N-Quads, "
+        "`spacefilms diagram --focus <film 0> -o x.svg`; **raw pyoxigraph** = `Store.bulk_load` of the file, `Store.query`, "
+        "`Store.dump` (no checks: the floor); **rdflib memory** = `Dataset.parse` then pyshacl on the union graph (no "
+        "provenance checks, so a lower bound), rdflib's SPARQL engine, `serialize`, and the networkx conversion of the "
+        "focus's neighbourhood only (no drawing).",
+    ]
+    for comparison, size in sections:
+        lines += ["", f"### {size_name(size)} triples ({comparison.data.triples:,} quads)", ""]
+        lines += table(comparison, steps, aggregates)
+        lines += ["", *summary(comparison, aggregates)]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()

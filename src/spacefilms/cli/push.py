@@ -1,0 +1,69 @@
+"""``spacefilms push``."""
+
+from __future__ import annotations
+
+import click
+
+from spacefilms.cli._common import progress_printer
+from spacefilms.errors import SpacefilmsError
+from spacefilms.pushing import AUTH_SCHEMES, DEFAULT_GRAPH, PROTOCOLS, Endpoint, push
+from spacefilms.store import open_ox
+
+
+def _headers(values: tuple[str, ...]) -> dict[str, str]:
+    headers = {}
+    for value in values:
+        name, sep, content = value.partition(":")
+        if not sep or not name.strip():
+            raise SpacefilmsError(f"--header wants 'Name: value', got {value!r}")
+        headers[name.strip()] = content.strip()
+    return headers
+
+
+@click.command(name="push")
+@click.option(
+    "--endpoint", required=True, metavar="URL", help="SPARQL Update endpoint (or Graph Store endpoint with --protocol gsp)."
+)
+@click.option(
+    "--protocol",
+    type=click.Choice(PROTOCOLS),
+    default="update",
+    show_default=True,
+    help="SPARQL 1.1 Update or Graph Store Protocol.",
+)
+@click.option("--query-endpoint", metavar="URL", help="SPARQL query endpoint used to count triples [default: --endpoint].")
+@click.option(
+    "--graph", default=DEFAULT_GRAPH, show_default=True, metavar="IRI", help="Target named graph for the union of all graphs."
+)
+@click.option("--keep-graphs", is_flag=True, help="Keep every source graph under its own name instead (needs --protocol update).")
+@click.option("--user", help="User name for HTTP authentication.")
+@click.option("--password", envvar="SPACEFILMS_PUSH_PASSWORD", help="Password [default: $SPACEFILMS_PUSH_PASSWORD, else asked].")
+@click.option("--auth", type=click.Choice(AUTH_SCHEMES), default="basic", show_default=True, help="HTTP authentication scheme.")
+@click.option(
+    "--header", "headers", multiple=True, metavar="'NAME: VALUE'", help="Extra HTTP header, e.g. a bearer token (repeatable)."
+)
+@click.option("--batch-size", type=click.IntRange(1), default=5000, show_default=True, help="Statements per INSERT DATA request.")
+@click.option("--timeout", type=float, default=300.0, show_default=True, help="Seconds to wait for each request.")
+@click.pass_obj
+def push_command(
+    obj: dict, endpoint, protocol, query_endpoint, graph, keep_graphs, user, password, auth, headers, batch_size, timeout
+) -> None:
+    """Load the built graph into an external triple store, replacing the previous version.
+
+    \b
+    Examples:
+      spacefilms push --endpoint http://localhost:7878/update --query-endpoint http://localhost:7878/query
+      spacefilms push --endpoint http://localhost:3030/ds/update --keep-graphs
+      spacefilms push --protocol gsp --endpoint http://localhost:3030/ds/data --query-endpoint http://localhost:3030/ds/query
+    """
+    if user is not None and password is None:
+        password = click.prompt("Password", hide_input=True, err=True)
+    target = Endpoint(endpoint, protocol, query_endpoint, user, password, auth, _headers(headers), timeout)
+    report = push(open_ox(obj["store"]), target, graph, keep_graphs, batch_size, progress_printer())
+    where = f"<{report.graphs[0]}>" if len(report.graphs) == 1 else f"{len(report.graphs)} graphs"
+    click.echo(f"Pushed {report.statements} statements into {where} at {endpoint} in {report.seconds:.1f}s")
+    if report.dropped:
+        click.echo(f"Dropped {len(report.dropped)} graph(s) no longer in the build")
+
+
+COMMANDS = [push_command]

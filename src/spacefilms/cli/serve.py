@@ -1,0 +1,37 @@
+"""``spacefilms serve``."""
+
+from __future__ import annotations
+
+import click
+
+from spacefilms.serving import DEFAULT_HOST, DEFAULT_PORT, Front, Limits, serve
+
+
+@click.command(name="serve")
+@click.option("--host", default=DEFAULT_HOST, show_default=True, help="Address to listen on (0.0.0.0 opens it to the network).")
+@click.option("--port", type=click.IntRange(0, 65535), default=DEFAULT_PORT, show_default=True, help="Port (0 picks a free one).")
+@click.option(
+    "--timeout", "timeout_s", type=click.IntRange(1), default=Limits.timeout_s, show_default=True, help="Seconds a query may run."
+)
+@click.option(
+    "--max-result-bytes",
+    type=click.IntRange(1),
+    default=Limits.max_result_bytes,
+    show_default=True,
+    help="Largest result a query may return.",
+)
+@click.pass_obj
+def serve_command(obj: dict, host: str, port: int, timeout_s: int, max_result_bytes: int) -> None:
+    """Serve the built graph: a read-only SPARQL 1.1 endpoint at /query and a query page at /.
+
+    Updates and SERVICE (federated) queries are refused. Ctrl-C stops the server.
+    """
+
+    def announce(front: Front) -> None:
+        click.echo(f"Serving {front.url} (SPARQL endpoint {front.url}query); Ctrl-C to stop", err=False)
+
+    serve(obj["store"], host, port, Limits(timeout_s=timeout_s, max_result_bytes=max_result_bytes), ready=announce)
+    click.echo("Stopped.")
+
+
+COMMANDS = [serve_command]

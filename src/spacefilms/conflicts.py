@@ -1,0 +1,103 @@
+"""Where the curated graph and Wikidata disagree: the bundled ``conflicts-with-wikidata`` query (plus the money
+amounts it cannot compare), one row per entity and property, values shown readably and differences of mere
+precision left out."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Literal, URIRef
+
+from spacefilms.namespaces import RDFS, SCHEMA, SF, WIKIDATA_GRAPH_BASE, sparql_prologue
+from spacefilms.queries import get_query
+from spacefilms.querying import QueryResult
+from spacefilms.store import open_ox
+
+COLUMNS = ["entity", "property", "curated", "curatedSources", "wikidata", "wikidataGraphs"]
+
+# The bundled query compares values by their text, which a blank node has none of: amounts are compared here.
+_AMOUNTS = f"""
+SELECT ?subjectLabel ?property ?curated ?curatedSource ?wikidata ?wikidataGraph WHERE {{
+  VALUES ?property {{ sf:budget sf:boxOffice }}
+  GRAPH ?wikidataGraph {{ ?subject ?property ?wikidata }}
+  FILTER (STRSTARTS(STR(?wikidataGraph), "{WIKIDATA_GRAPH_BASE}"))
+  GRAPH ?curatedSource {{ ?subject ?property ?curated }}
+  ?curatedSource a sf:Source .
+  ?subject rdfs:label ?subjectLabel . FILTER (LANG(?subjectLabel) = "en")
+}}"""
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+
+
+class _Reader:
+    """Shows values of the store as text a reader can compare."""
+
+    def __init__(self, store: ox.Store) -> None:
+        self.store = store
+
+    def objects(self, node: Term, predicate: str) -> list[Term]:
+        return [q.object for q in self.store.quads_for_pattern(node, ox.NamedNode(predicate), None, None)]
+
+    def amount(self, node: Term) -> tuple[Decimal, str] | None:
+        values, currencies = self.objects(node, str(SCHEMA.value)), self.objects(node, str(SCHEMA.currency))
+        try:
+            return (Decimal(values[0].value), currencies[0].value) if values and currencies else None
+        except InvalidOperation:
+            return None
+
+    def render(self, node: Term) -> str:
+        if isinstance(node, ox.Literal):
+            return node.value
+        amount = self.amount(node)
+        if amount:
+            return f"{amount[0].normalize():f} {amount[1]}"
+        performers = self.objects(node, str(SF.performer))
+        if performers:
+            characters = sorted(c.value for c in self.objects(node, str(SF.character)) if c.language in ("en", None))
+            return self.render(performers[0]) + (f" as {characters[0]}" if characters else "")
+        labels = sorted(x.value for x in self.objects(node, str(RDFS.label)) if x.language == "en")
+        return labels[0] if labels else (node.value if isinstance(node, ox.NamedNode) else "(blank node)")
+
+    def key(self, node: Term) -> object:
+        """What two values must share to be the same: amounts by number and currency, the rest by their text."""
+        return (None if isinstance(node, ox.Literal) else self.amount(node)) or self.render(node)
+
+
+def _same_up_to_precision(a: str, b: str) -> bool:
+    """``2012`` and ``2012-04-20`` (or a date and a date-time on that day) only differ in precision."""
+    short, long = sorted((a, b), key=len)
+    return long.startswith(short) and long[len(short) : len(short) + 1] in ("-", "T")
+
+
+def conflicts(store: str | Path | None = None) -> QueryResult:
+    """Facts the curated graph and Wikidata state differently, grouped by entity and property, with both sources."""
+    ox_store = open_ox(store)
+    reader = _Reader(ox_store)
+    grouped: dict[tuple[str, str], dict[str, dict]] = defaultdict(lambda: {"curated": {}, "wikidata": {}})
+    for text in (get_query("conflicts-with-wikidata").text, sparql_prologue() + _AMOUNTS):
+        for row in ox_store.query(text, use_default_graph_as_union=True):
+            entry = grouped[(row["subjectLabel"].value, row["property"].value)]
+            entry["curated"].setdefault(row["curated"], set()).add(row["curatedSource"].value)
+            entry["wikidata"].setdefault(row["wikidata"], set()).add(row["wikidataGraph"].value)
+    rows = []
+    for (label, prop), sides in sorted(grouped.items()):
+        curated = {reader.key(v): (reader.render(v), s) for v, s in sides["curated"].items()}
+        wikidata = {reader.key(v): (reader.render(v), s) for v, s in sides["wikidata"].items()}
+        for key in set(curated) & set(wikidata):
+            del curated[key], wikidata[key]
+        for c in list(curated):
+            for w in list(wikidata):
+                if c in curated and w in wikidata and _same_up_to_precision(curated[c][0], wikidata[w][0]):
+                    del curated[c], wikidata[w]
+        if curated and wikidata:
+            rows.append((Literal(label), URIRef(prop), *_cells(curated), *_cells(wikidata)))
+    return QueryResult("SELECT", COLUMNS, rows)
+
+
+def _cells(side: dict[object, tuple[str, set[str]]]) -> tuple[Literal, Literal]:
+    values = "; ".join(sorted(text for text, _ in side.values()))
+    sources = " ".join(sorted(set().union(*(s for _, s in side.values()))))
+    return Literal(values), Literal(sources)

@@ -1,0 +1,114 @@
+"""One entry point for diagrams: choose what to show (a preset, a focus, relations, types, a query) and write it in
+the format the output's suffix asks for: PNG/SVG/PDF (static), HTML (interactive), GraphML/GEXF/DOT (other tools)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from spacefilms.errors import SpacefilmsError
+from spacefilms.network import GraphData, build_network, find_entity, load_graph_data, query_triples, select
+from spacefilms.presets import Diagram, custom_diagram, get_preset
+from spacefilms.store import open_ox
+
+STATIC, INTERACTIVE, EXPORTS = ("png", "svg", "pdf"), ("html",), ("graphml", "gexf", "dot")
+FORMATS = STATIC + INTERACTIVE + EXPORTS
+MAX_NODES = {"static": 150, "interactive": 400, "export": 1_000_000}
+
+
+def output_format(output: str | Path) -> str:
+    """The format named by the output's suffix (``.gv`` is DOT, ``.htm`` HTML); a clear error for any other."""
+    suffix = Path(output).suffix.lstrip(".").lower()
+    fmt = {"gv": "dot", "htm": "html"}.get(suffix, suffix)
+    if fmt not in FORMATS:
+        raise SpacefilmsError(
+            f"cannot tell the format from {Path(output).name!r}; end the name in one of .{', .'.join(FORMATS)}", str(output)
+        )
+    return fmt
+
+
+def family(fmt: str) -> str:
+    return "static" if fmt in STATIC else ("interactive" if fmt in INTERACTIVE else "export")
+
+
+@dataclass
+class Request:
+    """What to draw. A preset, or a selection: the whole graph, or a SPARQL query's triples, narrowed by the rest."""
+
+    preset: str | None = None
+    focus: str | None = None
+    depth: int = 1
+    relations: list[str] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)
+    sparql: str | None = None
+    layout: str | None = None
+    title: str | None = None
+    date: str | None = None
+    lang: str = "en"
+    max_nodes: int | None = None
+    edge_labels: bool | None = None
+
+
+def make_diagram(request: Request, store: ox.Store, data: GraphData, fmt: str) -> Diagram:
+    """The diagram ``request`` describes, from ``store`` and its index ``data``, for output format ``fmt``."""
+    if request.lang not in ("en", "ru"):
+        raise SpacefilmsError(f"labels come in en or ru, not {request.lang!r}", "--lang")
+    date = request.date or data.date
+    limit = request.max_nodes or MAX_NODES[family(fmt)]
+    if request.preset:
+        if request.focus or request.relations or request.kinds or request.sparql:
+            raise SpacefilmsError("a preset chooses its own entities; drop --focus, --relation, --type and --sparql", "preset")
+        diagram = get_preset(request.preset).diagram(build_network(data, lang=request.lang), data, date, limit)
+        if request.title:
+            diagram.title = request.title
+    else:
+        triples = query_triples(store, request.sparql) if request.sparql else None
+        net = build_network(data, triples, lang=request.lang)
+        if request.sparql and net.number_of_nodes() == 0:
+            raise SpacefilmsError("the query returned no triples between IRIs", "--sparql")
+        part = select(net, data, request.focus, request.depth, request.relations, request.kinds)
+        title = request.title or _default_title(request, data)
+        diagram = custom_diagram(part, data, title, date, request.focus, request.depth, request.layout, limit)
+    if request.edge_labels is not None:
+        diagram.edge_labels = request.edge_labels
+    return diagram
+
+
+def _default_title(request: Request, data: GraphData) -> str:
+    if request.focus:
+        centre = data.label(data.resolve_entity(request.focus), request.lang)
+        steps = "one step" if request.depth == 1 else f"{request.depth} steps"
+        return f"{centre} and what lies within {steps}"
+    base = "Result of a SPARQL query" if request.sparql else "The spacefilms knowledge graph"
+    chosen = [*request.relations, *request.kinds]
+    return f"{base}: {', '.join(chosen)}" if chosen else base
+
+
+def write(diagram: Diagram, output: str | Path, fmt: str):
+    """Write ``diagram`` to ``output`` in ``fmt``; returns what the renderer reports (or the path)."""
+    if fmt in STATIC:
+        from spacefilms.drawing import render
+
+        return render(diagram, output, fmt)
+    if fmt in INTERACTIVE:
+        from spacefilms.interactive import write_html
+
+        return write_html(diagram, output)
+    from spacefilms.graph_formats import export_network
+
+    return export_network(diagram, output, fmt)
+
+
+def diagram_to_file(request: Request, output: str | Path, store: str | Path | None = None):
+    """Everything at once: check the output name, read the store, make the diagram, write it."""
+    fmt = output_format(output)
+    oxstore = open_ox(store)
+    return write(make_diagram(request, oxstore, load_for(request, oxstore), fmt), output, fmt)
+
+
+def load_for(request: Request, store: ox.Store) -> GraphData:
+    """The part of the store the request needs: around the focus when that is all it draws, else everything."""
+    focus = find_entity(store, request.focus) if request.focus and not (request.preset or request.sparql) else None
+    return load_graph_data(store, around=(focus, request.depth)) if focus else load_graph_data(store)

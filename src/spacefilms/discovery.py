@@ -1,0 +1,158 @@
+"""Find other works filmed in space (or announced to be) from the seed projects, as candidates for review.
+
+Two bounded queries start from what the curated graph links to Wikidata: items filmed (P915) where the seed
+projects were filmed, and works with a statement pointing at a seed project. Items the graph already links are
+left out; every candidate keeps the name of the query that found it, saved next to the candidates file.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import astuple, dataclass, field, fields
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import URIRef
+
+from spacefilms.errors import SpacefilmsError
+from spacefilms.files import write_atomically
+from spacefilms.formatting import display
+from spacefilms.linking import Link
+from spacefilms.namespaces import sparql_prologue
+from spacefilms.wikidata_client import WikidataClient, chunks, item_iri, prologue, qid_of, values_block
+
+CANDIDATES_FILE = "candidates.tsv"
+FILM = "Q11424"  # film (graph/wikidata-ids.tsv); P31 "instance of" is in the property dump cited by enrichment.py
+
+_SEEDS = """SELECT DISTINCT ?seed ?place WHERE {
+  GRAPH ?g { ?seed a sf:SpaceFilmProject } ?g a sf:Source .
+  OPTIONAL { GRAPH ?gp { ?seed sf:filmingLocation ?place } ?gp a sf:Source . }
+}"""
+
+
+@dataclass
+class Candidate:
+    """A Wikidata item that may belong in the graph, and why it was found."""
+
+    item: str
+    label_en: str
+    label_ru: str
+    description_en: str
+    found_by: str
+    evidence: str
+    query: str
+
+
+@dataclass
+class Discovery:
+    candidates: list[Candidate]
+    queries: dict[str, str]
+    known: int = 0  # items found that the graph already links
+    unlinked_seeds: list[str] = field(default_factory=list)
+
+
+def filmed_at_query(places: list[str], limit: int) -> str:
+    return prologue() + (
+        "SELECT DISTINCT ?item ?place WHERE {\n"
+        f"  {values_block('place', [item_iri(q) for q in places])}\n"
+        "  ?item wdt:P915 ?place .\n"
+        f"}} ORDER BY ?item ?place LIMIT {limit}"
+    )
+
+
+def linked_to_seed_query(seeds: list[str], limit: int) -> str:
+    return prologue() + (
+        "SELECT DISTINCT ?item ?property ?seed WHERE {\n"
+        f"  {values_block('seed', [item_iri(q) for q in seeds])}\n"
+        "  ?item ?property ?seed .\n"
+        '  FILTER (STRSTARTS(STR(?property), "http://www.wikidata.org/prop/direct/"))\n'
+        f"  {{ ?item wdt:P31 wd:{FILM} }} UNION {{ ?item wdt:P915 ?somewhere }}\n"
+        f"}} ORDER BY ?item ?property LIMIT {limit}"
+    )
+
+
+def _describe_query(qids: list[str]) -> str:
+    return prologue() + (
+        "SELECT ?item ?label ?description WHERE {\n"
+        f"  {values_block('item', [item_iri(q) for q in qids])}\n"
+        '  { ?item rdfs:label ?label FILTER (LANG(?label) IN ("en", "ru")) }\n'
+        '  UNION { ?item schema:description ?description FILTER (LANG(?description) = "en") }\n'
+        "}"
+    )
+
+
+def discover(store: ox.Store, links: list[Link], client: WikidataClient, limit: int = 50, batch_size: int = 50) -> Discovery:
+    """Run the discovery queries (each capped at ``limit`` rows) and describe the new items found."""
+    if limit < 1:
+        raise SpacefilmsError(f"--limit must be at least 1, got {limit}")
+    qid = {link.entity: link.qid for link in links if link.linked}
+    name = {link.qid: link.entity for link in links if link.linked}
+    seeds, places, unlinked = set(), set(), set()
+    for row in store.query(sparql_prologue() + _SEEDS, use_default_graph_as_union=True):
+        seed = row["seed"].value
+        (seeds if seed in qid else unlinked).add(seed)
+        if row["place"] is not None and row["place"].value in qid:
+            places.add(qid[row["place"].value])
+    if not seeds and not places:
+        raise SpacefilmsError("nothing to start from: no seed project or its filming location is linked (run `spacefilms link`)")
+    queries: dict[str, str] = {}
+    found: dict[str, tuple[str, str]] = {}  # QID -> (query name, evidence)
+    known = set()
+
+    def shown(iri: str) -> str:
+        q = qid_of(iri)
+        return f"{display(URIRef(name[q]))} (wd:{q})" if q in name else (f"wd:{q}" if q else iri)
+
+    if places:
+        queries["filmed-at"] = filmed_at_query(sorted(places), limit)
+        for row in (answer := client.select(queries["filmed-at"])).rows:
+            item = qid_of(answer.value(row, "item") or "")
+            if item:
+                found.setdefault(item, ("filmed-at", f"wdt:P915 {shown(answer.value(row, 'place'))}"))
+    if seeds:
+        queries["linked-to-seed"] = linked_to_seed_query(sorted(qid[s] for s in seeds), limit)
+        for row in (answer := client.select(queries["linked-to-seed"])).rows:
+            item = qid_of(answer.value(row, "item") or "")
+            prop = (answer.value(row, "property") or "").rsplit("/", 1)[-1]
+            if item:
+                found.setdefault(item, ("linked-to-seed", f"wdt:{prop} {shown(answer.value(row, 'seed'))}"))
+    known = {q for q in found if q in name}
+    new = sorted(set(found) - known)
+    labels: dict[str, dict[str, str]] = {q: {} for q in new}
+    for batch in chunks(new, batch_size):
+        answer = client.select(_describe_query(batch))
+        for row in answer.rows:
+            item = qid_of(answer.value(row, "item") or "")
+            for var, key in (("label", None), ("description", "description")):
+                cell = row.get(var)
+                if item and cell:
+                    labels[item].setdefault(key or cell.get("xml:lang", ""), cell["value"])
+    candidates = [
+        Candidate(
+            q,
+            labels[q].get("en", ""),
+            labels[q].get("ru", ""),
+            labels[q].get("description", ""),
+            found[q][0],
+            found[q][1],
+            f"discovery/{found[q][0]}.rq",
+        )
+        for q in new
+    ]
+    return Discovery(candidates, queries, len(known), sorted(unlinked))
+
+
+def write_discovery(discovery: Discovery, folder: Path) -> Path:
+    """Save each query as ``discovery/<name>.rq`` and the candidates as a TSV for review; return the TSV path."""
+    (folder / "discovery").mkdir(parents=True, exist_ok=True)
+    for query_name, text in discovery.queries.items():
+        data = text.encode()
+        write_atomically(folder / "discovery" / f"{query_name}.rq", lambda out, d=data: out.write(d))
+    out = io.StringIO()
+    out.write("# Candidates for review, found by `spacefilms discover`: not curated facts. Each names its query.\n")
+    writer = csv.writer(out, delimiter="\t", lineterminator="\n")
+    writer.writerow([f.name for f in fields(Candidate)])
+    writer.writerows(astuple(c) for c in discovery.candidates)
+    data = out.getvalue().encode()
+    return write_atomically(folder / CANDIDATES_FILE, lambda f: f.write(data))

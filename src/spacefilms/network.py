@@ -1,0 +1,402 @@
+"""From RDF to a networkx graph: entities become typed, labelled nodes and relations typed edges with their sources.
+
+The conversion, in one place:
+
+* a node is an entity: an IRI with an ``rdf:type`` in a curated (source) graph; its attributes are ``label`` (in the
+  chosen language, else English, else the IRI's local name), ``label_en``, ``label_ru``, ``kind`` (the style key of
+  its most specific class, see :mod:`spacefilms.styles`), ``types`` (class CURIEs), ``description`` and ``facts``
+  (every literal or non-entity value, with the sources stating it);
+* an edge is a triple between two entities, keyed by its predicate, with ``relation`` (CURIE), ``label`` (the
+  predicate's English label), ``sources`` (every source graph that states it) and ``role``;
+* the two n-ary relations are folded into qualified edges: a ``sf:CastRole`` becomes a ``schema:actor`` edge from
+  the film to the performer with the character as ``role``, a ``sf:FlightAssignment`` becomes an ``sf:crewMember``
+  edge from the flight to the person with the flight role as ``role``.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from urllib.parse import unquote
+
+import networkx as nx
+import pyoxigraph as ox
+
+from spacefilms.errors import SpacefilmsError
+from spacefilms.namespaces import BUILD_GRAPH, ONTOLOGY_GRAPH, PREFIXES, RDF, RDFS, SCHEMA, SF, SOURCES_GRAPH, sparql_prologue
+from spacefilms.queries import expand_iri
+from spacefilms.stats import graph_stats
+from spacefilms.styles import kind_of, node_style
+
+Triple = tuple[str, str, str]
+_TYPE, _LABEL = str(RDF.type), str(RDFS.label)
+_NON_CURATED = {ONTOLOGY_GRAPH, SOURCES_GRAPH, BUILD_GRAPH}
+# (class, how to reach end A, how to reach end B, predicate of the folded A -> B edge, predicate giving its role)
+_N_ARY = [
+    (str(SF.CastRole), ("in", str(SF.hasCastRole)), ("out", str(SF.performer)), str(SCHEMA.actor), str(SF.character)),
+    (
+        str(SF.FlightAssignment),
+        ("out", str(SF.assignedFlight)),
+        ("out", str(SF.assignee)),
+        str(SF.crewMember),
+        str(SF.flightRole),
+    ),
+]
+
+
+def curie(iri: str) -> str:
+    """``sfr:the-challenge`` for a project IRI; the IRI itself when no prefix fits."""
+    for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
+        if iri.startswith(ns) and len(iri) > len(ns):
+            return f"{prefix}:{iri[len(ns) :]}"
+    return iri
+
+
+def local_name(iri: str) -> str:
+    tail = iri.rstrip("/#").rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+    return unquote(tail) or iri
+
+
+@dataclass
+class GraphData:
+    """The curated facts of a store, indexed for building networks (one pass over the quads)."""
+
+    labels: dict[str, dict[str, str]] = field(default_factory=lambda: defaultdict(dict))
+    types: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    relations: dict[Triple, set[str]] = field(default_factory=lambda: defaultdict(set))
+    facts: dict[str, dict[tuple[str, str, str], set[str]]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(set)))
+    source_labels: dict[str, str] = field(default_factory=dict)
+    built_at: str | None = None
+
+    @property
+    def date(self) -> str:
+        """The data's date: the day the store was built."""
+        return self.built_at[:10] if self.built_at else "unknown date"
+
+    def label(self, iri: str, lang: str = "en") -> str:
+        names = self.labels.get(iri, {})
+        return names.get(lang) or names.get("en") or names.get("") or local_name(iri)
+
+    def kind(self, iri: str) -> str:
+        return kind_of(self.types.get(iri, set()))
+
+    def resolve_entity(self, text: str) -> str:
+        """An entity IRI from ``sfr:x``, ``<iri>``, a full IRI or an exact label; a clear error otherwise."""
+        iri = expand_iri(text.strip())
+        if iri in self.types:
+            return iri
+        by_label = [e for e in self.types if text.strip().casefold() in {v.casefold() for v in self.labels.get(e, {}).values()}]
+        if len(by_label) == 1:
+            return by_label[0]
+        names = {curie(e): e for e in self.types}
+        close = difflib.get_close_matches(curie(iri), list(names), n=3, cutoff=0.6)
+        close += [curie(e) for e in by_label[:3]]
+        hint = f"; did you mean {', '.join(close)}?" if close else "; `spacefilms query entity-search -p text=...` finds entities"
+        raise SpacefilmsError(f"unknown entity {text!r}{hint}", "--focus")
+
+
+def load_graph_data(store: ox.Store, around: tuple[str, int] | None = None) -> GraphData:
+    """Index the curated quads of ``store``: labels, types, entity-to-entity relations, other facts, source labels.
+
+    With ``around=(entity IRI, depth)`` only the entities within ``depth`` steps are read whole (plus the types and
+    names of those one step further): a focus diagram on a big store then reads a small part of it.
+    """
+    data = GraphData(built_at=graph_stats(store).built_at)
+    if around is None:
+        quads: Iterable[ox.Quad] = store.quads_for_pattern(None, None, None, None)
+    else:
+        quads = _neighbourhood_quads(store, *around)
+    blank: dict[str, list[tuple[str, ox.Literal | ox.NamedNode | ox.BlankNode]]] = defaultdict(list)
+    literal_like: list[tuple[str, str, ox.NamedNode | ox.BlankNode, str]] = []
+    for quad in quads:
+        graph = quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) else ""
+        s, p, o = quad.subject, quad.predicate.value, quad.object
+        if p == _LABEL and isinstance(o, ox.Literal):
+            if graph == SOURCES_GRAPH:
+                data.source_labels[s.value] = o.value
+            else:
+                data.labels[s.value].setdefault(o.language or "", o.value)
+        if graph in _NON_CURATED or not graph:
+            continue
+        if isinstance(s, ox.BlankNode):
+            blank[s.value].append((p, o))
+        elif p == _TYPE:
+            data.types[s.value].add(o.value)
+        elif isinstance(o, ox.Literal):
+            data.facts[s.value][(p, o.value, o.language or "")].add(graph)
+        else:
+            literal_like.append((s.value, p, o, graph))
+    for s, p, o, graph in literal_like:
+        if isinstance(o, ox.NamedNode) and o.value in data.types:
+            data.relations[(s, p, o.value)].add(graph)
+            continue
+        if isinstance(o, ox.BlankNode) and o.value not in blank:
+            blank[o.value] = [(q.predicate.value, q.object) for q in store.quads_for_pattern(o, None, None, None)]
+        value = _describe_blank(blank.get(o.value, [])) if isinstance(o, ox.BlankNode) else data.label(o.value)
+        if isinstance(o, ox.NamedNode) and value == local_name(o.value):
+            value = o.value
+        data.facts[s][(p, value, "")].add(graph)
+    if around is not None:
+        graphs = {g for facts in data.facts.values() for sources in facts.values() for g in sources}
+        for g in graphs | {g for sources in data.relations.values() for g in sources}:
+            for quad in store.quads_for_pattern(ox.NamedNode(g), ox.NamedNode(_LABEL), None, ox.NamedNode(SOURCES_GRAPH)):
+                data.source_labels[g] = quad.object.value
+    return data
+
+
+def _is_entity(store: ox.Store, node: ox.NamedNode) -> bool:
+    """Typed in a source graph (not a class, a milestone type or a source page)."""
+    return any(
+        isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value not in _NON_CURATED
+        for q in store.quads_for_pattern(node, ox.NamedNode(_TYPE), None, None)
+    )
+
+
+def _neighbours(store: ox.Store, node: ox.NamedNode) -> set[ox.NamedNode]:
+    out = {q.object for q in store.quads_for_pattern(node, None, None, None) if isinstance(q.object, ox.NamedNode)}
+    out |= {q.subject for q in store.quads_for_pattern(None, None, node, None) if isinstance(q.subject, ox.NamedNode)}
+    return {n for n in out if n != node and _is_entity(store, n)}
+
+
+def _neighbourhood_quads(store: ox.Store, focus: str, depth: int) -> Iterable[ox.Quad]:
+    """Every quad about the entities within ``depth`` steps of ``focus`` (cast roles and flight assignments are passed
+    through, as the network folds them), the type and label quads of the next ring, the ontology's labels."""
+    n_ary = {ox.NamedNode(cls) for cls, *_ in _N_ARY}
+    seen, frontier, rings = {ox.NamedNode(focus)}, {ox.NamedNode(focus)}, []
+    for _ in range(depth + 1):
+        ring: set[ox.NamedNode] = set()
+        for node in frontier:
+            ring |= _neighbours(store, node) - seen
+        through = {n for n in ring if any(q.object in n_ary for q in store.quads_for_pattern(n, ox.NamedNode(_TYPE), None, None))}
+        for node in through:
+            ring |= _neighbours(store, node) - seen
+        seen |= ring
+        rings.append(ring | through)
+        frontier = ring
+    whole = {ox.NamedNode(focus)}.union(*rings[:-1])
+    for node in whole:
+        yield from store.quads_for_pattern(node, None, None, None)
+    for node in rings[-1] - whole:
+        yield from store.quads_for_pattern(node, ox.NamedNode(_TYPE), None, None)
+        yield from store.quads_for_pattern(node, ox.NamedNode(_LABEL), None, None)
+    yield from store.quads_for_pattern(None, ox.NamedNode(_LABEL), None, ox.NamedNode(ONTOLOGY_GRAPH))
+
+
+def find_entity(store: ox.Store, text: str) -> str | None:
+    """The entity ``text`` names as a CURIE or IRI, if the store has it typed in a source graph."""
+    iri = expand_iri(text.strip())
+    try:
+        node = ox.NamedNode(iri)
+    except ValueError:
+        return None
+    return iri if _is_entity(store, node) else None
+
+
+def _describe_blank(props: list[tuple[str, object]]) -> str:
+    """A monetary amount (the only blank nodes the data allows) as ``123.0 RUB (approximately)``."""
+    values = {p: o.value for p, o in props if isinstance(o, ox.Literal)}
+    text = " ".join(v for v in (values.get(str(SCHEMA.value)), values.get(str(SCHEMA.currency))) if v)
+    note = values.get(str(SCHEMA.description))
+    return f"{text} ({note})" if note else text or "(blank node)"
+
+
+def _fold_n_ary(data: GraphData, triples: dict[Triple, set[str]], lang: str) -> dict[Triple, tuple[set[str], list[str]]]:
+    """Replace cast roles and flight assignments by qualified edges (see the module docstring)."""
+    out: dict[Triple, tuple[set[str], list[str]]] = {t: (set(src), []) for t, src in triples.items()}
+    by_node: dict[str, list[Triple]] = defaultdict(list)
+    for s, p, o in triples:
+        by_node[s].append((s, p, o))
+        by_node[o].append((s, p, o))
+
+    def end(node: str, how: tuple[str, str]) -> Triple | None:
+        direction, predicate = how
+        return next((t for t in by_node[node] if t[1] == predicate and t[0 if direction == "out" else 2] == node), None)
+
+    for cls, how_a, how_b, folded, qualifier in _N_ARY:
+        for node in [n for n in by_node if cls in data.types.get(n, ())]:
+            link_a, link_b = end(node, how_a), end(node, how_b)
+            if link_a is None or link_b is None:
+                continue
+            a = link_a[2] if how_a[0] == "out" else link_a[0]
+            b = link_b[2] if how_b[0] == "out" else link_b[0]
+            sources, roles = out.setdefault((a, folded, b), (set(), []))
+            sources |= out.pop(link_a, (set(), []))[0] | out.pop(link_b, (set(), []))[0]
+            roles.extend(_values(data, node, qualifier, lang))
+            for t in [t for t in out if node in (t[0], t[2])]:
+                del out[t]
+    return out
+
+
+def _values(data: GraphData, iri: str, predicate: str, lang: str) -> list[str]:
+    found = [(language, value) for (p, value, language) in data.facts.get(iri, {}) if p == predicate]
+    preferred = [v for language, v in found if language == lang] or [v for language, v in found if language in ("en", "")]
+    return sorted(set(preferred))
+
+
+def build_network(data: GraphData, triples: Iterable[Triple] | None = None, lang: str = "en") -> nx.MultiDiGraph:
+    """The network of ``triples`` (default: every relation between entities, and every entity).
+
+    Triples not stated by any source (e.g. made up by a CONSTRUCT query) become edges without sources.
+    """
+    chosen = dict(data.relations) if triples is None else {t: set(data.relations.get(t, ())) for t in triples}
+    net = nx.MultiDiGraph(built_at=data.built_at, lang=lang)
+    if triples is None:
+        for entity in data.types:
+            if data.kind(entity) != "role":
+                _add_node(net, data, entity, lang)
+    for (s, p, o), (sources, roles) in _fold_n_ary(data, chosen, lang).items():
+        for node in (s, o):
+            if node not in net:
+                _add_node(net, data, node, lang)
+        net.add_edge(
+            s,
+            o,
+            key=p,
+            predicate=p,
+            relation=curie(p),
+            label=data.label(p),
+            sources=sorted(sources),
+            role=" / ".join(roles),
+        )
+    return net
+
+
+def _add_node(net: nx.MultiDiGraph, data: GraphData, iri: str, lang: str) -> None:
+    facts = data.facts.get(iri, {})
+    kind = data.kind(iri)
+    net.add_node(
+        iri,
+        label=data.label(iri, lang),
+        label_en=data.label(iri, "en"),
+        label_ru=data.labels.get(iri, {}).get("ru", ""),
+        kind=kind,
+        kind_label=node_style(kind).label,
+        types=sorted(curie(t) for t in data.types.get(iri, ())),
+        description=next(iter(_values(data, iri, str(SCHEMA.description), lang)), ""),
+        facts=[
+            (data.label(p), value + (f" @{language}" if language else ""), sorted(sources))
+            for (p, value, language), sources in sorted(facts.items())
+        ],
+        sources=sorted({s for sources in facts.values() for s in sources}),
+    )
+
+
+# ---------------------------------------------------------------- choosing part of the network
+
+
+def _matches(text: str, *names: str) -> bool:
+    wanted = text.strip().casefold()
+    return any(wanted == name.casefold() for name in names if name)
+
+
+def resolve_relations(net: nx.MultiDiGraph, data: GraphData, names: Iterable[str]) -> set[str]:
+    """Predicate IRIs for relation names given as CURIE, IRI, local name or English label."""
+    present = {d["predicate"] for *_, d in net.edges(data=True)}
+    chosen = set()
+    for name in map(str, names):
+        found = {p for p in present if p == expand_iri(name) or _matches(name, curie(p), local_name(p), data.label(p))}
+        if not found:
+            known = ", ".join(sorted(curie(p) for p in present))
+            raise SpacefilmsError(f"unknown relation {name!r}; relations here: {known}", "--relation")
+        chosen |= found
+    return chosen
+
+
+def resolve_kinds(net: nx.MultiDiGraph, data: GraphData, names: Iterable[str]) -> set[str]:
+    """Entities of the kinds or classes given as style key (``person``), legend name, CURIE (``schema:Person``),
+    class name or class label (``organisation`` takes space agencies too: they are organisations)."""
+    chosen = set()
+    for name in names:
+        found = {
+            n
+            for n, d in net.nodes(data=True)
+            if _matches(
+                name,
+                d["kind"],
+                d["kind_label"],
+                *d["types"],
+                *(t.split(":")[-1] for t in d["types"]),
+                *(data.label(expand_iri(t)) for t in d["types"]),
+            )
+        }
+        if not found:
+            kinds = sorted({d["kind"] for _, d in net.nodes(data=True)})
+            raise SpacefilmsError(f"unknown entity type {name!r}; types here: {', '.join(kinds)}", "--type")
+        chosen |= found
+    return chosen
+
+
+def select(
+    net: nx.MultiDiGraph,
+    data: GraphData,
+    focus: str | None = None,
+    depth: int = 1,
+    relations: Iterable[str] = (),
+    kinds: Iterable[str] = (),
+) -> nx.MultiDiGraph:
+    """Part of ``net``: only ``relations`` (then only the entities they link), only entities of ``kinds``,
+    then what lies within ``depth`` steps of ``focus`` (either direction). The focus is always kept."""
+    relations, kinds = list(relations), list(kinds)
+    center = data.resolve_entity(focus) if focus else None
+    if center is not None and center not in net:
+        raise SpacefilmsError(f"entity {focus!r} is not part of this diagram's network", "--focus")
+    if depth < 0:
+        raise SpacefilmsError(f"depth must be 0 or more, got {depth}", "--depth")
+    part = net
+    if relations:
+        wanted = resolve_relations(net, data, relations)
+        part = nx.MultiDiGraph(**net.graph)
+        part.add_edges_from((s, o, k, d) for s, o, k, d in net.edges(keys=True, data=True) if d["predicate"] in wanted)
+        part.add_nodes_from([center] if center else [])
+        nx.set_node_attributes(part, {n: net.nodes[n] for n in part})
+    if kinds:
+        keep = resolve_kinds(part, data, kinds) | ({center} if center else set())
+        part = part.subgraph(keep)
+    if center is not None:
+        reach = nx.single_source_shortest_path_length(part.to_undirected(as_view=True), center, cutoff=depth)
+        part = part.subgraph(reach)
+    return nx.MultiDiGraph(part)
+
+
+def top_by_degree(net: nx.MultiDiGraph, max_nodes: int, keep: Iterable[str] = ()) -> nx.MultiDiGraph:
+    """At most ``max_nodes`` nodes: the kept ones, then the best connected; the graph's ``note`` says so."""
+    if net.number_of_nodes() <= max_nodes:
+        return net
+    kept = [n for n in keep if n in net]
+    ranked = sorted(net.nodes, key=lambda n: (-net.degree(n), n))
+    chosen = list(dict.fromkeys(kept + ranked))[:max_nodes]
+    small = nx.MultiDiGraph(net.subgraph(chosen))
+    small.graph["note"] = f"showing the {len(chosen):,} best-connected of {net.number_of_nodes():,} entities"
+    return small
+
+
+# ---------------------------------------------------------------- from a SPARQL query
+
+
+def query_triples(store: ox.Store, text: str) -> list[Triple]:
+    """Triples between IRIs from a CONSTRUCT, or from a SELECT binding ?s ?p ?o (project prefixes predeclared)."""
+    try:
+        result = store.query(sparql_prologue() + text, use_default_graph_as_union=True)
+    except SyntaxError as exc:
+        raise SpacefilmsError(f"SPARQL syntax error: {str(exc).splitlines()[0]}", "--sparql") from None
+    except OSError as exc:
+        raise SpacefilmsError(f"query failed: {exc}", "--sparql") from None
+    if isinstance(result, ox.QueryBoolean):
+        raise SpacefilmsError("an ASK query has no triples; use CONSTRUCT or SELECT ?s ?p ?o", "--sparql")
+    if isinstance(result, ox.QuerySolutions):
+        names = [v.value for v in result.variables]
+        if not {"s", "p", "o"} <= set(names):
+            raise SpacefilmsError(f"a SELECT must bind ?s ?p ?o (it binds {', '.join('?' + n for n in names)})", "--sparql")
+        rows = ((row["s"], row["p"], row["o"]) for row in result)
+    else:
+        rows = ((t.subject, t.predicate, t.object) for t in result)
+    skip = {_TYPE, _LABEL}
+    return sorted(
+        {
+            (s.value, p.value, o.value)
+            for s, p, o in rows
+            if isinstance(s, ox.NamedNode) and isinstance(p, ox.NamedNode) and isinstance(o, ox.NamedNode) and p.value not in skip
+        }
+    )

@@ -1,0 +1,186 @@
+"""What a diagram shows: a network plus how to lay it out and title it; the named presets users ask for."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import networkx as nx
+
+from spacefilms.errors import SpacefilmsError
+from spacefilms.layout import LAYOUTS
+from spacefilms.namespaces import SCHEMA, SF, SFR
+from spacefilms.network import GraphData, select, top_by_degree
+from spacefilms.styles import EdgeStyle
+
+
+@dataclass
+class Diagram:
+    """A network ready to draw: its layout, centres, relation styles, title and the data's date."""
+
+    net: nx.MultiDiGraph
+    title: str
+    date: str
+    layout: str = "spring"
+    centres: list[str] = field(default_factory=list)
+    left: set[str] = field(default_factory=set)  # the left column of a bipartite layout
+    relation_order: list[str] = field(default_factory=list)  # predicate IRIs, in the order groups are listed
+    edge_styles: dict[str, EdgeStyle] = field(default_factory=dict)  # by predicate IRI
+    parallel: str = "merge"  # "merge": one line per style between two nodes; "first": only the first relation's
+    roles_in_labels: bool = False  # add each edge's role (e.g. "commander") under the entity's label
+    edge_labels: bool | None = None  # None: where they help (few edges, no group headings)
+    source_labels: dict[str, str] = field(default_factory=dict)  # source URL -> its label, for the interactive page
+
+    @property
+    def note(self) -> str:
+        return self.net.graph.get("note", "")
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A named picture: which relations around which entities, laid out how."""
+
+    name: str
+    description: str
+    title: Callable[[GraphData], str]
+    relations: tuple[str, ...]
+    centres: tuple[str, ...] = ()
+    layout: str = "hubs"
+    edge_styles: tuple[tuple[str, EdgeStyle], ...] = ()
+    parallel: str = "merge"
+    roles_in_labels: bool = False
+
+    def network(self, net: nx.MultiDiGraph, data: GraphData) -> nx.MultiDiGraph:
+        """The preset's part of ``net``: its relations, and only what touches its centres (when it has some)."""
+        part = select(net, data, relations=self.relations)
+        if not self.centres:
+            return part
+        missing = [c for c in self.centres if c not in part]
+        if missing:
+            raise SpacefilmsError(f"this graph has no {', '.join(missing)}", f"preset {self.name}")
+        keep = set(self.centres).union(*(part.to_undirected(as_view=True)[c] for c in self.centres))
+        return nx.MultiDiGraph(part.subgraph(keep))
+
+    def diagram(self, net: nx.MultiDiGraph, data: GraphData, date: str, max_nodes: int) -> Diagram:
+        part = top_by_degree(self.network(net, data), max_nodes, keep=self.centres)
+        return Diagram(
+            part,
+            self.title(data),
+            date,
+            layout=self.layout,
+            centres=list(self.centres),
+            left={n for n, d in part.nodes(data=True) if d["kind"] == "person"} if self.layout == "bipartite" else set(),
+            relation_order=[str(p) for p in self.relations],
+            edge_styles={str(p): s for p, s in self.edge_styles},
+            parallel=self.parallel,
+            roles_in_labels=self.roles_in_labels,
+            source_labels=data.source_labels,
+        )
+
+
+_FILM, _RIVAL = str(SFR["the-challenge"]), str(SFR["cruise-liman-space-film"])
+_UP = EdgeStyle("#0072B2", "-", 1.6, "flew up on")
+_BACK = EdgeStyle("#D55E00", (0, (4, 2)), 1.6, "came back on")
+
+PRESETS: dict[str, Preset] = {
+    p.name: p
+    for p in (
+        Preset(
+            "film-world",
+            "The film's world: its cast, crew and companies, grouped by what each did",
+            lambda d: f"The world of {d.label(_FILM)} ({d.labels[_FILM].get('ru', '')}): cast, crew and companies".replace(
+                " ()", ""
+            ),
+            (
+                SCHEMA.director,
+                SF.screenwriter,
+                SF.directorOfPhotography,
+                SCHEMA.musicBy,
+                SCHEMA.producer,
+                SCHEMA.actor,
+                SCHEMA.contributor,
+                SCHEMA.productionCompany,
+                SF.partnerOrganisation,
+                SF.distributor,
+            ),
+            (_FILM,),
+        ),
+        Preset(
+            "race",
+            "The race: The Challenge and the rival project side by side, with who and what each involved",
+            lambda d: f"The race to film in space: {d.label(_FILM)} vs the {d.label(_RIVAL)}",
+            (
+                SF.competedWith,
+                SCHEMA.director,
+                SCHEMA.actor,
+                SCHEMA.productionCompany,
+                SF.distributor,
+                SF.partnerOrganisation,
+                SF.filmingLocation,
+                SCHEMA.countryOfOrigin,
+            ),
+            (_FILM, _RIVAL),
+            edge_styles=((SF.competedWith, EdgeStyle("#B2182B", (0, (5, 3)), 2.2, "competed with")),),
+        ),
+        Preset(
+            "flights",
+            "Flights and crews: who flew up on which Soyuz, who came back on which",
+            lambda d: f"Who flew up, who came back: {d.label(str(SFR['soyuz-ms-18']))} and {d.label(str(SFR['soyuz-ms-19']))}",
+            (SF.flewUpOn, SF.cameBackOn, SF.crewMember, SF.destination, SF.launchSite, SF.launchVehicle),
+            (str(SFR["soyuz-ms-18"]), str(SFR["soyuz-ms-19"])),
+            edge_styles=((SF.flewUpOn, _UP), (SF.cameBackOn, _BACK), (SF.crewMember, EdgeStyle(hidden=True))),
+            parallel="each",
+            roles_in_labels=True,
+        ),
+        Preset(
+            "organisations",
+            "Organisations and their people: who heads or belongs to which organisation",
+            lambda d: "Organisations and their people",
+            (SF.headOf, SCHEMA.affiliation),
+            layout="bipartite",
+            edge_styles=(
+                (SF.headOf, EdgeStyle("#333333", "-", 2.0, "head of")),
+                (SCHEMA.affiliation, EdgeStyle("#8A8A8A", (0, (3, 2)), 1.2, "member of / affiliated with")),
+            ),
+            parallel="first",
+        ),
+    )
+}
+
+
+def get_preset(name: str) -> Preset:
+    if name in PRESETS:
+        return PRESETS[name]
+    close = difflib.get_close_matches(name, list(PRESETS), n=2, cutoff=0.4)
+    hint = f"did you mean {', '.join(close)}? " if close else ""
+    raise SpacefilmsError(f"unknown preset {name!r}; {hint}presets: {', '.join(PRESETS)}")
+
+
+def custom_diagram(
+    net: nx.MultiDiGraph,
+    data: GraphData,
+    title: str,
+    date: str,
+    focus: str | None,
+    depth: int,
+    layout: str | None,
+    max_nodes: int,
+) -> Diagram:
+    """A diagram of an already selected network: radial around a focus (hubs when only its neighbours), else spring."""
+    centre = data.resolve_entity(focus) if focus else None
+    chosen = layout or ("spring" if centre is None else ("hubs" if depth == 1 else "radial"))
+    if chosen not in LAYOUTS:
+        raise SpacefilmsError(f"unknown layout {chosen!r}; layouts: {', '.join(LAYOUTS)}", "--layout")
+    if chosen in ("radial", "hubs") and centre is None:
+        raise SpacefilmsError(f"the {chosen} layout needs --focus", "--layout")
+    part = top_by_degree(net, max_nodes, keep=[centre] if centre else [])
+    return Diagram(
+        part,
+        title,
+        date,
+        layout=chosen,
+        centres=[centre] if centre else [],
+        left={n for n, d in part.nodes(data=True) if d["kind"] == "person"},
+        source_labels=data.source_labels,
+    )

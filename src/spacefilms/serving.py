@@ -1,0 +1,414 @@
+"""``spacefilms serve``: a read-only SPARQL 1.1 Protocol endpoint and an offline query page over the built store.
+
+A small Python front listens on the public address and runs an ``oxigraph serve-read-only`` process on a
+loopback port as its query engine. The front exists because the engine alone would run ``SERVICE`` calls to
+any host, and because a timed-out or failing query there still answers ``200`` with a cut body. The front:
+
+* parses every query with rdflib's SPARQL 1.1 parser and refuses updates and ``SERVICE`` (HTTP 400); the
+  text it parsed (codepoint escapes expanded, as the standard says) is exactly the text the engine runs;
+* asks the engine for a format it can check (SPARQL JSON results, N-Triples), reads it under a time limit
+  and a size limit, checks it parses, and only then answers, in the format the client negotiated;
+* serves its own page (``static/index.html``): plain inline script and style, nothing loaded from elsewhere;
+* follows the store link: after ``spacefilms build`` the next query starts an engine on the new store.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import http.client
+import json
+import re
+import signal
+import threading
+import time
+import urllib.parse
+from collections.abc import Callable
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from importlib import resources
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib.plugins.sparql.parser import expandUnicodeEscapes, parseQuery, parseUpdate
+
+from spacefilms import __version__
+from spacefilms.errors import SpacefilmsError
+from spacefilms.namespaces import PREFIXES
+from spacefilms.oxigraph_server import OxigraphServer
+from spacefilms.queries import list_queries
+from spacefilms.querying import inline_bindings
+from spacefilms.store import open_ox, store_path
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 7878
+QUERY_PATHS = ("/query", "/sparql")
+RESULTS_FORMATS = (ox.QueryResultsFormat.JSON, ox.QueryResultsFormat.XML, ox.QueryResultsFormat.CSV, ox.QueryResultsFormat.TSV)
+GRAPH_FORMATS = (
+    ox.RdfFormat.TURTLE,
+    ox.RdfFormat.N_TRIPLES,
+    ox.RdfFormat.RDF_XML,
+    ox.RdfFormat.JSON_LD,
+    ox.RdfFormat.N3,
+    ox.RdfFormat.N_QUADS,
+    ox.RdfFormat.TRIG,
+)
+_KINDS = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT", "DescribeQuery": "DESCRIBE"}
+_CANCELLED = b"operation has been cancelled"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one query may cost: seconds of engine time, bytes of result, bytes of query text."""
+
+    timeout_s: int = 30
+    max_result_bytes: int = 10_000_000
+    max_query_bytes: int = 200_000
+
+
+class Refused(Exception):
+    """A request the endpoint will not run: an HTTP status and a one-line reason."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+_parse_lock = threading.Lock()  # pyparsing's packrat cache is shared state
+
+
+def _walk(node: object) -> list[str]:
+    """Names of every rdflib parse-tree node (CompValue) under ``node``."""
+    names, stack = [], [node]
+    while stack:
+        item = stack.pop()
+        name = getattr(item, "name", None)
+        if isinstance(name, str):
+            names.append(name)
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple) or type(item).__name__ == "ParseResults":
+            stack.extend(list(item))
+    return names
+
+
+def check_query(text: str) -> tuple[str, str]:
+    """Parse ``text`` as a SPARQL 1.1 query; return (kind, the text to run). Raise :class:`Refused` for
+    syntax errors, updates and any ``SERVICE`` (federated) pattern, wherever it sits in the query."""
+    expanded = expandUnicodeEscapes(text)  # the engine gets exactly the text that was checked
+    with _parse_lock:
+        try:
+            tree = parseQuery(expanded)
+        except Exception as exc:  # pyparsing's ParseException and friends
+            try:
+                parseUpdate(expanded)
+            except Exception:
+                line, col = getattr(exc, "lineno", None), getattr(exc, "col", None)
+                where = f" at line {line}, column {col}" if line else ""
+                detail = getattr(exc, "msg", None) or str(exc).splitlines()[0]
+                raise Refused(400, f"SPARQL syntax error{where}: {detail}") from None
+            raise Refused(400, "this endpoint is read-only: SPARQL Update is refused") from None
+    names = _walk(tree)
+    if "ServiceGraphPattern" in names:
+        raise Refused(400, "federated queries are refused: this endpoint does not run SERVICE calls to other endpoints")
+    kind = next((_KINDS[n] for n in names if n in _KINDS), None)
+    if kind is None:
+        raise Refused(400, "not a SELECT, ASK, CONSTRUCT or DESCRIBE query")
+    return kind, expanded
+
+
+def _accepted(header: str | None) -> list[str]:
+    """Media types of an Accept header, best first (q=0 dropped, order kept among equals)."""
+    ranked = []
+    for position, part in enumerate((header or "*/*").split(",")):
+        media, *params = (p.strip() for p in part.split(";"))
+        q = 1.0
+        for param in params:
+            key, _, value = param.partition("=")
+            if key.strip() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        if media and q > 0:
+            ranked.append((-q, position, media.lower()))
+    return [media for _, _, media in sorted(ranked)]
+
+
+def negotiate(kind: str, accept: str | None) -> ox.QueryResultsFormat | ox.RdfFormat:
+    """The answer format for a ``kind`` of query and an Accept header; raise :class:`Refused` (406) if none fits."""
+    graph = kind in ("CONSTRUCT", "DESCRIBE")
+    offered = GRAPH_FORMATS if graph else RESULTS_FORMATS
+    for media in _accepted(accept):
+        if media in ("*/*", "application/*", "text/*"):
+            return offered[0]
+        found = (ox.RdfFormat if graph else ox.QueryResultsFormat).from_media_type(media)
+        if found in offered:
+            return found
+    names = ", ".join(f.media_type for f in offered)
+    raise Refused(406, f"cannot answer this {kind} query in {accept!r}; available: {names}")
+
+
+class Engine:
+    """The ``oxigraph serve-read-only`` process on loopback, restarted on a new store after a rebuild."""
+
+    def __init__(self, store: str | Path | None, limits: Limits) -> None:
+        self.link = store_path(store)
+        self.limits = limits
+        self._lock = threading.Lock()
+        self._server: OxigraphServer | None = None
+
+    def current(self) -> OxigraphServer:
+        """The running engine over the store the link points to now."""
+        with self._lock:
+            location = self.link.resolve()
+            if self._server is None or self._server.location != location:
+                open_ox(self.link)  # a clear error if there is no built store
+                fresh = OxigraphServer(location, read_only=True, union_default_graph=True, timeout_s=self.limits.timeout_s)
+                fresh.start()
+                if self._server is not None:
+                    self._server.stop()
+                self._server = fresh
+            return self._server
+
+    def stop(self) -> None:
+        with self._lock:
+            if self._server is not None:
+                self._server.stop()
+                self._server = None
+
+    def run(self, kind: str, text: str, dataset: dict[str, list[str]], fmt: ox.QueryResultsFormat | ox.RdfFormat) -> bytes:
+        """Run a checked query within the limits; return the answer in ``fmt`` or raise :class:`Refused`."""
+        server = self.current()
+        wire = ox.RdfFormat.N_TRIPLES if kind in ("CONSTRUCT", "DESCRIBE") else ox.QueryResultsFormat.JSON
+        body = urllib.parse.urlencode([("query", text), *((k, v) for k, vs in dataset.items() for v in vs)])
+        deadline = time.monotonic() + self.limits.timeout_s + 1.0
+        connection = http.client.HTTPConnection(server.host, server.port, timeout=self.limits.timeout_s + 1.0)
+        try:
+            connection.request(
+                "POST",
+                "/query",
+                body=body.encode(),
+                headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": wire.media_type},
+            )
+            response = connection.getresponse()
+            data = self._read(connection, response, deadline)
+        except TimeoutError:
+            raise self._too_slow() from None
+        except (OSError, http.client.HTTPException) as exc:
+            raise Refused(502, f"the query engine failed: {exc}") from None
+        finally:
+            connection.close()
+        if response.status != 200:
+            message = data.decode("utf-8", "replace").strip().splitlines()
+            raise Refused(400 if response.status == 400 else 502, f"query failed: {message[0] if message else response.reason}")
+        try:
+            return convert(data, wire, fmt)
+        except (SyntaxError, ValueError):
+            # The engine reports a failure met while streaming by appending its message to a 200 answer.
+            if _CANCELLED in data[-200:]:
+                raise self._too_slow() from None
+            tail = re.split(r"[\[\]{},\n]", data[-300:].decode("utf-8", "replace"))[-1].strip()
+            raise Refused(502, f"query failed: {tail or 'the engine sent a broken answer'}") from None
+
+    def _read(self, connection: http.client.HTTPConnection, response: http.client.HTTPResponse, deadline: float) -> bytes:
+        chunks, size = [], 0
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError
+            if connection.sock is not None:
+                connection.sock.settimeout(left)  # the response reads from this socket
+            chunk = response.read1(65536)
+            if not chunk:
+                return b"".join(chunks)
+            size += len(chunk)
+            if size > self.limits.max_result_bytes:
+                raise Refused(
+                    400,
+                    f"result too large: more than {self.limits.max_result_bytes} bytes; add a LIMIT or ask for fewer columns",
+                )
+            chunks.append(chunk)
+
+    def _too_slow(self) -> Refused:
+        return Refused(503, f"query stopped: it ran past the time limit of {self.limits.timeout_s} s")
+
+
+def convert(data: bytes, wire: ox.QueryResultsFormat | ox.RdfFormat, fmt: ox.QueryResultsFormat | ox.RdfFormat) -> bytes:
+    """Parse an answer in ``wire`` format (raising SyntaxError if it is cut or broken) and write it in ``fmt``."""
+    if isinstance(fmt, ox.RdfFormat):
+        triples = [quad.triple for quad in ox.parse(data, format=wire)]
+        prefixes = PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.N3) else None
+        return ox.serialize(triples, format=fmt, prefixes=prefixes) or b""
+    results = ox.parse_query_results(data, format=wire)
+    try:
+        return results.serialize(format=fmt) or b""
+    finally:
+        del results  # pyoxigraph results must be dropped on the thread that made them
+
+
+def render_page(limits: Limits, endpoint_path: str = "/query") -> tuple[bytes, str]:
+    """The query page (bundled queries as examples, parameters bound to their defaults) and its CSP header."""
+    examples = [
+        {"name": q.name, "title": q.title, "description": q.description, "text": inline_bindings(q.text, q.bind({}))}
+        for q in list_queries()
+    ]
+    config = {
+        "endpoint": endpoint_path,
+        "timeout_s": limits.timeout_s,
+        "max_result_bytes": limits.max_result_bytes,
+        "version": __version__,
+        "prefixes": PREFIXES,
+        "queries": examples,
+    }
+    template = resources.files("spacefilms").joinpath("static/index.html").read_text(encoding="utf-8")
+    page = template.replace("@@CONFIG@@", json.dumps(config, ensure_ascii=False).replace("<", "\\u003c"))
+
+    def hashes(tag: str) -> str:
+        blocks = re.findall(rf"<{tag}>(.*?)</{tag}>", page, flags=re.DOTALL)
+        return " ".join(f"'sha256-{_b64sha256(block)}'" for block in blocks)
+
+    policy = (
+        f"default-src 'none'; script-src {hashes('script')}; style-src {hashes('style')}; connect-src 'self'; "
+        "img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    )
+    return page.encode("utf-8"), policy
+
+
+def _b64sha256(text: str) -> str:
+    return base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode()
+
+
+class Front(ThreadingHTTPServer):
+    """The public HTTP server: the page, and SPARQL 1.1 Protocol queries forwarded to the engine."""
+
+    daemon_threads = True
+
+    def __init__(self, address: tuple[str, int], engine: Engine, limits: Limits) -> None:
+        self.engine = engine
+        self.limits = limits
+        self.page, self.policy = render_page(limits)
+        super().__init__(address, _Handler)
+
+    @property
+    def url(self) -> str:
+        host, port = self.server_address[:2]
+        return f"http://{host}:{port}/"
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: Front
+    server_version = f"spacefilms/{__version__}"
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: object) -> None:  # quiet: one line per request would drown the terminal
+        pass
+
+    def do_GET(self) -> None:
+        path, _, query = self.path.partition("?")
+        if path == "/":
+            self._send(200, self.server.page, "text/html; charset=utf-8", {"Content-Security-Policy": self.server.policy})
+        elif path in QUERY_PATHS:
+            self._answer(urllib.parse.parse_qs(query, keep_blank_values=True))
+        elif path == "/update":
+            self._error(Refused(400, "this endpoint is read-only: SPARQL Update is refused"))
+        else:
+            self._error(Refused(404, f"nothing at {path}; the SPARQL endpoint is {QUERY_PATHS[0]}"))
+
+    def do_POST(self) -> None:
+        path, _, query = self.path.partition("?")
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = -1
+        if length < 0 or length > self.server.limits.max_query_bytes:
+            self.close_connection = True
+            return self._error(Refused(413, f"request body too large (at most {self.server.limits.max_query_bytes} bytes)"))
+        body = self.rfile.read(length) if length else b""
+        if path == "/update":
+            return self._error(Refused(400, "this endpoint is read-only: SPARQL Update is refused"))
+        if path not in QUERY_PATHS:
+            return self._error(Refused(404, f"nothing at {path}; the SPARQL endpoint is {QUERY_PATHS[0]}"))
+        params = urllib.parse.parse_qs(query, keep_blank_values=True)
+        content_type = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+        if content_type == "application/x-www-form-urlencoded":
+            for key, values in urllib.parse.parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True).items():
+                params.setdefault(key, []).extend(values)
+        elif content_type == "application/sparql-query":
+            params["query"] = [body.decode("utf-8", "replace")]
+        elif content_type == "application/sparql-update":
+            return self._error(Refused(400, "this endpoint is read-only: SPARQL Update is refused"))
+        else:
+            return self._error(
+                Refused(415, "send the query as application/sparql-query or application/x-www-form-urlencoded (query=...)")
+            )
+        self._answer(params)
+
+    def _answer(self, params: dict[str, list[str]]) -> None:
+        try:
+            if "update" in params:
+                raise Refused(400, "this endpoint is read-only: SPARQL Update is refused")
+            texts = params.get("query", [])
+            if len(texts) != 1 or not texts[0].strip():
+                raise Refused(400, "give exactly one query: ?query=... (SPARQL 1.1 Protocol)")
+            if len(texts[0].encode()) > self.server.limits.max_query_bytes:
+                raise Refused(413, f"query too long (at most {self.server.limits.max_query_bytes} bytes)")
+            kind, text = check_query(texts[0])
+            fmt = negotiate(kind, self.headers.get("Accept"))
+            dataset = {k: params[k] for k in ("default-graph-uri", "named-graph-uri") if k in params}
+            payload = self.server.engine.run(kind, text, dataset, fmt)
+        except Refused as refused:
+            return self._error(refused)
+        except SpacefilmsError as exc:
+            return self._error(Refused(503, str(exc)))
+        self._send(200, payload, fmt.media_type, {"Vary": "Accept"})
+
+    def _error(self, refused: Refused) -> None:
+        self._send(refused.status, (refused.message + "\n").encode(), "text/plain; charset=utf-8")
+
+    def _send(self, status: int, payload: bytes, media: str, headers: dict[str, str] | None = None) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", media)
+        self.send_header("Content-Length", str(len(payload)))
+        self.send_header("X-Content-Type-Options", "nosniff")
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(payload)
+
+
+def serve(
+    store: str | Path | None = None,
+    host: str = DEFAULT_HOST,
+    port: int = DEFAULT_PORT,
+    limits: Limits | None = None,
+    ready: Callable[[Front], None] | None = None,
+) -> None:
+    """Serve until Ctrl-C or SIGTERM, then stop the engine and close the socket."""
+    limits = limits or Limits()
+    engine = Engine(store, limits)
+    engine.current()  # fail early (no store, no oxigraph) before opening the port
+    try:
+        front = Front((host, port), engine, limits)
+    except OSError as exc:
+        engine.stop()
+        raise SpacefilmsError(f"cannot listen: {exc.strerror or exc}", f"{host}:{port}") from None
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    main_thread = threading.current_thread() is threading.main_thread()
+    signals = (signal.SIGINT, signal.SIGTERM)
+    previous = [signal.signal(sig, stop) for sig in signals] if main_thread else []
+    try:
+        if ready:
+            ready(front)
+        front.serve_forever(poll_interval=0.2)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for sig, handler in zip(signals, previous):
+            signal.signal(sig, handler)
+        front.server_close()
+        engine.stop()

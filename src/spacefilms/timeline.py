@@ -1,0 +1,304 @@
+"""The dated milestones of the projects on one time axis: one row per milestone, one lane per project.
+
+A milestone's ``schema:startDate`` may be an xsd:gYear, xsd:gYearMonth, xsd:date or xsd:dateTime (read from its
+lexical form), and several sources may give different dates. Nothing is picked silently: every distinct date gets its
+own marker (joined by a line, with how many sources give each), and a year or month is drawn as a bar over the period.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import matplotlib
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Rectangle
+
+from spacefilms.drawing import DPI, RC, STATIC_FORMATS, SUBTITLE_PT, TITLE_PT, Rendered, text_overlaps
+from spacefilms.errors import SpacefilmsError
+from spacefilms.files import atomic_output
+from spacefilms.labels import fit, text_size
+from spacefilms.namespaces import SCHEMA, SF
+from spacefilms.network import GraphData
+
+_DATE = re.compile(r"^(?P<y>-?\d{4,})(?:-(?P<m>\d{2})(?:-(?P<d>\d{2})(?P<t>T[\d:.]+)?)?)?(?P<tz>Z|[+-]\d{2}:\d{2})?$")
+TYPE_MARKERS = {
+    "Announcement": "o",
+    "CrewSelection": "s",
+    "TrainingStart": "D",
+    "Launch": "^",
+    "FilmingInSpace": "*",
+    "Landing": "v",
+    "Premiere": "p",
+    "Release": "h",
+    "StatusUpdate": "X",
+}
+LANE_COLORS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#8C564B", "#332288"]
+ROW_PT, LANE_PT = 9.5, 12.5
+
+
+@dataclass(frozen=True)
+class DateValue:
+    """One date a source gives: its text, precision (year, month, day, time), the period it covers, the sources."""
+
+    text: str
+    precision: str
+    start: datetime
+    end: datetime
+    sources: tuple[str, ...]
+
+    @property
+    def shown(self) -> str:
+        """The date as a reader writes it: 1984, Oct 2021, 5 Oct 2021, 5 Oct 2021 08:55:02 UTC."""
+        month = calendar.month_abbr[self.start.month] if self.precision != "year" else ""
+        if self.precision == "year":
+            return str(self.start.year)
+        if self.precision == "month":
+            return f"{month} {self.start.year}"
+        day = f"{self.start.day} {month} {self.start.year}"
+        if self.precision == "day":
+            return day
+        clock = self.text.split("T", 1)[1].rstrip("Z").split("+")[0]
+        return f"{day} {clock} UTC" if self.start.utcoffset() == timedelta(0) or "Z" in self.text else f"{day} {self.text[10:]}"
+
+
+def parse_date(text: str, sources: tuple[str, ...] = ()) -> DateValue:
+    """A ``DateValue`` from the lexical form of an xsd:gYear, xsd:gYearMonth, xsd:date or xsd:dateTime."""
+    match = _DATE.match(text.strip())
+    if not match:
+        raise SpacefilmsError(f"not a date, month or year: {text!r}")
+    year, month, day = int(match["y"]), int(match["m"] or 1), int(match["d"] or 1)
+    if match["t"]:
+        clock = re.sub(r"\.(\d+)", lambda m: "." + (m[1] + "000000")[:6], text.strip().replace("Z", "+00:00"))
+        start = datetime.fromisoformat(clock)  # fractions padded to 6 digits: Python 3.10 reads no other length
+        start = start.astimezone(timezone.utc) if start.tzinfo else start.replace(tzinfo=timezone.utc)
+        return DateValue(text, "time", start, start, sources)
+    start = datetime(year, month, day, tzinfo=timezone.utc)
+    if match["d"]:
+        return DateValue(text, "day", start, start, sources)
+    if match["m"]:
+        last = calendar.monthrange(year, month)[1]
+        return DateValue(text, "month", start, start + timedelta(days=last), sources)
+    return DateValue(text, "year", start, datetime(year + 1, 1, 1, tzinfo=timezone.utc), sources)
+
+
+@dataclass
+class Event:
+    """One milestone with every distinct date the sources give for it."""
+
+    iri: str
+    label: str
+    project: str
+    kind: str  # the milestone type's local name, e.g. Launch
+    kind_label: str
+    dates: list[DateValue] = field(default_factory=list)
+
+    @property
+    def first(self) -> datetime:
+        return min(d.start for d in self.dates)
+
+    @property
+    def dates_text(self) -> str:
+        """Each distinct date once; when sources differ, how many give each (times on the same day only as times)."""
+        if len(self.dates) == 1:
+            return self.dates[0].shown
+        parts, day = [], None
+        for d in self.dates:
+            shown = d.shown
+            if d.precision == "time" and day == shown.rsplit(" ", 2)[0]:
+                shown = shown.split(" ", 3)[3]
+            day = shown.rsplit(" ", 2)[0] if d.precision == "time" else day
+            parts.append(f"{shown} ({len(d.sources)} source{'s' if len(d.sources) != 1 else ''})")
+        return " / ".join(parts)
+
+
+def milestones(data: GraphData, projects: list[str] | None = None) -> dict[str, list[Event]]:
+    """Events per project IRI (all space film projects with milestones when ``projects`` is None), in date order."""
+    start_date, kind_of = str(SCHEMA.startDate), str(SF.milestoneType)
+    of = str(SF.milestoneOf)
+    owners: dict[str, str] = {s: o for (s, p, o) in data.relations if p == of}
+    wanted = projects or [p for p, kinds in data.types.items() if str(SF.SpaceFilmProject) in kinds]
+    found: dict[str, list[Event]] = {p: [] for p in wanted}
+    type_names = {data.label(str(SF[k])): k for k in TYPE_MARKERS}
+    for milestone, project in owners.items():
+        if project not in found:
+            continue
+        facts = data.facts.get(milestone, {})
+        by_text: dict[str, set[str]] = {}
+        for (p, value, _), sources in facts.items():
+            if p == start_date:
+                by_text.setdefault(value, set()).update(sources)
+        if not by_text:
+            continue
+        kind_label = next((v for (p, v, _) in facts if p == kind_of), "")
+        dates = sorted((parse_date(t, tuple(sorted(s))) for t, s in by_text.items()), key=lambda d: (d.start, d.text))
+        found[project].append(
+            Event(
+                milestone,
+                _without_project(data.label(milestone), data.label(project)),
+                project,
+                type_names.get(kind_label, ""),
+                kind_label,
+                dates,
+            )
+        )
+    for events in found.values():
+        events.sort(key=lambda e: (e.first, e.label))
+    if projects:
+        empty = [p for p, events in found.items() if not events]
+        if empty:
+            raise SpacefilmsError(f"no dated milestones for {', '.join(data.label(p) for p in empty)}", "--project")
+        return found
+    return dict(sorted(((p, events) for p, events in found.items() if events), key=lambda kv: -len(kv[1])))
+
+
+def _without_project(label: str, project: str) -> str:
+    """ "The Challenge: film crew begins training" reads "Film crew begins training" in The Challenge's lane."""
+    for sep in (": ", " "):
+        if label.startswith(project + sep) and len(label) > len(project) + 12:
+            rest = label[len(project) + len(sep) :]
+            return rest[0].upper() + rest[1:]
+    return label
+
+
+# ---------------------------------------------------------------- drawing
+
+
+def render_timeline(
+    data: GraphData, output: str | Path, title: str, date_text: str, projects: list[str] | None = None
+) -> Rendered:
+    """Draw the timeline of ``projects`` to ``output`` (PNG, SVG or PDF by suffix), atomically."""
+    path = Path(output)
+    fmt = path.suffix.lstrip(".").lower()
+    if fmt not in STATIC_FORMATS:
+        raise SpacefilmsError(f"unknown image format {fmt!r}; use one of {', '.join(STATIC_FORMATS)}", str(path))
+    lanes = milestones(data, projects)
+    if not lanes:
+        raise SpacefilmsError("no dated milestones in the graph")
+    with matplotlib.rc_context(RC):
+        fig, rows = timeline_figure(data, lanes, title, date_text)
+        overlaps = text_overlaps(fig)
+        metadata = {"svg": {"Date": None}, "pdf": {"CreationDate": None}, "png": {}}[fmt] | {"Title": title}
+        with atomic_output(path) as out:
+            fig.savefig(out, format=fmt, dpi=DPI, metadata=metadata)
+    width, height = fig.get_size_inches()
+    return Rendered(path, float(width), float(height), rows, 0, 0, overlaps)
+
+
+def timeline_figure(data: GraphData, lanes: dict[str, list[Event]], title: str, date_text: str) -> tuple[Figure, int]:
+    events = [e for lane in lanes.values() for e in lane]
+    lo = min(e.first for e in events)
+    hi = max(max(d.end for d in e.dates) for e in events)
+    pad = (hi - lo) * 0.03 + timedelta(days=20)
+    lo, hi = lo - pad, hi + pad
+    width = 15.0
+    plot_w = width - 0.9
+    per_day = plot_w / max((hi - lo).days, 1)
+
+    def x_of(moment: datetime) -> float:
+        return (moment - lo).total_seconds() / 86400 * per_day
+
+    # rows: a lane header, then one row per event with its text beside its markers
+    rows: list[tuple[str, object, float, tuple[str, str]]] = []
+    for project, lane in lanes.items():
+        rows.append(("lane", project, LANE_PT * 2.0 / 72, ("", "")))
+        for event in lane:
+            text, side = _event_text(event, x_of, plot_w)
+            rows.append(("event", event, max(text_size(text, ROW_PT)[1], 0.22) + 0.06, (text, side)))
+    total = sum(row[2] for row in rows)
+    top_band, bottom_band = 1.3, 0.95
+    height = total + top_band + bottom_band
+    fig = Figure(figsize=(width, height))
+    FigureCanvasAgg(fig)
+    ax = fig.add_axes((0.45 / width, bottom_band / height, plot_w / width, total / height))
+    ax.set_xlim(0, plot_w)
+    ax.set_ylim(-total, 0)
+    for spine in ("left", "right", "top"):
+        ax.spines[spine].set_visible(False)
+    ax.set_yticks([])
+    years = range(lo.year, hi.year + 1)
+    ticks = [
+        (x_of(datetime(y, 1, 1, tzinfo=timezone.utc)), str(y))
+        for y in years
+        if lo <= datetime(y, 1, 1, tzinfo=timezone.utc) <= hi
+    ]
+    ax.set_xticks([t for t, _ in ticks], [label for _, label in ticks], fontsize=10.5)
+    months = [x_of(datetime(y, m, 1, tzinfo=timezone.utc)) for y in years for m in (4, 7, 10)]
+    ax.set_xticks([m for m in months if 0 <= m <= plot_w], minor=True)
+    ax.tick_params(axis="x", which="both", top=True, labeltop=True)
+    for t, _ in ticks:
+        ax.axvline(t, color="#DDDDDD", linewidth=0.8, zorder=0)
+
+    y = 0.0
+    color = LANE_COLORS[0]
+    lane_index = -1
+    for kind, item, h, (text, side) in rows:
+        centre = y - h / 2
+        if kind == "lane":
+            lane_index += 1
+            color = LANE_COLORS[lane_index % len(LANE_COLORS)]
+            ax.add_patch(Rectangle((0, y - h), plot_w, h, color=color, alpha=0.08, linewidth=0, zorder=0))
+            ax.text(0.08, centre, data.label(item), fontsize=LANE_PT, fontweight="bold", color=color, va="center", ha="left")
+        else:
+            _draw_event(ax, item, centre, color, x_of, text, side)
+        y -= h
+
+    fig.text(0.45 / width, 1 - 0.2 / height, title, ha="left", va="top", fontsize=TITLE_PT, fontweight="bold")
+    subtitle = f"Data as of {date_text} · spacefilms knowledge graph · {len(events)} milestones of {len(lanes)} projects"
+    fig.text(0.45 / width, 1 - 0.6 / height, subtitle, ha="left", va="top", fontsize=SUBTITLE_PT, color="#555555")
+    fig.legend(
+        handles=_legend(events), loc="lower center", bbox_to_anchor=(0.5, 0.08 / height), ncol=6, frameon=False, fontsize=9.5
+    )
+    return fig, len(events)
+
+
+def _event_text(event: Event, x_of, plot_w: float) -> tuple[str, str]:
+    """The row's text (dates, then label), wrapped to fit beside its markers, and on which side it goes."""
+    left = x_of(event.first) - 0.15
+    right = plot_w - x_of(max(d.end for d in event.dates)) - 0.15
+    side = "right" if right >= min(left, 4.0) or right >= left else "left"
+    room = max(right if side == "right" else left, 2.5)
+    return fit(f"{event.dates_text} — {event.label}", room, ROW_PT), side
+
+
+def _draw_event(ax, event: Event, y: float, color: str, x_of, text: str, side: str) -> None:
+    xs = []
+    for d in event.dates:
+        x0 = x_of(d.start)
+        if d.precision in ("year", "month"):
+            x1 = x_of(d.end)
+            ax.add_patch(Rectangle((x0, y - 0.055), x1 - x0, 0.11, color=color, alpha=0.35, linewidth=0, zorder=2))
+            ax.plot([x0, x0], [y - 0.08, y + 0.08], color=color, linewidth=1.2, zorder=2)
+            ax.plot([x1, x1], [y - 0.08, y + 0.08], color=color, linewidth=1.2, zorder=2)
+            xs += [x0, x1]
+        else:
+            marker = TYPE_MARKERS.get(event.kind, "o")
+            ax.plot([x0], [y], marker=marker, markersize=8.5, color=color, markeredgecolor="white", markeredgewidth=0.7, zorder=3)
+            xs.append(x0)
+    if len(event.dates) > 1:
+        ax.plot([min(xs), max(xs)], [y, y], color=color, linewidth=1.0, zorder=1)
+    if all(d.precision in ("year", "month") for d in event.dates):  # no day marker: show the type at the bar's start
+        ax.plot(
+            [min(xs)], [y], marker=TYPE_MARKERS.get(event.kind, "o"), markersize=7, color=color, markeredgecolor="white", zorder=3
+        )
+    x = max(xs) + 0.15 if side == "right" else min(xs) - 0.15
+    ax.text(x, y, text, ha="left" if side == "right" else "right", va="center", fontsize=ROW_PT, color="#111111", zorder=4)
+
+
+def _legend(events: list[Event]) -> list[Line2D]:
+    kinds = {e.kind: e.kind_label for e in events}
+    handles = [
+        Line2D([], [], marker=marker, linestyle="none", color="#444444", markersize=7, label=kinds[kind])
+        for kind, marker in TYPE_MARKERS.items()
+        if kind in kinds
+    ]
+    handles.append(Line2D([], [], color="#444444", alpha=0.5, linewidth=6, label="month or year given (the whole period)"))
+    handles.append(
+        Line2D([], [], color="#444444", linewidth=1, marker="o", markersize=4, label="sources differ: each date shown")
+    )
+    return handles

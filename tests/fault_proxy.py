@@ -1,0 +1,149 @@
+"""A small fault-injecting HTTP proxy for tests: it forwards SPARQL requests to a real server on 127.0.0.1 and,
+on request, answers instead with 429/503 + Retry-After, 500, a slow answer, truncated JSON or an empty result."""
+
+from __future__ import annotations
+
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections import deque
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+EMPTY_RESULT = b'{"head": {"vars": ["item"]}, "results": {"bindings": []}}'
+
+
+@dataclass(frozen=True)
+class Fault:
+    """What to do with one request: ``status`` (answer this code), ``slow`` (wait, then forward),
+    ``truncate`` (forward a cut body with a matching length), ``cut`` (announce the full length, send part),
+    ``empty`` (200 with no bindings) or ``pass`` (forward unchanged)."""
+
+    kind: str
+    status: int = 200
+    headers: dict = field(default_factory=dict)
+    seconds: float = 0.0
+
+
+def status(code: int, retry_after: str | None = None) -> Fault:
+    return Fault("status", code, {"Retry-After": retry_after} if retry_after is not None else {})
+
+
+SLOW = Fault("slow", seconds=1.0)
+TRUNCATE = Fault("truncate")
+CUT = Fault("cut")
+EMPTY = Fault("empty")
+PASS = Fault("pass")
+
+
+@dataclass
+class Seen:
+    method: str
+    user_agent: str
+    fault: str
+
+
+class FaultProxy:
+    """Use as a context manager; ``plan(*faults)`` queues faults for the next requests, ``always`` sets the
+    fault used once the queue is empty (default: forward). ``seen`` records every request received."""
+
+    def __init__(self, upstream: str) -> None:
+        self.upstream = upstream.rstrip("/")
+        self.queue: deque[Fault] = deque()
+        self.default = PASS
+        self.seen: list[Seen] = []
+        self._lock = threading.Lock()
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.server.daemon_threads = True  # a deliberately slow answer must not hold up shutdown
+        self.server.block_on_close = False
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def query_endpoint(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}/query"
+
+    def plan(self, *faults: Fault) -> FaultProxy:
+        self.queue.extend(faults)
+        return self
+
+    def always(self, fault: Fault) -> FaultProxy:
+        self.default = fault
+        return self
+
+    def reset(self) -> None:
+        self.queue.clear()
+        self.default = PASS
+        self.seen.clear()
+
+    def _next(self, method: str, agent: str) -> Fault:
+        with self._lock:
+            fault = self.queue.popleft() if self.queue else self.default
+            self.seen.append(Seen(method, agent, fault.kind if fault.kind != "status" else str(fault.status)))
+            return fault
+
+    def _forward(self, method: str, path: str, body: bytes | None, headers) -> tuple[int, str, bytes]:
+        keep = {k: v for k, v in headers.items() if k.lower() in ("content-type", "accept", "user-agent")}
+        request = urllib.request.Request(self.upstream + path, data=body, headers=keep, method=method)
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status, response.headers.get("Content-Type", ""), response.read()
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.headers.get("Content-Type", ""), exc.read()
+
+    def _handler(self):
+        proxy = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args) -> None:  # keep test output quiet
+                pass
+
+            def _serve(self, method: str) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else None
+                fault = proxy._next(method, self.headers.get("User-Agent", ""))
+                try:
+                    if fault.kind == "status":
+                        self._reply(fault.status, "text/plain", f"injected HTTP {fault.status}".encode(), fault.headers)
+                        return
+                    if fault.kind == "empty":
+                        self._reply(200, "application/sparql-results+json", EMPTY_RESULT)
+                        return
+                    if fault.kind == "slow":
+                        time.sleep(fault.seconds)
+                    code, kind, data = proxy._forward(method, self.path, body, self.headers)
+                    if fault.kind == "truncate":
+                        data = data[: len(data) // 2]
+                    if fault.kind == "cut":
+                        self._reply(code, kind, data[: len(data) // 2], {"Content-Length": str(len(data))})
+                        self.close_connection = True
+                        return
+                    self._reply(code, kind, data)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up (timeout): nothing to answer
+
+            def _reply(self, code: int, kind: str, data: bytes, headers: dict | None = None) -> None:
+                self.send_response(code)
+                self.send_header("Content-Type", kind)
+                extra = dict(headers or {})
+                self.send_header("Content-Length", extra.pop("Content-Length", str(len(data))))
+                for name, value in extra.items():
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(data)
+
+            def do_GET(self) -> None:
+                self._serve("GET")
+
+            def do_POST(self) -> None:
+                self._serve("POST")
+
+        return Handler
+
+    def __enter__(self) -> FaultProxy:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()

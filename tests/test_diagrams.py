@@ -1,0 +1,355 @@
+"""Diagrams: the network each preset builds, every output format written and well-formed, no overlapping labels,
+honest timelines, graceful degradation on big graphs, and clear errors that leave no file behind."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import warnings
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import networkx as nx
+import pydot
+import pyoxigraph as ox
+import pytest
+from matplotlib.font_manager import FontProperties, findfont, get_font
+from PIL import Image
+
+from spacefilms.diagrams import Request, make_diagram
+from spacefilms.drawing import render
+from spacefilms.errors import SpacefilmsError
+from spacefilms.labels import FONT
+from spacefilms.namespaces import SCHEMA, SF, SFR
+from spacefilms.network import build_network, load_graph_data, query_triples, select
+from spacefilms.presets import PRESETS
+from spacefilms.store import open_ox
+from spacefilms.synthetic import generate
+from spacefilms.timeline import milestones, parse_date, render_timeline
+
+pytestmark = pytest.mark.filterwarnings("ignore:.*deprecated - use:DeprecationWarning")  # pydot's parser, not ours
+DATA = Path(__file__).parent / "data" / "diagrams"
+FILM, RIVAL = str(SFR["the-challenge"]), str(SFR["cruise-liman-space-film"])
+
+
+def r(slug: str) -> str:
+    return str(SFR[slug])
+
+
+@pytest.fixture(scope="module")
+def store(built_store: Path) -> ox.Store:
+    return open_ox(built_store)
+
+
+@pytest.fixture(scope="module")
+def data(store):
+    return load_graph_data(store)
+
+
+@pytest.fixture(scope="module")
+def net(data):
+    return build_network(data)
+
+
+def edges(net: nx.MultiDiGraph) -> set[tuple[str, str, str]]:
+    return {(s, d["predicate"], o) for s, o, d in net.edges(data=True)}
+
+
+# ---------------------------------------------------------------- RDF to network
+
+
+def test_every_node_is_typed_and_labelled_and_every_edge_sourced(net) -> None:
+    assert net.number_of_nodes() > 100
+    for node, attrs in net.nodes(data=True):
+        assert attrs["label"] and attrs["kind"] != "role" and attrs["types"], node
+    for s, o, attrs in net.edges(data=True):
+        assert attrs["sources"] and attrs["label"] and attrs["relation"].count(":") == 1, (s, o)
+    assert net.nodes[FILM]["kind"] == "film" and net.nodes[r("roscosmos")]["kind"] == "agency"
+    assert net.nodes[r("yulia-peresild")]["label_ru"] == "Юлия Пересильд"
+
+
+def test_cast_roles_and_flight_assignments_become_qualified_edges(net) -> None:
+    assert not [n for n in net if "/the-challenge-role-" in n or "/assignment-" in n]
+    cast = net.edges[FILM, r("yulia-peresild"), str(SCHEMA.actor)]
+    assert "Zhenya" in cast["role"]
+    crew = net.edges[r("soyuz-ms-18"), r("oleg-novitsky"), str(SF.crewMember)]
+    assert crew["role"] == "commander" and len(crew["sources"]) >= 2
+
+
+def test_labels_fall_back_to_the_local_name(data) -> None:
+    assert data.label(r("not-in-the-graph")) == "not-in-the-graph"
+    assert data.label(FILM, "ru") == "Вызов"
+
+
+def test_select_by_focus_depth_relation_and_type(net, data) -> None:
+    around = select(net, data, "sfr:yulia-peresild", 1)
+    assert {FILM, r("soyuz-ms-19"), r("soyuz-ms-18")} <= set(around) and r("tom-cruise") not in around
+    assert set(select(net, data, "Yulia Peresild", 0)) == {r("yulia-peresild")}
+    directors = select(net, data, relations=["schema:director"])
+    assert {d["relation"] for *_, d in directors.edges(data=True)} == {"schema:director"}
+    assert (RIVAL, str(SCHEMA.director), r("doug-liman")) in edges(directors)
+    people = select(net, data, kinds=["person", "schema:Organization"])
+    assert {d["kind"] for _, d in people.nodes(data=True)} == {"person", "organisation", "agency"}
+
+
+def test_select_by_sparql_construct_and_select(store, data) -> None:
+    construct = build_network(data, query_triples(store, (DATA / "directors.rq").read_text()))
+    assert (FILM, str(SCHEMA.director), r("klim-shipenko")) in edges(construct)
+    assert {d["relation"] for *_, d in construct.edges(data=True)} == {"schema:director"}
+    assert all(d["sources"] for *_, d in construct.edges(data=True))
+    rows = query_triples(store, "SELECT ?s ?p ?o WHERE { ?s sf:headOf ?o BIND (sf:headOf AS ?p) }")
+    assert (r("dmitry-rogozin"), str(SF.headOf), r("roscosmos")) in rows
+    with pytest.raises(SpacefilmsError, match=r"must bind \?s \?p \?o"):
+        query_triples(store, "SELECT ?s WHERE { ?s a schema:Movie }")
+    with pytest.raises(SpacefilmsError, match="SPARQL syntax error"):
+        query_triples(store, "CONSTRUCT { ?s ?p } WHERE { ?s ?p ?o }")
+
+
+# ---------------------------------------------------------------- presets
+
+
+def preset_net(name: str, net, data) -> nx.MultiDiGraph:
+    return PRESETS[name].network(net, data)
+
+
+def test_film_world_preset(net, data) -> None:
+    world = preset_net("film-world", net, data)
+    assert {FILM, r("klim-shipenko"), r("yulia-peresild"), r("roscosmos"), r("central-partnership")} <= set(world)
+    assert r("tom-cruise") not in world and r("soyuz-ms-19") not in world
+    found = edges(world)
+    assert {
+        (FILM, str(SCHEMA.director), r("klim-shipenko")),
+        (FILM, str(SF.screenwriter), r("klim-shipenko")),
+        (FILM, str(SCHEMA.actor), r("yulia-peresild")),
+        (FILM, str(SCHEMA.producer), r("konstantin-ernst")),
+        (FILM, str(SCHEMA.productionCompany), r("roscosmos")),
+        (FILM, str(SF.partnerOrganisation), r("roscosmos")),
+        (FILM, str(SF.distributor), r("central-partnership")),
+    } <= found
+    assert all(FILM in (s, o) for s, _, o in found)
+
+
+def test_race_preset(net, data) -> None:
+    race = preset_net("race", net, data)
+    found = edges(race)
+    assert (FILM, str(SF.competedWith), RIVAL) in found
+    assert {(RIVAL, str(SCHEMA.actor), r("tom-cruise")), (RIVAL, str(SCHEMA.director), r("doug-liman"))} <= found
+    assert {(RIVAL, str(SF.partnerOrganisation), r("spacex")), (FILM, str(SCHEMA.director), r("klim-shipenko"))} <= found
+    shared = set(race.to_undirected()[FILM]) & set(race.to_undirected()[RIVAL])
+    assert r("iss") in shared
+    assert all(FILM in (s, o) or RIVAL in (s, o) for s, _, o in found)
+
+
+def test_flights_preset_matches_the_flight_crews_query(net, data, local) -> None:
+    from spacefilms.queries import get_query
+
+    flights = preset_net("flights", net, data)
+    labels = {n: d["label"] for n, d in flights.nodes(data=True)}
+    drawn = {
+        (labels[o], labels[s], "up" if p == str(SF.flewUpOn) else "back")
+        for s, p, o in edges(flights)
+        if p in (str(SF.flewUpOn), str(SF.cameBackOn))
+    }
+    result = local.run(get_query("flight-crews").text)
+    assert drawn == {(str(f), str(p), str(d)) for f, p, _, d, *_ in result.rows}
+    assert {r("iss"), r("baikonur-cosmodrome"), r("soyuz-2-1a")} <= set(flights)
+    assert {d["kind"] for _, d in flights.nodes(data=True)} == {"spaceflight", "person", "station", "place", "vehicle"}
+
+
+def test_organisations_preset(net, data) -> None:
+    orgs = preset_net("organisations", net, data)
+    found = edges(orgs)
+    assert {
+        (r("dmitry-rogozin"), str(SF.headOf), r("roscosmos")),
+        (r("konstantin-ernst"), str(SF.headOf), r("channel-one-russia")),
+    } <= found
+    assert (r("mark-vande-hei"), str(SCHEMA.affiliation), r("nasa")) in found
+    assert {p for _, p, _ in found} == {str(SF.headOf), str(SCHEMA.affiliation)}
+    assert {d["kind"] for _, d in orgs.nodes(data=True)} == {"person", "organisation", "agency"}
+
+
+# ---------------------------------------------------------------- static images
+
+
+@pytest.mark.parametrize("name", [*PRESETS, "full"])
+def test_every_preset_and_the_full_graph_render_without_overlapping_labels(name, store, data, tmp_path) -> None:
+    request = Request(preset=None if name == "full" else name)
+    result = render(make_diagram(request, store, data, "svg"), tmp_path / f"{name}.svg")
+    assert result.overlaps == []
+    assert result.nodes >= 10 and result.width <= 26 and result.height <= 22
+    svg = ET.parse(tmp_path / f"{name}.svg").getroot()
+    texts = {"".join(t.itertext()) for t in svg.iter("{http://www.w3.org/2000/svg}text")}
+    assert any(text.startswith("Data as of ") for text in texts)
+    if name == "film-world":
+        assert {"The Challenge", "Klim Shipenko", "Yulia Peresild", "Roscosmos", "cast member", "producer"} <= texts
+
+
+def test_png_and_pdf_are_written_readable_by_others(cli, tmp_path) -> None:
+    png, pdf = tmp_path / "world.png", tmp_path / "world.pdf"
+    assert cli("diagram", "film-world", "-o", str(png)).exit_code == 0
+    assert cli("diagram", "organisations", "-o", str(pdf)).exit_code == 0
+    with Image.open(png) as image:
+        assert image.format == "PNG" and image.size[0] > 1500 and image.size[1] > 1000
+    assert pdf.read_bytes().startswith(b"%PDF") and pdf.read_bytes().rstrip().endswith(b"%%EOF")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert png.stat().st_mode & 0o777 == 0o666 & ~umask  # not the 0600 of the temporary file
+
+
+def test_russian_labels_render_with_real_glyphs(cli, net, tmp_path) -> None:
+    font = get_font(findfont(FontProperties(family=FONT)))
+    charmap = font.get_charmap()
+    labels = "".join(d["label_ru"] + d["label"] for _, d in net.nodes(data=True))
+    assert not [c for c in set(labels) if c.strip() and ord(c) not in charmap]
+    output = tmp_path / "world-ru.svg"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # matplotlib warns "Glyph ... missing from font"
+        result = cli("diagram", "film-world", "--lang", "ru", "-o", str(output))
+    assert result.exit_code == 0, result.stderr
+    assert "Юлия Пересильд" in output.read_text(encoding="utf-8")
+
+
+def test_the_data_date_is_the_build_time_or_the_given_date(cli, data, tmp_path) -> None:
+    built, given = tmp_path / "built.svg", tmp_path / "given.svg"
+    assert cli("diagram", "organisations", "-o", str(built)).exit_code == 0
+    assert cli("diagram", "organisations", "--date", "1 May 2024", "-o", str(given)).exit_code == 0
+    assert f"Data as of {data.built_at[:10]}" in built.read_text()
+    assert "Data as of 1 May 2024" in given.read_text()
+
+
+def test_focus_diagram_from_the_cli(cli, tmp_path) -> None:
+    output = tmp_path / "yulia.svg"
+    result = cli("diagram", "--focus", "sfr:yulia-peresild", "--depth", "2", "-o", str(output))
+    assert result.exit_code == 0, result.stderr
+    text = output.read_text()
+    assert "Yulia Peresild and what lies within 2 steps" in text and "Soyuz MS-19" in text
+
+
+def test_query_file_diagram_from_the_cli(cli, tmp_path) -> None:
+    output = tmp_path / "directors.dot"
+    assert cli("diagram", "--query-file", str(DATA / "directors.rq"), "-o", str(output)).exit_code == 0
+    graph = pydot.graph_from_dot_file(str(output))[0]
+    assert len(graph.get_edges()) == 6 and all(e.get_label() == '"director"' for e in graph.get_edges())
+
+
+# ---------------------------------------------------------------- interactive and exports
+
+
+def test_html_is_self_contained_and_holds_the_network(cli, tmp_path) -> None:
+    output = tmp_path / "race.html"
+    assert cli("diagram", "race", "-o", str(output)).exit_code == 0
+    page = output.read_text(encoding="utf-8")
+    block = re.search(r'<script type="application/json" id="data">(.*?)</script>', page, re.S)
+    payload = json.loads(block.group(1))
+    labels = {n["label"] for n in payload["nodes"]}
+    assert {"The Challenge", "Tom Cruise", "Doug Liman", "International Space Station"} <= labels
+    assert any(rel["relation"] == "sf:competedWith" and rel["sources"] for line in payload["lines"] for rel in line["relations"])
+    assert all(n["facts"] for n in payload["nodes"])
+    rest = page.replace(block.group(0), "")
+    assert not re.search(r"<(link|img|iframe|object|embed)\b|\bsrc\s*=|@import|url\(", rest, re.I)
+    assert set(re.findall(r"https?://[^\s\"'<>)`]+", rest)) <= {"http://www.w3.org/2000/svg"}
+    for feature in ("wheel", "pointermove", "search", "showTip", "pointerenter"):
+        assert feature in rest
+
+
+def test_graphml_gexf_and_dot_are_well_formed(cli, tmp_path, net, data) -> None:
+    outputs = {fmt: tmp_path / f"world.{fmt}" for fmt in ("graphml", "gexf", "dot")}
+    for output in outputs.values():
+        result = cli("diagram", "film-world", "-o", str(output))
+        assert result.exit_code == 0, result.stderr
+    expected = preset_net("film-world", net, data)
+    graphml = nx.read_graphml(outputs["graphml"], force_multigraph=True)
+    assert set(graphml) == set(expected) and graphml.number_of_edges() == expected.number_of_edges()
+    assert graphml.nodes[FILM]["label"] == "The Challenge" and graphml.nodes[FILM]["kind"] == "film"
+    gexf = nx.read_gexf(outputs["gexf"])
+    assert gexf.number_of_nodes() == expected.number_of_nodes()
+    assert "viz:position" in outputs["gexf"].read_text() and "viz:color" in outputs["gexf"].read_text()
+    dot = pydot.graph_from_dot_file(str(outputs["dot"]))[0]
+    assert len(dot.get_edges()) == expected.number_of_edges()
+    assert {n.get_name().strip('"') for n in dot.get_nodes()} - {"node", "edge", "graph"} == set(expected)
+
+
+# ---------------------------------------------------------------- timeline
+
+
+def test_dates_of_every_precision_parse() -> None:
+    assert parse_date("1984").precision == "year" and parse_date("1984").end.year == 1985
+    month = parse_date("2021-10")
+    assert (month.precision, month.shown, month.end.day) == ("month", "Oct 2021", 1)
+    assert parse_date("2023-04-12").shown == "12 Apr 2023"
+    assert parse_date("2021-10-05T11:55:02.4+03:00").start.hour == 8
+    with pytest.raises(SpacefilmsError):
+        parse_date("soon")
+
+
+def test_timeline_keeps_every_date_the_sources_give(data, tmp_path) -> None:
+    lanes = milestones(data)
+    assert list(lanes)[:2] == [FILM, RIVAL]
+    selection = next(e for e in lanes[FILM] if e.iri == r("milestone-challenge-crew-selection"))
+    assert [d.text for d in selection.dates] == ["2021-05-13", "2021-05-14"]
+    assert "13 May 2021 (" in selection.dates_text and "14 May 2021 (" in selection.dates_text
+    filming = next(e for e in lanes[FILM] if e.iri == r("milestone-challenge-filming-in-space"))
+    assert {d.precision for d in filming.dates} == {"month", "day"}
+    result = render_timeline(data, tmp_path / "timeline.svg", "Timeline", "2026-01-01")
+    assert result.overlaps == [] and result.nodes == sum(len(v) for v in lanes.values())
+    text = (tmp_path / "timeline.svg").read_text()
+    assert "Prime and backup film crews selected" in text and "Tom Cruise–Doug Liman space film" in text
+
+
+def test_timeline_cli_and_project_choice(cli, tmp_path) -> None:
+    output = tmp_path / "rival.png"
+    result = cli("timeline", "--project", "sfr:cruise-liman-space-film", "-o", str(output))
+    assert result.exit_code == 0, result.stderr
+    assert output.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+# ---------------------------------------------------------------- big graphs
+
+
+def test_big_graphs_keep_the_best_connected_entities_with_a_note(tmp_path) -> None:
+    synthetic = ox.Store()
+    synthetic.extend(generate(12_000))
+    data = load_graph_data(synthetic)
+    diagram = make_diagram(Request(max_nodes=60), synthetic, data, "svg")
+    assert diagram.net.number_of_nodes() == 60
+    assert re.fullmatch(r"showing the 60 best-connected of [\d,]+ entities", diagram.note)
+    result = render(diagram, tmp_path / "big.svg")
+    assert result.overlaps == [] and "best-connected of" in (tmp_path / "big.svg").read_text()
+
+
+# ---------------------------------------------------------------- bad options
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--focus", "sfr:nobody-at-all"], "error: --focus: unknown entity 'sfr:nobody-at-all'"),
+        (["no-such-preset"], "error: unknown preset 'no-such-preset'"),
+        (["film-wrld"], "did you mean film-world?"),
+        (["--relation", "sf:nonsense"], "error: --relation: unknown relation 'sf:nonsense'"),
+        (["--type", "dragon"], "error: --type: unknown entity type 'dragon'"),
+        (["--sparql", "CONSTRUCT WHERE {"], "error: --sparql: SPARQL syntax error"),
+        (["race", "--focus", "sfr:tom-cruise"], "a preset chooses its own entities"),
+        (["--layout", "radial"], "error: --layout: the radial layout needs --focus"),
+    ],
+)
+def test_bad_options_fail_clearly_and_write_nothing(cli, tmp_path, args, message) -> None:
+    output = tmp_path / "out.png"
+    result = cli("diagram", *args, "-o", str(output))
+    assert result.exit_code == 1
+    assert message in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_unwritable_or_unknown_outputs_leave_no_partial_file(cli, tmp_path) -> None:
+    existing = tmp_path / "keep.png"
+    existing.write_bytes(b"previous picture")
+    for target in (existing / "x.png", tmp_path / "missing-dir" / "x.svg", tmp_path / "x.jpeg"):
+        result = cli("diagram", "film-world", "-o", str(target))
+        assert result.exit_code == 1
+        assert result.stderr.startswith(f"error: {target}: "), result.stderr
+    result = cli("timeline", "-o", str(tmp_path / "missing-dir" / "t.svg"))
+    assert result.exit_code == 1 and "cannot write here" in result.stderr
+    assert existing.read_bytes() == b"previous picture"
+    assert [p.name for p in tmp_path.iterdir()] == ["keep.png"]

@@ -1,0 +1,176 @@
+"""``spacefilms push`` into a second, writable ``oxigraph`` server: counts read back, atomic replacement,
+failures half-way (a killed server, a cut upload) that leave the previous version in place."""
+
+from __future__ import annotations
+
+import signal
+import socket
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from rdflib import BNode
+
+from spacefilms.build import build
+from spacefilms.errors import SpacefilmsError
+from spacefilms.oxigraph_server import OxigraphServer
+from spacefilms.pushing import DEFAULT_GRAPH, MANIFEST_GRAPH, STAGING_BASE, Endpoint, Remote, push
+from spacefilms.queries import get_query
+from spacefilms.querying import LocalBackend, RemoteBackend
+from spacefilms.stats import graph_stats
+from spacefilms.store import open_ox
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(scope="module")
+def mini_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A second, different version of the graph: the tiny test fixture graph."""
+    return build(DATA / "mini", tmp_path_factory.mktemp("mini") / "store").store
+
+
+@pytest.fixture()
+def target(tmp_path: Path) -> Iterator[OxigraphServer]:
+    """An empty, writable ``oxigraph serve`` on 127.0.0.1: the external store we push to."""
+    with OxigraphServer(tmp_path / "target") as server:
+        yield server
+
+
+def update_endpoint(server: OxigraphServer) -> Endpoint:
+    return Endpoint(server.update_endpoint, "update", server.query_endpoint)
+
+
+def graph_size(server: OxigraphServer, graph: str = DEFAULT_GRAPH) -> int:
+    return Remote(update_endpoint(server)).graph_sizes([graph])[graph]
+
+
+def staging_graphs(server: OxigraphServer) -> list[dict[str, str]]:
+    return Remote(update_endpoint(server)).select(
+        f'SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ }} FILTER (STRSTARTS(STR(?g), "{STAGING_BASE}")) }}'
+    )
+
+
+def test_update_push_replaces_the_target_graph(target: OxigraphServer, built_store: Path, mini_store: Path) -> None:
+    first = push(open_ox(mini_store), update_endpoint(target), batch_size=50)
+    assert first.batches > 1
+    assert graph_size(target) == first.statements == graph_stats(open_ox(mini_store)).triples
+    second = push(open_ox(built_store), update_endpoint(target))
+    assert graph_size(target) == second.statements == graph_stats(open_ox(built_store)).triples
+    assert staging_graphs(target) == []
+
+
+def test_graph_store_protocol_push(target: OxigraphServer, built_store: Path) -> None:
+    report = push(open_ox(built_store), Endpoint(target.store_endpoint, "gsp", target.query_endpoint), graph="urn:x-test:graph")
+    assert graph_size(target, "urn:x-test:graph") == report.statements == graph_stats(open_ox(built_store)).triples
+
+
+def test_blank_nodes_stay_whole_across_batches(target: OxigraphServer, built_store: Path) -> None:
+    """Budgets are blank nodes with a value and a currency: tiny batches must not split them."""
+    push(open_ox(built_store), update_endpoint(target), batch_size=7)
+    query = """SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?film <https://w3id.org/spacefilms/ontology#budget> ?b .
+               ?b <http://schema.org/value> ?v ; <http://schema.org/currency> ?c } }"""
+    local = next(iter(open_ox(built_store).query(query)))[0].value
+    assert int(local) > 0
+    assert Remote(update_endpoint(target)).select(query) == [{"n": local}]
+
+
+def comparable(row: tuple) -> tuple[str, ...]:
+    """A row as text; blank node labels differ between stores."""
+    return tuple("_:b" if isinstance(term, BNode) else str(term) for term in row)
+
+
+def test_keep_graphs_runs_the_bundled_queries_unchanged(target: OxigraphServer, built_store: Path, mini_store: Path) -> None:
+    report = push(open_ox(built_store), update_endpoint(target), keep_graphs=True, batch_size=1000)
+    store = open_ox(built_store)
+    assert report.statements == len(store) + len(report.graphs)  # the manifest lists every graph
+    remote = RemoteBackend(target.query_endpoint, timeout=30)
+    local = LocalBackend(built_store)
+    for name in ("source-counts", "flight-crews", "facts-about", "source-disagreements"):
+        query = get_query(name)
+        answers = [sorted(map(comparable, backend.run(query.text, query.bind({})).rows)) for backend in (remote, local)]
+        assert answers[0] and answers[0] == answers[1], name
+    # A smaller next version: graphs that are gone are dropped in the same swap.
+    smaller = push(open_ox(mini_store), update_endpoint(target), keep_graphs=True)
+    assert len(smaller.dropped) > 100
+    graphs = {row["g"] for row in Remote(update_endpoint(target)).select("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }")}
+    assert graphs == set(smaller.graphs) and MANIFEST_GRAPH in graphs
+
+
+def test_keep_graphs_needs_sparql_update(target: OxigraphServer, built_store: Path) -> None:
+    with pytest.raises(SpacefilmsError, match="needs SPARQL Update"):
+        push(open_ox(built_store), Endpoint(target.store_endpoint, "gsp", target.query_endpoint), keep_graphs=True)
+
+
+def test_server_killed_half_way_keeps_the_previous_version(tmp_path: Path, built_store: Path, mini_store: Path) -> None:
+    location = tmp_path / "target"
+    with OxigraphServer(location) as server:
+        before = push(open_ox(mini_store), update_endpoint(server)).statements
+
+        def kill_after_two_batches(message: str) -> None:
+            if message.startswith("batch 2/"):
+                server.process.send_signal(signal.SIGKILL)
+                server.process.wait()
+
+        with pytest.raises(SpacefilmsError, match="push failed, the store keeps its previous version"):
+            push(open_ox(built_store), update_endpoint(server), batch_size=200, progress=kill_after_two_batches)
+    with OxigraphServer(location, port=server.port) as restarted:
+        assert graph_size(restarted) == before
+        assert len(staging_graphs(restarted)) == 1  # the dead push's staging graph, never moved in
+        push(open_ox(built_store), update_endpoint(restarted))  # the next push clears it
+        assert staging_graphs(restarted) == []
+        assert graph_size(restarted) == graph_stats(open_ox(built_store)).triples
+
+
+class CutUpload:
+    """A loopback relay that forwards a request with only half of its body, then hangs up (a dropped upload)."""
+
+    def __init__(self, upstream: OxigraphServer) -> None:
+        self.upstream = upstream
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.thread = threading.Thread(target=self._relay, daemon=True)
+        self.thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.listener.getsockname()[1]}/store"
+
+    def _relay(self) -> None:
+        client, _ = self.listener.accept()
+        with client, socket.create_connection((self.upstream.host, self.upstream.port)) as server:
+            data = b""
+            while b"\r\n\r\n" not in data:
+                data += client.recv(65536)
+            head, _, body = data.partition(b"\r\n\r\n")
+            length = int(next(line.split(b":")[1] for line in head.split(b"\r\n") if line.lower().startswith(b"content-length")))
+            while len(body) < length:
+                body += client.recv(65536)
+            server.sendall(head + b"\r\n\r\n" + body[: length // 2])
+
+    def close(self) -> None:
+        self.listener.close()
+
+
+def test_cut_upload_keeps_the_previous_version(target: OxigraphServer, built_store: Path, mini_store: Path) -> None:
+    before = push(open_ox(mini_store), update_endpoint(target)).statements
+    relay = CutUpload(target)
+    try:
+        with pytest.raises(SpacefilmsError, match="keeps its previous"):
+            push(open_ox(built_store), Endpoint(relay.url, "gsp", target.query_endpoint, timeout=10))
+    finally:
+        relay.close()
+    assert graph_size(target) == before
+
+
+def test_push_command(cli, target: OxigraphServer, built_store: Path) -> None:
+    result = cli("push", "--endpoint", target.update_endpoint, "--query-endpoint", target.query_endpoint)
+    triples = graph_stats(open_ox(built_store)).triples
+    assert result.exit_code == 0, result.stderr
+    assert f"Pushed {triples} statements into <{DEFAULT_GRAPH}>" in result.stdout
+    assert graph_size(target) == triples
+
+
+def test_push_to_nowhere_is_one_clear_error(cli) -> None:
+    result = cli("push", "--endpoint", "http://127.0.0.1:9/update")
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines()[-1].startswith("error: http://127.0.0.1:9/update: cannot reach the store")

@@ -1,0 +1,398 @@
+"""``spacefilms serve``: the SPARQL 1.1 Protocol endpoint (through SPARQLWrapper), its limits and refusals,
+its offline page in headless Chromium, a clean Ctrl-C, and a rebuilt store picked up while serving."""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+from SPARQLWrapper import CSV, JSON, TURTLE, XML, SPARQLWrapper
+from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
+
+from spacefilms.build import build
+from spacefilms.oxigraph_server import free_port
+from spacefilms.queries import list_queries
+from spacefilms.serving import Refused, check_query, negotiate
+
+DATA = Path(__file__).parent / "data"
+SPACEFILMS = str(Path(sys.executable).parent / "spacefilms")
+TIMEOUT_S = 2
+MAX_RESULT_BYTES = 300_000
+FILMS = "PREFIX schema: <http://schema.org/> SELECT DISTINCT ?film WHERE { ?film a schema:Movie } ORDER BY ?film"
+SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # billions of rows: never finishes
+
+
+class Served:
+    """A ``spacefilms serve`` process on a free loopback port."""
+
+    def __init__(self, store: Path, *options: str) -> None:
+        self.port = free_port()
+        self.process = subprocess.Popen(
+            [SPACEFILMS, "--store", str(store), "serve", "--port", str(self.port), *options],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        self.banner = self.process.stdout.readline()
+        if not self.banner.startswith("Serving"):
+            raise RuntimeError(f"serve did not start: {self.banner}{self.process.stderr.read()}")
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/"
+
+    @property
+    def endpoint(self) -> str:
+        return self.url + "query"
+
+    def engine_pids(self) -> list[int]:
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text().split()
+        return [int(pid) for pid in children]
+
+    def interrupt(self) -> tuple[int, str]:
+        self.process.send_signal(signal.SIGINT)
+        out, _ = self.process.communicate(timeout=15)
+        return self.process.returncode, out
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.interrupt()
+
+
+@pytest.fixture(scope="module")
+def served(built_store: Path) -> Iterator[Served]:
+    server = Served(built_store, "--timeout", str(TIMEOUT_S), "--max-result-bytes", str(MAX_RESULT_BYTES))
+    yield server
+    server.stop()
+
+
+def sparql(served: Served, query: str, fmt: str = JSON) -> SPARQLWrapper:
+    client = SPARQLWrapper(served.endpoint)
+    client.setQuery(query)
+    client.setReturnFormat(fmt)
+    client.setTimeout(20)
+    return client
+
+
+def post(served: Served, body: dict[str, str], accept: str = "application/sparql-results+json") -> tuple[int, str, str]:
+    request = urllib.request.Request(served.endpoint, data=urllib.parse.urlencode(body).encode(), headers={"Accept": accept})
+    try:
+        with urllib.request.urlopen(request, timeout=20) as response:
+            return response.status, response.headers["Content-Type"], response.read().decode()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.headers["Content-Type"], exc.read().decode()
+
+
+def test_listens_on_loopback_by_default(served: Served) -> None:
+    assert served.banner.startswith(f"Serving http://127.0.0.1:{served.port}/ ")
+
+
+def test_select_in_json_xml_and_csv(served: Served, local) -> None:
+    expected = local.run(FILMS).values("film")
+    assert "https://w3id.org/spacefilms/resource/the-challenge" in expected
+    as_json = sparql(served, FILMS, JSON).queryAndConvert()
+    assert [b["film"]["value"] for b in as_json["results"]["bindings"]] == expected
+    as_xml = sparql(served, FILMS, XML).queryAndConvert()
+    assert [uri.firstChild.data for uri in as_xml.getElementsByTagName("uri")] == expected
+    as_csv = sparql(served, FILMS, CSV).queryAndConvert().decode().splitlines()
+    assert as_csv == ["film", *expected]
+
+
+def test_ask_and_construct(served: Served, local) -> None:
+    yes = sparql(served, "ASK { <https://w3id.org/spacefilms/resource/the-challenge> a <http://schema.org/Movie> }")
+    assert yes.queryAndConvert()["boolean"] is True
+    no = sparql(served, "ASK { <https://w3id.org/spacefilms/resource/the-challenge> a <http://schema.org/Person> }")
+    assert no.queryAndConvert()["boolean"] is False
+    construct = "CONSTRUCT { ?f a <http://schema.org/Movie> } WHERE { ?f a <http://schema.org/Movie> }"
+    turtle = sparql(served, construct, TURTLE).queryAndConvert()
+    graph = Graph().parse(data=turtle.decode(), format="turtle")
+    assert set(graph.subjects()) == {f for (f,) in local.run(FILMS).rows}
+
+
+def test_content_negotiation(served: Served) -> None:
+    status, kind, body = post(served, {"query": FILMS}, "text/tab-separated-values")
+    assert (status, kind) == (200, "text/tab-separated-values; charset=utf-8")
+    assert body.splitlines()[0] == "?film" and "<https://w3id.org/spacefilms/resource/the-challenge>" in body
+    construct = "CONSTRUCT WHERE { <https://w3id.org/spacefilms/resource/the-challenge> a ?c }"
+    status, kind, body = post(served, {"query": construct}, "application/n-triples, text/turtle;q=0.5")
+    assert (status, kind) == (200, "application/n-triples")
+    assert "<https://w3id.org/spacefilms/resource/the-challenge> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type>" in body
+    status, _, body = post(served, {"query": FILMS}, "image/png")
+    assert status == 406 and "available: application/sparql-results+json" in body
+
+
+def test_updates_are_refused(served: Served) -> None:
+    insert = "INSERT DATA { <urn:x-test:a> <urn:x-test:b> <urn:x-test:c> }"
+    client = sparql(served, insert)
+    client.setMethod("POST")
+    with pytest.raises(QueryBadFormed, match="read-only: SPARQL Update is refused"):
+        client.query()
+    assert post(served, {"query": insert})[:3:2] == (400, "this endpoint is read-only: SPARQL Update is refused\n")
+    request = urllib.request.Request(
+        served.url + "update", data=insert.encode(), headers={"Content-Type": "application/sparql-update"}
+    )
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=10)
+    assert refused.value.code == 400
+    assert sparql(served, "ASK { <urn:x-test:a> ?p ?o }").queryAndConvert()["boolean"] is False
+
+
+@pytest.fixture()
+def other_host() -> Iterator[list[str]]:
+    """Another SPARQL endpoint on loopback that records every request it gets."""
+    calls: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            calls.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "application/sparql-results+json")
+            self.end_headers()
+            self.wfile.write(b'{"head":{"vars":["s"]},"results":{"bindings":[]}}')
+
+        do_POST = do_GET
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    calls.append(f"http://127.0.0.1:{server.server_address[1]}/sparql")
+    yield calls
+    server.shutdown()
+    server.server_close()
+
+
+def test_service_to_another_host_is_refused(served: Served, other_host: list[str]) -> None:
+    remote = other_host.pop()
+    for query in (
+        f"SELECT * WHERE {{ SERVICE <{remote}> {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ ?x ?y ?z OPTIONAL {{ SELECT ?s WHERE {{ SERVICE SILENT <{remote}> {{ ?s ?p ?o }} }} }} }}",
+        f"SELECT * WHERE {{ BIND (<{remote}> AS ?where) SERVICE ?where {{ ?s ?p ?o }} }}",
+        f"ASK {{ FILTER EXISTS {{ SERVICE <{remote}> {{ ?s ?p ?o }} }} }}",
+    ):
+        status, _, body = post(served, {"query": query})
+        assert (status, body) == (
+            400,
+            "federated queries are refused: this endpoint does not run SERVICE calls to other endpoints\n",
+        )
+    assert other_host == []  # the other host was never asked
+    # The word in a string or an IRI is no SERVICE call.
+    status, _, body = post(served, {"query": 'SELECT ?s WHERE { ?s ?p "SERVICE <http://example.org/> { }" }'})
+    assert status == 200 and json.loads(body)["results"]["bindings"] == []
+
+
+def test_check_query_sees_what_the_engine_would_run() -> None:
+    # \u0022 is a quote before parsing (SPARQL 1.1, 19.2): what follows is code, not the rest of a string.
+    hidden = 'SELECT * WHERE { ?s ?p "a\\u0022 . SERVICE <http://example.org/sparql> { ?s ?p ?o } } #" }'
+    with pytest.raises(Refused):
+        check_query(hidden)
+    kind, text = check_query('SELECT ?s WHERE { ?s ?p "caf\\u00E9" }')
+    assert (kind, text) == ("SELECT", 'SELECT ?s WHERE { ?s ?p "café" }')
+    assert negotiate("ASK", "text/csv;q=0.2, application/sparql-results+xml").media_type == "application/sparql-results+xml"
+
+
+def test_a_query_past_the_time_limit_is_stopped(served: Served) -> None:
+    started = time.monotonic()
+    status, _, body = post(served, {"query": SLOW})
+    assert (status, body) == (503, f"query stopped: it ran past the time limit of {TIMEOUT_S} s\n")
+    assert time.monotonic() - started < TIMEOUT_S + 3
+    assert post(served, {"query": "ASK {}"})[0] == 200  # and the endpoint still answers
+
+
+def test_a_result_past_the_size_limit_is_refused(served: Served) -> None:
+    status, _, body = post(served, {"query": "SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }"})
+    assert (status, body) == (
+        400,
+        f"result too large: more than {MAX_RESULT_BYTES} bytes; add a LIMIT or ask for fewer columns\n",
+    )
+    assert post(served, {"query": "SELECT * WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 10"})[0] == 200
+
+
+def test_syntax_errors_say_where(served: Served) -> None:
+    status, _, body = post(served, {"query": "SELECT ?s WHERE { ?s ?p }"})
+    assert status == 400 and body.startswith("SPARQL syntax error at line 1, column")
+
+
+class Chromium:
+    """Headless Chromium driven over the DevTools protocol on a pipe (fds 3 and 4), no extra packages."""
+
+    FLAGS = (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--remote-debugging-pipe",
+    )
+
+    def __init__(self, binary: str) -> None:
+        self.profile = tempfile.mkdtemp(prefix="spacefilms-chromium-")
+        to_chrome, self._commands = os.pipe()
+        self._answers, from_chrome = os.pipe()
+
+        def use_pipes() -> None:  # in the child: the protocol wants them as fds 3 and 4
+            read, write = os.dup(to_chrome), os.dup(from_chrome)
+            os.dup2(read, 3)
+            os.dup2(write, 4)
+
+        self.process = subprocess.Popen(
+            [binary, *self.FLAGS, f"--user-data-dir={self.profile}", "about:blank"],
+            preexec_fn=use_pipes,
+            close_fds=False,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        os.close(to_chrome)
+        os.close(from_chrome)
+        self.buffer, self.last_id, self.events = b"", 0, []
+        target = self.call("Target.createTarget", url="about:blank")["targetId"]
+        self.session = self.call("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
+        self.call("Network.enable", session=True)
+        self.call("Page.enable", session=True)
+
+    def call(self, method: str, session: bool = False, **params: object) -> dict:
+        self.last_id += 1
+        message = {"id": self.last_id, "method": method, "params": params}
+        if session:
+            message["sessionId"] = self.session
+        os.write(self._commands, json.dumps(message).encode() + b"\0")
+        deadline = time.monotonic() + 20
+        while True:
+            while b"\0" not in self.buffer:
+                ready, _, _ = select.select([self._answers], [], [], max(0.0, deadline - time.monotonic()))
+                if not ready:
+                    raise TimeoutError(f"chromium did not answer {method}")
+                self.buffer += os.read(self._answers, 1 << 16)
+            raw, _, self.buffer = self.buffer.partition(b"\0")
+            answer = json.loads(raw)
+            if answer.get("id") == self.last_id:
+                if "error" in answer:
+                    raise RuntimeError(answer["error"])
+                return answer["result"]
+            self.events.append(answer)
+
+    def js(self, expression: str) -> object:
+        return self.call("Runtime.evaluate", session=True, expression=expression, returnByValue=True)["result"].get("value")
+
+    def wait_for(self, expression: str, seconds: float = 15) -> object:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            value = self.js(expression)
+            if value:
+                return value
+            time.sleep(0.05)
+        raise TimeoutError(expression)
+
+    def requested(self) -> list[str]:
+        return [e["params"]["request"]["url"] for e in self.events if e.get("method") == "Network.requestWillBeSent"]
+
+    def close(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=10)
+        os.close(self._commands)
+        os.close(self._answers)
+        shutil.rmtree(self.profile, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Chromium]:
+    binary = shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(binary).exists():
+        pytest.skip(
+            "Debian's chromium is not installed and could not be installed here (`make browser` runs apt-get install -y chromium as root)"
+        )
+    browser = Chromium(binary)
+    yield browser
+    browser.close()
+
+
+def run_on_page(browser: Chromium, query: str | None = None) -> tuple[str, str]:
+    if query is not None:
+        browser.js(f"document.getElementById('query').value = {json.dumps(query)}")
+    browser.js("document.getElementById('status').dataset.state = 'idle'; document.getElementById('run').click()")
+    state = browser.wait_for("['done', 'error'].find(s => s === document.getElementById('status').dataset.state)")
+    return str(state), str(browser.js("document.getElementById('status').textContent"))
+
+
+def test_the_page_runs_queries_offline(served: Served, chromium: Chromium) -> None:
+    chromium.call("Page.navigate", session=True, url=served.url)
+    chromium.wait_for("document.readyState === 'complete' && document.querySelectorAll('nav button').length")
+    names = chromium.js("[...document.querySelectorAll('nav button')].map(b => b.dataset.name)")
+    assert names == [q.name for q in list_queries()]
+    # Pick the bundled "cast" example and run it as it is shown.
+    chromium.js("document.querySelector('nav button[data-name=\"cast\"]').click()")
+    assert "SELECT" in str(chromium.js("document.getElementById('query').value"))
+    state, status = run_on_page(chromium)
+    assert state == "done" and status.startswith("10 rows")
+    cells = chromium.js("[...document.querySelectorAll('#results td')].map(td => td.textContent)")
+    assert "Yulia Peresild @en" in cells and "sfr:yulia-peresild" in cells
+    # A query typed by hand, and a refusal shown on the page.
+    state, status = run_on_page(chromium, "ASK { ?film a <http://schema.org/Movie> }")
+    assert (state, chromium.js("document.querySelector('#results pre').textContent")) == ("done", "true")
+    state, status = run_on_page(chromium, "DELETE WHERE { ?s ?p ?o }")
+    assert (state, status) == ("error", "HTTP 400: this endpoint is read-only: SPARQL Update is refused")
+    # Everything the page loaded came from the endpoint itself.
+    assert chromium.requested() and all(url.startswith(served.url) for url in chromium.requested())
+    errors = [e for e in chromium.events if e.get("method") in ("Runtime.exceptionThrown", "Network.loadingFailed")]
+    assert errors == []
+
+
+def test_the_page_forbids_anything_from_elsewhere(served: Served) -> None:
+    with urllib.request.urlopen(served.url, timeout=10) as response:
+        policy = response.headers["Content-Security-Policy"]
+        page = response.read().decode()
+    assert "default-src 'none'" in policy and "connect-src 'self'" in policy and "unsafe-inline" not in policy
+    assert "http://" not in page.split("<script", 1)[0] and "src=" not in page
+
+
+def test_ctrl_c_stops_server_and_engine(built_store: Path) -> None:
+    server = Served(built_store)
+    engines = server.engine_pids()
+    assert len(engines) == 1 and "oxigraph" in Path(f"/proc/{engines[0]}/cmdline").read_text()
+    assert server.interrupt() == (0, "Stopped.\n")
+    assert not Path(f"/proc/{engines[0]}").exists() or "Z" in Path(f"/proc/{engines[0]}/stat").read_text().split()[2]
+    with pytest.raises(urllib.error.URLError):
+        urllib.request.urlopen(server.url, timeout=2)
+
+
+def test_a_rebuilt_store_is_served_without_restart(tmp_path: Path) -> None:
+    store = build(DATA / "mini", tmp_path / "store").store
+    server = Served(store)
+    try:
+        count = "SELECT (COUNT(DISTINCT ?f) AS ?n) WHERE { ?f a <http://schema.org/Movie> }"
+        assert sparql(server, count).queryAndConvert()["results"]["bindings"][0]["n"]["value"] == "1"
+        build(store=store)  # the bundled graph, swapped in behind the same link
+        assert int(sparql(server, count).queryAndConvert()["results"]["bindings"][0]["n"]["value"]) > 1
+    finally:
+        server.stop()
+
+
+def test_serve_without_a_store_is_one_clear_error(tmp_path: Path) -> None:
+    result = subprocess.run([SPACEFILMS, "--store", str(tmp_path / "none"), "serve"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert result.stderr.strip() == f"error: {tmp_path / 'none'}: no built store here: run `spacefilms build` first"
+
+
+def test_sparqlwrapper_sees_refusals_as_errors(served: Served) -> None:
+    client = sparql(served, "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }")
+    with pytest.raises(SPARQLWrapperException, match="federated queries are refused"):
+        client.query()

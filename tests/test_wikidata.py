@@ -1,0 +1,595 @@
+"""Linking, enrichment, conflicts and discovery against a real SPARQL server on 127.0.0.1.
+
+The unchanged Wikidata code talks to `oxigraph serve` loaded with Wikidata-shaped FIXTURE data
+(tests/data/wikidata/fixture.ttl), through a fault-injecting proxy (tests/fault_proxy.py). Nothing here is
+Wikidata's data: fixture-only items have QIDs Q9999000xxx and labels saying FIXTURE.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import shutil
+from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
+from email.utils import format_datetime
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from fault_proxy import CUT, EMPTY, PASS, SLOW, TRUNCATE, FaultProxy, status
+
+from spacefilms.build import ValidationFailed, build, load_and_validate
+from spacefilms.conflicts import _same_up_to_precision
+from spacefilms.data import SNAPSHOT_DIR, curated_files, data_dir, wikidata_dir
+from spacefilms.enrichment import FIELDS, ontology_mapping, predicates, time_literal
+from spacefilms.errors import SpacefilmsError
+from spacefilms.linking import read_links, sitelink_form
+from spacefilms.namespaces import SCHEMA, SF, SFR, WIKIDATA_GRAPH_BASE
+from spacefilms.oxigraph_server import OxigraphServer
+from spacefilms.querying import USER_AGENT
+from spacefilms.stats import graph_stats
+from spacefilms.store import open_ox, replace_store
+from spacefilms.wikidata_client import WikidataClient, retry_after
+
+DATA = Path(__file__).parent / "data" / "wikidata"
+FAST = ["--backoff", "0.001", "--timeout", "5"]
+
+
+@pytest.fixture(scope="session")
+def wikidata_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphServer]:
+    """A real `oxigraph serve` holding the Wikidata-shaped FIXTURE data."""
+    location = tmp_path_factory.mktemp("wikidata") / "db"
+    store = ox.Store(str(location))
+    store.load(path=DATA / "fixture.ttl", format=ox.RdfFormat.TURTLE)
+    store.flush()
+    del store
+    with OxigraphServer(location, read_only=True) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def session_proxy(wikidata_server: OxigraphServer) -> Iterator[FaultProxy]:
+    with FaultProxy(wikidata_server.url) as proxy:
+        yield proxy
+
+
+@pytest.fixture()
+def proxy(session_proxy: FaultProxy) -> FaultProxy:
+    session_proxy.reset()
+    return session_proxy
+
+
+def fixture_store(tmp_path: Path) -> Path:
+    """A store built from the FIXTURE curated graph (tests/data/wikidata/curated)."""
+    return build(graph_dir=DATA / "curated", store=tmp_path / "store").store
+
+
+@pytest.fixture()
+def fresh(built_store: Path, tmp_path: Path) -> Path:
+    """A copy of the bundled graph's store (quicker than another build), with no enrichment yet."""
+    return replace_store(list(open_ox(built_store)), tmp_path / "store")
+
+
+def client_for(proxy: FaultProxy, **options) -> tuple[WikidataClient, list[float]]:
+    waits: list[float] = []
+    options = {"retries": 2, "backoff": 0.001, "timeout": 5.0, **options}
+    return WikidataClient(proxy.query_endpoint, sleep=waits.append, **options), waits
+
+
+def quads_by_graph(store: Path) -> tuple[set[ox.Quad], set[ox.Quad]]:
+    """(curated and other non-Wikidata quads, Wikidata enrichment quads)."""
+    quads = set(open_ox(store))
+    wikidata = {q for q in quads if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value.startswith(WIKIDATA_GRAPH_BASE)}
+    return quads - wikidata, wikidata
+
+
+def requests_reported(stdout: str) -> int:
+    return int(re.search(r"(\d+) HTTP request", stdout)[1])
+
+
+@pytest.fixture(scope="module")
+def enriched(tmp_path_factory: pytest.TempPathFactory, session_proxy: FaultProxy, built_store: Path) -> dict:
+    """The bundled graph, linked and enriched once through the proxy (read-only for the tests that use it)."""
+    from click.testing import CliRunner
+
+    from spacefilms.cli import main
+
+    session_proxy.reset()
+    folder = tmp_path_factory.mktemp("enriched")
+    store = replace_store(list(open_ox(built_store)), folder / "store")
+    curated_before = quads_by_graph(store)[0]
+    stats_before = graph_stats(open_ox(store))
+    links = folder / "links.tsv"
+    common = ["--store", str(store)]
+    endpoint = ["--endpoint", session_proxy.query_endpoint, "--links", str(links), *FAST]
+    linked = CliRunner().invoke(main, [*common, "link", *endpoint], catch_exceptions=False)
+    link_requests = len(session_proxy.seen)
+    result = CliRunner().invoke(main, [*common, "enrich", *endpoint], catch_exceptions=False)
+    return {
+        "store": store,
+        "links": links,
+        "link": linked,
+        "link_requests": link_requests,
+        "enrich": result,
+        "enrich_requests": len(session_proxy.seen) - link_requests,
+        "seen": list(session_proxy.seen),
+        "curated_before": curated_before,
+        "stats_before": stats_before,
+        "endpoint": session_proxy.query_endpoint,
+    }
+
+
+# ---------------------------------------------------------------- linking
+
+
+def test_link_resolves_sitelinks_and_verified_qids_and_reports_the_rest(enriched: dict) -> None:
+    result = enriched["link"]
+    assert result.exit_code == 0, result.output
+    links = {row.entity.removeprefix(str(SFR)): row for row in read_links(enriched["links"])}
+    assert (links["the-challenge"].qid, links["the-challenge"].status, links["the-challenge"].method) == (
+        "Q9999000001",
+        "linked",
+        "sitelink",
+    )
+    assert links["milos-bikovic"].qid == "Q9999000003"  # percent-encoded article matched
+    assert (links["tom-cruise"].qid, links["tom-cruise"].method) == ("Q37079", "verified-qid")
+    assert links["the-challenge"].wikidata_label.startswith("FIXTURE")
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", links["the-challenge"].resolved_at)
+    # an article no item claims, and an entity without article or QID: reported, never guessed
+    assert (links["doug-liman"].status, links["doug-liman"].qid) == ("missing", "")
+    assert "no item has this English Wikipedia article" in links["doug-liman"].detail
+    assert (links["yulia-peresild"].status, links["yulia-peresild"].method) == ("missing", "none")
+    assert "Not linked" in result.stdout and "doug-liman" in result.stdout
+    # batched: one sitelink query and one QID query for all entities
+    assert enriched["link_requests"] == requests_reported(result.stdout) == 2
+
+
+def test_link_problems_are_shown_as_errors_and_never_overwrite(cli, proxy: FaultProxy, tmp_path: Path) -> None:
+    store = fixture_store(tmp_path)
+    links_file = tmp_path / "links.tsv"
+    result = cli("link", "--endpoint", proxy.query_endpoint, "--links", str(links_file), *FAST, store=store)
+    assert result.exit_code == 1
+    assert "error:" in result.stderr and "disagree with the Wikipedia sitelink" in result.stderr
+    links = {row.entity.removeprefix(str(SFR)): row for row in read_links(links_file)}
+    conflict = links["fixture-conflict-film"]
+    assert (conflict.status, conflict.qid) == ("conflict", "Q9999000100")  # the curated QID is kept, not replaced
+    assert "Q9999000101" in conflict.detail
+    assert links["fixture-ambiguous-film"].status == "ambiguous" and links["fixture-ambiguous-film"].qid == ""
+    assert links["fixture-twin-a"].status == links["fixture-twin-b"].status == "ambiguous"
+    assert (links["fixture-parenthesised-film"].status, links["fixture-parenthesised-film"].qid) == ("linked", "Q9999000105")
+    assert links["fixture-gone"].status == "not-found"
+    assert (links["fixture-unknown"].status, links["fixture-unknown"].method) == ("missing", "none")
+    assert (links["fixture-flight"].status, links["fixture-flight"].qid) == ("linked", "Q9999000040")
+
+
+def test_relinking_keeps_the_time_of_unchanged_rows(cli, proxy: FaultProxy, tmp_path: Path) -> None:
+    store = fixture_store(tmp_path)
+    links_file = tmp_path / "links.tsv"
+    cli("link", "--endpoint", proxy.query_endpoint, "--links", str(links_file), *FAST, store=store)
+    stamped = re.sub(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", "2000-01-01T00:00:00Z", links_file.read_text(encoding="utf-8"))
+    links_file.write_text(stamped, encoding="utf-8")
+    cli("link", "--endpoint", proxy.query_endpoint, "--links", str(links_file), *FAST, store=store)
+    assert {row.resolved_at for row in read_links(links_file) if row.method != "none"} == {"2000-01-01T00:00:00Z"}
+    assert links_file.read_text(encoding="utf-8") == stamped  # a reviewer's diff shows only real changes
+
+
+def test_sitelink_form_matches_wikidata_encoding() -> None:
+    assert sitelink_form("https://en.wikipedia.org/wiki/FIXTURE_%28a%29_b") == "https://en.wikipedia.org/wiki/FIXTURE_(a)_b"
+    assert sitelink_form("https://en.wikipedia.org/wiki/Milo%C5%A1_Bikovi%C4%87") == (
+        "https://en.wikipedia.org/wiki/Milo%C5%A1_Bikovi%C4%87"
+    )
+    assert sitelink_form("https://en.wikipedia.org/wiki/A b") == "https://en.wikipedia.org/wiki/A_b"
+
+
+# ---------------------------------------------------------------- enrichment
+
+
+def test_enrich_maps_facts_into_our_ontology_with_provenance(enriched: dict) -> None:
+    result = enriched["enrich"]
+    assert result.exit_code == 0, result.output
+    store = open_ox(enriched["store"])
+    graph = ox.NamedNode(WIKIDATA_GRAPH_BASE + "Q9999000001")
+    film = ox.NamedNode(str(SFR["the-challenge"]))
+
+    def objects(subject: ox.NamedNode, predicate: str, g: ox.NamedNode = graph) -> set[str]:
+        return {q.object.value for q in store.quads_for_pattern(subject, ox.NamedNode(predicate), None, g)}
+
+    assert objects(film, str(SCHEMA.director)) == {str(SFR["klim-shipenko"])}  # linked item -> our entity
+    assert objects(film, str(SF.filmingLocation)) == {str(SFR.iss)}
+    assert objects(film, str(SCHEMA.actor)) == {str(SFR["milos-bikovic"]), "http://www.wikidata.org/entity/Q9999000011"}
+    role = ox.NamedNode(str(SFR["the-challenge-role-milos-bikovic"]))  # the curated role's own IRI
+    assert objects(role, str(SF.character)) == {"FIXTURE character A", "FIXTURE персонаж А"}
+    assert objects(film, str(SCHEMA.datePublished)) == {"2099-04-20"}
+    assert objects(film, "http://www.wikidata.org/prop/direct/P345") == {"tt9999999"}
+    release = ox.NamedNode(str(SFR["milestone-wikidata-the-challenge-release-russia-2099-04-20"]))
+    assert objects(release, str(SCHEMA.location)) == {str(SFR.russia)}
+    # provenance: the item, the fetch time, the endpoint
+    prov = "http://www.w3.org/ns/prov#"
+    assert objects(graph, prov + "wasDerivedFrom") == {"http://www.wikidata.org/entity/Q9999000001"}
+    assert objects(graph, "http://purl.org/dc/terms/source") == {enriched["endpoint"]}
+    (stamp,) = store.quads_for_pattern(graph, ox.NamedNode(prov + "generatedAtTime"), None, graph)
+    assert stamp.object.datatype.value.endswith("#dateTime")
+    # precision, ranks and units are respected
+    apogee = ox.NamedNode(WIKIDATA_GRAPH_BASE + "Q9999000004")
+    assert objects(ox.NamedNode(str(SFR["apogee-of-fear"])), str(SCHEMA.duration), apogee) == {"PT9M"}  # preferred only
+    assert objects(ox.NamedNode(str(SFR["apogee-of-fear"])), str(SCHEMA.datePublished), apogee) == {"2012"}
+    cruise = ox.NamedNode(WIKIDATA_GRAPH_BASE + "Q37079")
+    assert objects(ox.NamedNode(str(SFR["tom-cruise"])), str(SCHEMA.birthDate), cruise) == {"1900-01-01"}  # not deprecated 1800
+    shkaplerov = ox.NamedNode(WIKIDATA_GRAPH_BASE + "Q592219")
+    assert objects(ox.NamedNode(str(SFR["anton-shkaplerov"])), "http://www.wikidata.org/prop/direct/P2873", shkaplerov) == {
+        "P999D"
+    }
+
+
+def test_enrich_leaves_curated_facts_alone_and_counts(enriched: dict) -> None:
+    curated_after, wikidata = quads_by_graph(enriched["store"])
+    assert curated_after == enriched["curated_before"]
+    assert wikidata and all(q.graph_name.value.startswith(WIKIDATA_GRAPH_BASE) for q in wikidata)
+    stats = graph_stats(open_ox(enriched["store"]))
+    assert stats.curated_triples == enriched["stats_before"].curated_triples
+    assert stats.classes == enriched["stats_before"].classes
+    assert stats.quads > enriched["stats_before"].quads
+
+
+def test_every_item_a_value_points_to_has_a_label(enriched: dict) -> None:
+    """Nothing appears as a bare QID: each Wikidata item used as a value has an English or Russian label,
+    except those reported as having none."""
+    _, wikidata = quads_by_graph(enriched["store"])
+    prov = "http://www.w3.org/ns/prov#wasDerivedFrom"
+    pointed = {q.object.value for q in wikidata if isinstance(q.object, ox.NamedNode) and q.predicate.value != prov}
+    items = {iri for iri in pointed if iri.startswith("http://www.wikidata.org/entity/Q")}
+    labelled = {q.subject.value for q in wikidata if q.predicate.value.endswith("#label")}
+    assert items - labelled == {"http://www.wikidata.org/entity/Q9999000015"}
+    assert "No English or Russian label: wd:Q9999000015" in enriched["enrich"].stdout
+
+
+def test_requests_are_batched_polite_and_counted(enriched: dict) -> None:
+    kinds = {row.kind for row in read_links(enriched["links"]) if row.linked and row.kind in FIELDS}
+    # one query per kind (all items fit one batch), then one query for the labels of the items values point to
+    assert enriched["enrich_requests"] == requests_reported(enriched["enrich"].stdout) == len(kinds) + 1
+    assert {seen.user_agent for seen in enriched["seen"]} == {USER_AGENT}
+    assert re.match(r"spacefilms/\d+\.\d+\.\d+ \(https://\S+", USER_AGENT)
+    assert {seen.method for seen in enriched["seen"]} == {"GET", "POST"}  # short queries GET, long ones POST
+
+
+@pytest.mark.parametrize("batch_size", [1, 2, 5])
+def test_request_count_grows_with_items_over_batch_size(
+    cli, proxy: FaultProxy, enriched: dict, fresh: Path, tmp_path: Path, batch_size: int
+) -> None:
+    store = fresh
+    result = cli(
+        "enrich",
+        "--endpoint",
+        proxy.query_endpoint,
+        "--links",
+        str(enriched["links"]),
+        "--batch-size",
+        str(batch_size),
+        *FAST,
+        store=store,
+    )
+    assert result.exit_code == 0, result.output
+    manifest = json.loads((wikidata_dir(store) / "manifest.json").read_text())
+    per_kind: dict[str, int] = {}
+    for row in read_links(enriched["links"]):
+        if row.linked and row.kind in FIELDS:
+            per_kind[row.kind] = per_kind.get(row.kind, 0) + 1
+    expected = sum(math.ceil(n / batch_size) for n in per_kind.values()) + math.ceil(manifest["label_items"] / batch_size)
+    assert len(proxy.seen) == manifest["requests"] == expected
+    assert _no_times(quads_by_graph(store)[1]) == _no_times(quads_by_graph(enriched["store"])[1])  # same facts
+
+
+def _no_times(quads: set[ox.Quad]) -> set[ox.Quad]:
+    return {q for q in quads if not q.predicate.value.endswith("generatedAtTime")}
+
+
+def test_offline_replay_sends_nothing_and_reproduces_the_enrichment(
+    cli, proxy: FaultProxy, enriched: dict, fresh: Path, tmp_path: Path
+) -> None:
+    store = fresh
+    online = cli("enrich", "--endpoint", proxy.query_endpoint, "--links", str(enriched["links"]), *FAST, store=store)
+    assert online.exit_code == 0, online.output
+    written = (wikidata_dir(store) / "enrichment.trig").read_bytes()
+    proxy.reset()
+    proxy.always(status(500))  # any request would fail
+    offline = cli("enrich", "--offline", "--endpoint", proxy.query_endpoint, "--links", str(enriched["links"]), store=store)
+    assert offline.exit_code == 0, offline.output
+    assert proxy.seen == [] and requests_reported(offline.stdout) == 0
+    assert (wikidata_dir(store) / "enrichment.trig").read_bytes() == written  # same facts, same recorded fetch times
+    again = cli("enrich", "--offline", "--endpoint", proxy.query_endpoint, "--links", str(enriched["links"]), store=store)
+    assert (wikidata_dir(store) / "enrichment.trig").read_bytes() == written and again.exit_code == 0
+    assert len(open_ox(store)) == len(open_ox(enriched["store"]))
+
+
+def test_offline_without_a_recorded_answer_is_a_clear_error(
+    cli, proxy: FaultProxy, enriched: dict, fresh: Path, tmp_path: Path
+) -> None:
+    store = fresh
+    before = set(open_ox(store))
+    result = cli("enrich", "--offline", "--links", str(enriched["links"]), store=store)
+    assert result.exit_code == 1
+    assert "no recorded answer" in result.stderr and proxy.seen == []
+    assert set(open_ox(store)) == before and not (wikidata_dir(store) / "enrichment.trig").exists()
+
+
+def test_rerunning_online_is_idempotent(cli, proxy: FaultProxy, enriched: dict, fresh: Path, tmp_path: Path) -> None:
+    store = fresh
+    args = ("enrich", "--endpoint", proxy.query_endpoint, "--links", str(enriched["links"]), *FAST)
+    cli(*args, store=store)
+    first = quads_by_graph(store)
+    cli(*args, store=store)
+    second = quads_by_graph(store)
+    assert second[0] == first[0]
+    assert _no_times(second[1]) == _no_times(first[1]) and len(second[1]) == len(first[1])
+
+
+def test_a_failed_run_leaves_the_previous_enrichment_and_store(
+    cli, proxy: FaultProxy, enriched: dict, fresh: Path, tmp_path: Path
+) -> None:
+    store = fresh
+    args = ("enrich", "--endpoint", proxy.query_endpoint, "--links", str(enriched["links"]), *FAST)
+    assert cli(*args, store=store).exit_code == 0
+    folder = wikidata_dir(store)
+    files = {name: (folder / name).read_bytes() for name in ("enrichment.trig", "manifest.json")}
+    quads = set(open_ox(store))
+    proxy.reset()
+    proxy.plan(PASS).always(status(500))  # the first batch succeeds, everything after fails
+    result = cli(*args, "--retries", "2", store=store)
+    assert result.exit_code == 1
+    assert "giving up after 3 attempt(s): HTTP 500" in result.stderr
+    assert len(proxy.seen) == 1 + 3
+    assert {name: (folder / name).read_bytes() for name in files} == files
+    assert set(open_ox(store)) == quads
+
+
+def test_stale_links_are_rejected_before_anything_changes(
+    cli, proxy: FaultProxy, enriched: dict, fresh: Path, tmp_path: Path
+) -> None:
+    store = fresh
+    links = tmp_path / "links.tsv"
+    links.write_text(enriched["links"].read_text().replace(str(SFR["the-challenge"]), str(SFR["no-such-film"])))
+    before = set(open_ox(store))
+    result = cli("enrich", "--endpoint", proxy.query_endpoint, "--links", str(links), *FAST, store=store)
+    assert result.exit_code == 1 and "no-such-film" in result.stderr and "has no rdf:type" in result.stderr
+    assert set(open_ox(store)) == before and not (wikidata_dir(store) / "enrichment.trig").exists()
+
+
+def test_a_spaceflight_is_enriched_and_compared(cli, proxy: FaultProxy, tmp_path: Path) -> None:
+    store = fixture_store(tmp_path)
+    links = tmp_path / "links.tsv"
+    cli("link", "--endpoint", proxy.query_endpoint, "--links", str(links), *FAST, store=store)
+    result = cli("enrich", "--endpoint", proxy.query_endpoint, "--links", str(links), *FAST, store=store)
+    assert result.exit_code == 0, result.output
+    flight = ox.NamedNode(str(SFR["fixture-flight"]))
+    graph = ox.NamedNode(WIKIDATA_GRAPH_BASE + "Q9999000040")
+    got = {(q.predicate.value, q.object.value) for q in open_ox(store).quads_for_pattern(flight, None, None, graph)}
+    assert (str(SF.launchTime), "2099-01-02T03:04:05Z") in got
+    assert (str(SF.landingTime), "2099-01-09") in got
+    assert (str(SF.crewMember), "http://www.wikidata.org/entity/Q592219") in got  # not a curated entity here
+    rows = [line.split("\t") for line in cli("conflicts", "--format", "tsv", store=store).stdout.splitlines()[1:]]
+    assert [(r[0], r[1], r[2], r[4]) for r in rows] == [("FIXTURE flight", str(SF.landingTime), "2099-01-10", "2099-01-09")]
+
+
+# ---------------------------------------------------------------- conflicts
+
+
+def test_conflicts_show_both_values_and_both_sources(cli, enriched: dict) -> None:
+    result = cli("conflicts", "--format", "tsv", store=enriched["store"])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].split("\t") == ["entity", "property", "curated", "curatedSources", "wikidata", "wikidataGraphs"]
+    rows = {(r[0], r[1]): r for r in (line.split("\t") for line in lines[1:])}
+    birth = rows[("Tom Cruise", str(SCHEMA.birthDate))]
+    assert (birth[2], birth[4], birth[5]) == ("1962-07-03", "1900-01-01", WIKIDATA_GRAPH_BASE + "Q37079")
+    assert birth[3].startswith("http")
+    duration = rows[("Apogee of Fear", str(SCHEMA.duration))]
+    assert (duration[2], duration[4]) == ("PT8M", "PT9M")
+    cast = rows[("The Challenge", str(SCHEMA.actor))]
+    assert "Yulia Peresild" in cast[2] and cast[4] == "FIXTURE unlinked performer"
+    box = rows[("The Challenge", str(SF.boxOffice))]
+    assert "23400000 USD" in box[2] and box[4] == "123456 XTS"  # amounts shown as amounts, not node IRIs
+    # agreements and differences of precision are not conflicts
+    assert ("Apogee of Fear", str(SCHEMA.datePublished)) not in rows
+    assert ("The Challenge", str(SCHEMA.director)) not in rows
+    assert rows[("Klim Shipenko", str(SCHEMA.birthDate))][2:5:2] == ["1983-06-16", "1900"]  # a year that is not 1983
+
+
+def test_values_that_differ_only_in_precision_agree() -> None:
+    assert _same_up_to_precision("2012", "2012-04-20")
+    assert _same_up_to_precision("2021-10-05T08:55:02Z", "2021-10-05")
+    assert not _same_up_to_precision("2012", "2013-01-01")
+    assert not _same_up_to_precision("PT8M", "PT8M30S")
+
+
+# ---------------------------------------------------------------- discovery
+
+
+def test_discover_finds_works_filmed_in_space_as_candidates(cli, proxy: FaultProxy, enriched: dict) -> None:
+    result = cli(
+        "discover", "--endpoint", proxy.query_endpoint, "--links", str(enriched["links"]), *FAST, store=enriched["store"]
+    )
+    assert result.exit_code == 0, result.output
+    folder = wikidata_dir(enriched["store"])
+    rows = [line.split("\t") for line in (folder / "candidates.tsv").read_text(encoding="utf-8").splitlines()[2:]]
+    found = {r[0]: r for r in rows}
+    assert set(found) == {"Q9999000060", "Q9999000061", "Q9999000062"}  # not the seed, not a person
+    assert found["Q9999000060"][1:3] == ["FIXTURE work filmed on the ISS", "FIXTURE фильм, снятый на МКС"]
+    assert found["Q9999000060"][4:6] == ["filmed-at", "wdt:P915 sfr:iss (wd:Q25271)"]
+    assert found["Q9999000062"][4] == "linked-to-seed" and "the-challenge" in found["Q9999000062"][5]
+    query = (folder / found["Q9999000060"][6]).read_text()
+    assert "wdt:P915" in query and "LIMIT 50" in query
+    assert "cruise-liman-space-film" in result.stdout  # the rival project is not linked: said so
+    assert requests_reported(result.stdout) == len(proxy.seen) == 3
+
+
+def test_discovery_is_bounded(cli, proxy: FaultProxy, enriched: dict) -> None:
+    result = cli(
+        "discover",
+        "--endpoint",
+        proxy.query_endpoint,
+        "--links",
+        str(enriched["links"]),
+        "--limit",
+        "1",
+        *FAST,
+        store=enriched["store"],
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout.count("  wd:Q") <= 2
+
+
+# ---------------------------------------------------------------- the polite client, through the fault proxy
+
+PROBE = "SELECT ?item WHERE { VALUES ?item { <http://www.wikidata.org/entity/Q25271> } ?item ?p ?o } LIMIT 1"
+ISS = ["http://www.wikidata.org/entity/Q25271"]
+
+
+def test_429_with_retry_after_is_honoured(proxy: FaultProxy) -> None:
+    client, waits = client_for(proxy)
+    proxy.plan(status(429, retry_after="2"))
+    assert client.select(PROBE, expect=ISS).rows
+    assert waits == [2.0] and client.requests == len(proxy.seen) == 2
+
+
+def test_503_with_an_http_date_retry_after_is_honoured(proxy: FaultProxy) -> None:
+    client, waits = client_for(proxy)
+    when = format_datetime(datetime.now(timezone.utc) + timedelta(seconds=30), usegmt=True)
+    proxy.plan(status(503, retry_after=when))
+    assert client.select(PROBE, expect=ISS).rows
+    assert len(waits) == 1 and 25 < waits[0] <= 30
+
+
+def test_a_retry_after_beyond_the_limit_fails_at_once(proxy: FaultProxy) -> None:
+    client, waits = client_for(proxy, max_wait=60)
+    proxy.plan(status(429, retry_after="3600"))
+    with pytest.raises(SpacefilmsError, match="asks to wait 3600s, more than the 60s allowed"):
+        client.select(PROBE)
+    assert waits == [] and len(proxy.seen) == 1
+
+
+def test_server_errors_are_retried_with_backoff_then_reported(proxy: FaultProxy) -> None:
+    client, waits = client_for(proxy, retries=3, backoff=0.01)
+    proxy.always(status(500))
+    with pytest.raises(SpacefilmsError, match=r"giving up after 4 attempt\(s\): HTTP 500"):
+        client.select(PROBE)
+    assert waits == [0.01, 0.02, 0.04] and len(proxy.seen) == 4
+
+
+@pytest.mark.parametrize("fault", [SLOW, TRUNCATE, CUT, status(502), EMPTY], ids=["slow", "truncated", "cut", "502", "empty"])
+def test_transient_faults_are_retried(proxy: FaultProxy, fault) -> None:
+    client, waits = client_for(proxy, timeout=0.3)
+    proxy.plan(fault)
+    assert client.select(PROBE, expect=ISS).rows
+    assert len(proxy.seen) == 2 and len(waits) == 1
+
+
+@pytest.mark.parametrize(
+    ("fault", "message"),
+    [
+        (SLOW, "no answer within the 0.3s timeout"),
+        (TRUNCATE, "truncated or invalid JSON"),
+        (EMPTY, "empty answer for 1 item"),
+    ],
+    ids=["slow", "truncated", "empty"],
+)
+def test_persistent_faults_end_in_a_clear_error(proxy: FaultProxy, fault, message: str) -> None:
+    client, _ = client_for(proxy, timeout=0.3, retries=1)
+    proxy.always(fault)
+    with pytest.raises(SpacefilmsError, match=re.escape(message)) as caught:
+        client.select(PROBE, expect=ISS)
+    assert caught.value.where == proxy.query_endpoint and len(proxy.seen) == 2
+
+
+def test_forbidden_is_not_retried_and_names_the_user_agent(proxy: FaultProxy) -> None:
+    client, waits = client_for(proxy)
+    proxy.plan(status(403))
+    with pytest.raises(SpacefilmsError, match="User-Agent"):
+        client.select(PROBE)
+    assert waits == [] and len(proxy.seen) == 1
+
+
+def test_an_empty_answer_without_expectations_is_data(proxy: FaultProxy) -> None:
+    client, waits = client_for(proxy)
+    proxy.plan(EMPTY)
+    assert client.select(PROBE).rows == [] and waits == []
+
+
+def test_retry_after_parsing() -> None:
+    assert retry_after("120") == 120.0
+    assert retry_after(None) is None and retry_after("soon") is None
+    assert retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0  # in the past: no wait
+
+
+# ---------------------------------------------------------------- mapping rules
+
+
+def test_time_values_keep_their_precision() -> None:
+    assert time_literal("2021-10-05T08:55:02Z", 14).value == "2021-10-05T08:55:02Z"
+    assert time_literal("2021-10-05T00:00:00Z", 11).datatype.value.endswith("#date")
+    assert time_literal("2021-10-01T00:00:00Z", 10).value == "2021-10"
+    assert time_literal("1966-01-01T00:00:00Z", 9).value == "1966"
+    assert time_literal("1960-01-01T00:00:00Z", 8) is None  # a decade: no date to state
+    assert time_literal("1966-01-01T00:00:00Z", None) is None
+
+
+def test_ontology_mappings_decide_the_predicates() -> None:
+    mapping = ontology_mapping()
+    chosen = predicates(mapping)
+    for wikidata_property, ours in mapping.items():
+        pid = wikidata_property.rsplit("/", 1)[-1]
+        if pid in chosen:
+            assert chosen[pid] == ours
+    assert chosen["P57"] == str(SCHEMA.director) and chosen["P161"] == str(SCHEMA.actor)
+
+
+# ---------------------------------------------------------------- build: snapshot and validation
+
+
+def test_build_uses_a_shipped_snapshot(cli, proxy: FaultProxy, enriched: dict, fresh: Path, tmp_path: Path) -> None:
+    graph_dir = tmp_path / "graph"
+    shutil.copytree(data_dir("graph"), graph_dir)
+    store = fresh
+    snapshot = graph_dir / SNAPSHOT_DIR
+    args = ("enrich", "--endpoint", proxy.query_endpoint, "--links", str(enriched["links"]), "--save-snapshot", str(snapshot))
+    assert cli(*args, *FAST, store=store).exit_code == 0
+    manifest = json.loads((snapshot / "manifest.json").read_text())
+    assert manifest["endpoint"] == proxy.query_endpoint  # a loopback server, not presented as Wikidata
+    assert all((snapshot / "responses" / f"{key}.json").is_file() for key in manifest["responses"])
+    assert not any(SNAPSHOT_DIR in p.parts for p in curated_files(graph_dir))
+    plain = build(graph_dir=graph_dir, store=tmp_path / "b" / "store")
+    assert plain.enrichment == snapshot / "enrichment.trig"
+    assert quads_by_graph(plain.store)[1] == quads_by_graph(store)[1]
+    assert plain.stats.curated_triples == enriched["stats_before"].curated_triples
+    shutil.rmtree(snapshot)
+    assert build(graph_dir=graph_dir, store=tmp_path / "b" / "store").enrichment is None
+
+
+def test_a_local_enrichment_is_kept_by_the_next_build(enriched: dict, tmp_path: Path) -> None:
+    copy = tmp_path / "wikidata"
+    shutil.copytree(wikidata_dir(enriched["store"]), copy)
+    report = build(store=tmp_path / "store")
+    assert report.enrichment == copy / "enrichment.trig"
+    assert quads_by_graph(report.store)[1] == quads_by_graph(enriched["store"])[1]
+
+
+def test_validation_wants_provenance_on_wikidata_graphs(tmp_path: Path) -> None:
+    bare = tmp_path / "enrichment.trig"
+    bare.write_text(
+        f"<{WIKIDATA_GRAPH_BASE}Q9999000001> {{ <{SFR['test-film']}> <http://schema.org/duration> "
+        '"PT95M"^^<http://www.w3.org/2001/XMLSchema#duration> . }\n'
+    )
+    with pytest.raises(ValidationFailed, match="Wikidata graph without provenance"):
+        load_and_validate(Path(__file__).parent / "data" / "mini", enrichment=bare)
+
+
+def test_replacing_the_store_twice_at_once_keeps_only_the_new_quads(tmp_path: Path) -> None:
+    """Enrichment swaps the store right after a build: the two stores must not share a directory."""
+    graph = ox.NamedNode("https://example.org/g")
+    first = ox.Quad(ox.NamedNode("https://example.org/a"), ox.NamedNode("https://example.org/p"), ox.Literal("1"), graph)
+    second = ox.Quad(ox.NamedNode("https://example.org/b"), ox.NamedNode("https://example.org/p"), ox.Literal("2"), graph)
+    replace_store([first], tmp_path / "store")
+    replace_store([second], tmp_path / "store")
+    assert set(open_ox(tmp_path / "store")) == {second}
+    assert len([p for p in tmp_path.iterdir() if p.is_dir() and not p.is_symlink()]) == 1
