@@ -16,6 +16,8 @@ demo: $(STAMP)
 	$(BIN)/spacefilms build
 	$(BIN)/spacefilms query cast
 	$(BIN)/spacefilms query film-people-in-space
+	$(BIN)/spacefilms diagram film-world --output docs/images/film-world.png
+	$(BIN)/spacefilms timeline --output docs/images/timeline.png
 
 test: $(STAMP) lint browser
 	$(BIN)/python -m pytest -q
