@@ -110,24 +110,20 @@ def provenance_problems(data: LoadedData, locator: Locator) -> list[Problem]:
     store = ox.Store()
     store.extend(data.quads)
     params = {"sources": SOURCES_GRAPH, "ontology": ONTOLOGY_GRAPH, "wikidata": WIKIDATA_GRAPH_BASE}
-    for row in store.query(sparql_prologue() + _UNDECLARED_SOURCES % params):
-        graph = row["g"].value
-        problems.append(
-            Problem(
-                locator.locate(graph) or "graph",
-                f"<{graph}>",
-                f"source graph is not declared: add <{graph}> a sf:Source ; rdfs:label … in GRAPH <{SOURCES_GRAPH}>",
-            )
-        )
-    for row in store.query(sparql_prologue() + _UNTRACED_WIKIDATA % params):
-        graph = row["g"].value
-        problems.append(
-            Problem(
-                locator.locate(graph) or "graph",
-                f"<{graph}>",
-                "Wikidata graph without provenance: it needs prov:wasDerivedFrom <item>, prov:generatedAtTime and dcterms:source <endpoint>",
-            )
-        )
+    graph_checks = (
+        (
+            _UNDECLARED_SOURCES,
+            "source graph is not declared: add <{g}> a sf:Source ; rdfs:label … in GRAPH <" + SOURCES_GRAPH + ">",
+        ),
+        (
+            _UNTRACED_WIKIDATA,
+            "Wikidata graph without provenance: it needs prov:wasDerivedFrom <item>, prov:generatedAtTime and dcterms:source <endpoint>",
+        ),
+    )
+    for query, message in graph_checks:
+        for row in store.query(sparql_prologue() + query % params):
+            graph = row["g"].value
+            problems.append(Problem(locator.locate(graph) or "graph", f"<{graph}>", message.format(g=graph)))
     for message, check in _RESOURCE_CHECKS.items():
         query = f"SELECT DISTINCT ?s ?type WHERE {{ {_MENTIONED} {check} }}"
         for row in store.query(sparql_prologue() + query, use_default_graph_as_union=True):
