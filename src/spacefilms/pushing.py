@@ -2,10 +2,10 @@
 
 Two ways in, whichever the store speaks:
 
-* SPARQL 1.1 Update (``protocol="update"``): the data goes in batches of ``INSERT DATA`` into a fresh staging
+* SPARQL 1.1 Update (``protocol="update"``): the data goes in batches of inserts into a fresh staging
   graph, the staging graph's triple count is checked, and one ``MOVE`` request puts it in place of the target.
   Until that last request the target is untouched; the swap is atomic where the store runs one update request
-  atomically (Oxigraph, Fuseki, GraphDB, Virtuoso do).
+  atomically (Oxigraph does).
 * SPARQL 1.1 Graph Store Protocol (``protocol="gsp"``): one ``PUT`` of the whole graph to the target, which the
   store replaces as a whole (a cut or broken upload leaves the previous version).
 
@@ -13,7 +13,9 @@ How the source graphs map: by default the union of every graph (each triple once
 graph. With ``keep_graphs`` every graph keeps its own name (the source page URL, the ontology, sources and build
 graphs), so the bundled queries run unchanged against the target; this needs SPARQL Update, and all graphs are
 swapped in one request. A manifest graph lists what was pushed, so the next push drops graphs that are gone.
-Blank nodes stay whole: every statement that shares a blank node travels in the same ``INSERT DATA``.
+Blank nodes stay whole: every statement that shares a blank node travels in the same request, and a batch with blank
+nodes is sent as ``INSERT { … } WHERE { }`` (same meaning; some stores, Virtuoso among them, refuse blank nodes
+in ``INSERT DATA``).
 """
 
 from __future__ import annotations
@@ -175,11 +177,14 @@ def _ntriples(triples: Iterable[ox.Triple]) -> str:
     return (ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8")
 
 
-def _insert_data(batch: list[Statement], graph_of: Callable[[Statement], str]) -> str:
+def _insert(batch: list[Statement], graph_of: Callable[[Statement], str]) -> str:
+    """One update adding ``batch``: ``INSERT DATA``, or ``INSERT … WHERE {}`` when it has blank nodes."""
     by_graph: dict[str, list[ox.Triple]] = {}
     for statement in batch:
         by_graph.setdefault(graph_of(statement), []).append(statement.triple if isinstance(statement, ox.Quad) else statement)
     blocks = "".join(f"GRAPH <{graph}> {{\n{_ntriples(triples)}}}\n" for graph, triples in by_graph.items())
+    if any(_blank_nodes(statement) for statement in batch):
+        return f"INSERT {{\n{blocks}}} WHERE {{ }}"
     return f"INSERT DATA {{\n{blocks}}}"
 
 
@@ -271,7 +276,7 @@ def _push_union_update(store: ox.Store, remote: Remote, graph: str, batch_size: 
     def work() -> PushReport:
         remote.update(f"DROP SILENT GRAPH <{staging}>")
         for number, chunk in enumerate(chunks, 1):
-            remote.update(_insert_data(chunk, lambda _: staging))
+            remote.update(_insert(chunk, lambda _: staging))
             say(f"batch {number}/{len(chunks)}: {len(chunk)} triples into the staging graph")
         _check(remote, {staging: len(triples)}, "staging graph")
         say(f"swapping <{graph}> for the staging graph")
@@ -301,7 +306,7 @@ def _push_graphs(store: ox.Store, remote: Remote, batch_size: int, say: Progress
         }
         stale = sorted(previous - set(names))
         for number, chunk in enumerate(chunks, 1):
-            remote.update(_insert_data(chunk, lambda q: staging[_graph_name(q)]))
+            remote.update(_insert(chunk, lambda q: staging[_graph_name(q)]))
             say(f"batch {number}/{len(chunks)}: {len(chunk)} quads into staging graphs")
         _check(remote, {staging[n]: sizes[n] for n in names}, "staging graphs")
         say(f"swapping {len(names)} graphs in one request" + (f", dropping {len(stale)} that are gone" if stale else ""))

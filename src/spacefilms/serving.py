@@ -30,6 +30,7 @@ from importlib import resources
 from pathlib import Path
 
 import pyoxigraph as ox
+from pyparsing import ParseResults
 from rdflib.plugins.sparql.parser import expandUnicodeEscapes, parseQuery, parseUpdate
 
 from spacefilms import __version__
@@ -88,7 +89,7 @@ def _walk(node: object) -> list[str]:
             names.append(name)
         if isinstance(item, dict):
             stack.extend(item.values())
-        elif isinstance(item, list | tuple) or type(item).__name__ == "ParseResults":
+        elif isinstance(item, list | tuple | ParseResults):
             stack.extend(list(item))
     return names
 
@@ -109,10 +110,9 @@ def check_query(text: str) -> tuple[str, str]:
                 detail = getattr(exc, "msg", None) or str(exc).splitlines()[0]
                 raise Refused(400, f"SPARQL syntax error{where}: {detail}") from None
             raise Refused(400, "this endpoint is read-only: SPARQL Update is refused") from None
-    names = _walk(tree)
-    if "ServiceGraphPattern" in names:
+    if "ServiceGraphPattern" in _walk(tree):
         raise Refused(400, "federated queries are refused: this endpoint does not run SERVICE calls to other endpoints")
-    kind = next((_KINDS[n] for n in names if n in _KINDS), None)
+    kind = _KINDS.get(getattr(tree[1], "name", ""))  # tree: [prologue, query]
     if kind is None:
         raise Refused(400, "not a SELECT, ASK, CONSTRUCT or DESCRIBE query")
     return kind, expanded

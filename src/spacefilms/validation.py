@@ -11,6 +11,7 @@ from rdflib import Graph
 
 from spacefilms.loading import LoadedData, Locator
 from spacefilms.namespaces import ONTOLOGY_GRAPH, SOURCES_GRAPH, WIKIDATA_GRAPH_BASE, sparql_prologue
+from spacefilms.shapes import compile_shapes, violations
 
 
 @dataclass(frozen=True)
@@ -37,8 +38,28 @@ def _in_memory_copy(data: LoadedData) -> Graph:
     return graph
 
 
-def shacl_problems(data: LoadedData, shapes: Path, locator: Locator) -> list[Problem]:
-    """Validate an in-memory copy of ``data`` against the SHACL ``shapes``."""
+def shacl_problems(data: LoadedData, shapes: Path, locator: Locator, store: ox.Store | None = None) -> list[Problem]:
+    """Check ``data`` against the SHACL ``shapes``: with SPARQL over ``store`` (a store of ``data``) when the shapes
+    compile (see :mod:`spacefilms.shapes`), else with pyshacl over an in-memory copy."""
+    checks = compile_shapes(shapes)
+    if checks is None:
+        return _pyshacl_problems(data, shapes, locator)
+    store = data_store(data) if store is None else store
+    graphs = list(store.named_graphs())
+    if any(g.value.startswith(WIKIDATA_GRAPH_BASE) for g in graphs if isinstance(g, ox.NamedNode)):
+        curated = [ox.DefaultGraph(), *(g for g in graphs if not g.value.startswith(WIKIDATA_GRAPH_BASE))]
+        options: dict = {"default_graph": curated}
+    else:
+        options = {"use_default_graph_as_union": True}
+    problems = set()
+    for focus, message, value in violations(store, checks, **options):
+        text = message + (f" (value {from_ox(value).n3()})" if value is not None else "")
+        problems.add(Problem(locator.locate(focus.value) or "graph", from_ox(focus).n3(), text))
+    return sorted(problems, key=lambda p: (p.where, p.focus, p.message))
+
+
+def _pyshacl_problems(data: LoadedData, shapes: Path, locator: Locator) -> list[Problem]:
+    """Validate an in-memory copy of ``data`` against the SHACL ``shapes`` with pyshacl."""
     from pyshacl import validate  # imported here: it takes a second to import
 
     shapes_graph = Graph().parse(shapes, format="turtle")
@@ -60,6 +81,13 @@ def shacl_problems(data: LoadedData, shapes: Path, locator: Locator) -> list[Pro
             text += f" (value {value.n3()})"
         problems.add(Problem(locator.locate(str(focus)) or "graph", focus.n3(), text))
     return sorted(problems, key=lambda p: (p.where, p.focus, p.message))
+
+
+def data_store(data: LoadedData) -> ox.Store:
+    """An in-memory store of every quad in ``data``, for the SPARQL checks."""
+    store = ox.Store()
+    store.bulk_extend(data.quads)
+    return store
 
 
 _UNDECLARED_SOURCES = """
@@ -96,9 +124,10 @@ _RESOURCE_CHECKS = {
 }
 
 
-def provenance_problems(data: LoadedData, locator: Locator) -> list[Problem]:
+def provenance_problems(data: LoadedData, locator: Locator, store: ox.Store | None = None) -> list[Problem]:
     """Every curated fact must sit in a named graph that is a declared sf:Source;
-    every resource it mentions needs a type the ontology defines and an English label."""
+    every resource it mentions needs a type the ontology defines and an English label.
+    ``store`` holds ``data`` already, if given."""
     problems = [
         Problem(
             str(path),
@@ -107,8 +136,7 @@ def provenance_problems(data: LoadedData, locator: Locator) -> list[Problem]:
         )
         for path, count in data.default_graph_files.items()
     ]
-    store = ox.Store()
-    store.extend(data.quads)
+    store = data_store(data) if store is None else store
     params = {"sources": SOURCES_GRAPH, "ontology": ONTOLOGY_GRAPH, "wikidata": WIKIDATA_GRAPH_BASE}
     graph_checks = (
         (
@@ -136,4 +164,5 @@ def provenance_problems(data: LoadedData, locator: Locator) -> list[Problem]:
 def validate(data: LoadedData, shapes: Path) -> list[Problem]:
     """All problems with ``data``: provenance first, then SHACL."""
     locator = Locator(data.files)
-    return provenance_problems(data, locator) + shacl_problems(data, shapes, locator)
+    store = data_store(data)
+    return provenance_problems(data, locator, store) + shacl_problems(data, shapes, locator, store)

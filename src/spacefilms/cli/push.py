@@ -42,7 +42,7 @@ def _headers(values: tuple[str, ...]) -> dict[str, str]:
 @click.option(
     "--header", "headers", multiple=True, metavar="'NAME: VALUE'", help="Extra HTTP header, e.g. a bearer token (repeatable)."
 )
-@click.option("--batch-size", type=click.IntRange(1), default=5000, show_default=True, help="Statements per INSERT DATA request.")
+@click.option("--batch-size", type=click.IntRange(1), default=5000, show_default=True, help="Statements per insert request.")
 @click.option("--timeout", type=float, default=300.0, show_default=True, help="Seconds to wait for each request.")
 @click.pass_obj
 def push_command(
@@ -53,7 +53,7 @@ def push_command(
     \b
     Examples:
       spacefilms push --endpoint http://localhost:7878/update --query-endpoint http://localhost:7878/query
-      spacefilms push --endpoint http://localhost:3030/ds/update --keep-graphs
+      spacefilms push --endpoint http://localhost:3030/ds/update --query-endpoint http://localhost:3030/ds/query --keep-graphs
       spacefilms push --protocol gsp --endpoint http://localhost:3030/ds/data --query-endpoint http://localhost:3030/ds/query
     """
     if user is not None and password is None:
