@@ -197,10 +197,11 @@ class Ours(Side):
         return {"bytes": path.stat().st_size}
 
     def network(self) -> dict:
+        """What ``spacefilms diagram --focus`` does before drawing: read the focus's surroundings, build the network."""
         from spacefilms.network import build_network, load_graph_data, select
         from spacefilms.store import open_ox
 
-        data = load_graph_data(open_ox(self.store))
+        data = load_graph_data(open_ox(self.store), around=(self.data.focus, 1))
         part = select(build_network(data), data, focus=f"<{self.data.focus}>", depth=1)
         return {"nodes": part.number_of_nodes(), "edges": part.number_of_edges()}
 
