@@ -27,7 +27,7 @@ from matplotlib.figure import Figure
 from spacefilms.diagrams import Request, load_for, make_diagram, write
 from spacefilms.drawing import RC, text_overlaps
 from spacefilms.network import build_network, load_graph_data
-from spacefilms.synthetic import generate
+from spacefilms.synthetic import BASE, generate
 
 TRIPLES_PER_ENTITY = 8.7  # synthetic.generate makes about one entity (after folding cast roles) per 8.7 triples
 
@@ -67,7 +67,7 @@ def run(entities: int, folder: Path) -> dict:
     _, t_graphml = timed(
         lambda: write(make_diagram(Request(), store, data, "graphml"), folder / f"ours-{entities}.graphml", "graphml")
     )
-    focus = Request(focus="https://example.org/synthetic/film/0")
+    focus = Request(focus=f"{BASE}film/0")
     _, t_focus = timed(
         lambda: write(make_diagram(focus, store, load_for(focus, store), "png"), folder / f"focus-{entities}.png", "png")
     )

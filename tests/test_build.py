@@ -6,13 +6,16 @@ import os
 import shutil
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
-from spacefilms.build import ValidationFailed, build
+from spacefilms.build import ValidationFailed, build, load_and_validate
 from spacefilms.errors import SpacefilmsError
-from spacefilms.namespaces import PREFIXES, SCHEMA, SF
+from spacefilms.namespaces import BUILD_GRAPH, PREFIXES, RDFS, SCHEMA, SF
 from spacefilms.stats import graph_stats
 from spacefilms.store import open_ox
+from spacefilms.synthetic import BASE as SYNTHETIC
+from spacefilms.synthetic import generate
 
 DATA = Path(__file__).parent / "data"
 
@@ -145,3 +148,47 @@ def test_unlabelled_and_untyped_resources_are_rejected(tmp_path: Path) -> None:
     assert ("<https://w3id.org/spacefilms/resource/nameless>", "has no English rdfs:label") in found
     assert ("<https://w3id.org/spacefilms/resource/typeless>", "has no rdf:type") in found
     assert any(p.where == f"{unlabelled}:{len(PREFIX_LINES) + 3}" for p in failure.value.problems)
+
+
+def test_store_holds_exactly_the_validated_quads(tmp_path: Path) -> None:
+    """The on-disk store is written from the files while the in-memory copy is validated: both must agree."""
+    build(MINI, tmp_path / "store")
+    stored = {q for q in open_ox(tmp_path / "store") if q.graph_name != ox.NamedNode(BUILD_GRAPH)}
+    assert stored == set(load_and_validate(MINI).store)
+    assert len(list(open_ox(tmp_path / "store").quads_for_pattern(None, None, None, ox.NamedNode(BUILD_GRAPH)))) == 2
+
+
+def test_failed_build_leaves_no_half_written_store(tmp_path: Path) -> None:
+    graph = _copy_mini(tmp_path)
+    build(graph, tmp_path / "store")
+    before = _store_fingerprint(tmp_path / "store")
+    _add_file(
+        graph, "typeless.trig", "<https://example.org/test-source> {", "  sfr:test-film schema:producer sfr:typeless .", "}"
+    )
+    with pytest.raises(ValidationFailed):
+        build(graph, tmp_path / "store")
+    assert _store_fingerprint(tmp_path / "store") == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("store")) == ["store", before[0]]
+
+
+def _write_synthetic(tmp_path: Path, drop_labels_of: str | None = None) -> Path:
+    graph = tmp_path / "graph"
+    graph.mkdir()
+    quads = [q for q in generate(3000) if not (q.subject.value == drop_labels_of and q.predicate.value == str(RDFS.label))]
+    (graph / "synthetic.nq").write_bytes(ox.serialize(quads, format=ox.RdfFormat.N_QUADS))
+    return graph
+
+
+def test_synthetic_benchmark_graph_passes_the_build_checks(tmp_path: Path) -> None:
+    """The benchmark's synthetic graph is a valid spacefilms graph, so benchmarks time real validation work."""
+    report = build(_write_synthetic(tmp_path), tmp_path / "store")
+    assert report.stats.entity_count(str(SCHEMA.Person)) == 108
+    assert report.stats.entity_count(str(SF.SpaceFilmProject)) == 54
+
+
+def test_synthetic_entities_are_checked_like_curated_ones(tmp_path: Path) -> None:
+    person = f"{SYNTHETIC}person/3"
+    with pytest.raises(ValidationFailed) as failure:
+        build(_write_synthetic(tmp_path, drop_labels_of=person), tmp_path / "store")
+    found = {(p.focus, p.message) for p in failure.value.problems}
+    assert (f"<{person}>", "has no English rdfs:label") in found

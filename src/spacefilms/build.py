@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -12,10 +13,10 @@ import pyoxigraph as ox
 
 from spacefilms import data as bundled
 from spacefilms.errors import SpacefilmsError
-from spacefilms.loading import LoadedData, load
-from spacefilms.namespaces import BUILD_GRAPH, PROV, RDF, XSD
+from spacefilms.loading import LoadedData, load, load_file
+from spacefilms.namespaces import BUILD_GRAPH, ONTOLOGY_GRAPH, PROV, RDF, XSD
 from spacefilms.stats import GraphStats, graph_stats
-from spacefilms.store import open_ox, replace_store
+from spacefilms.store import staged_store, store_path
 from spacefilms.validation import Problem, validate
 
 Progress = Callable[[str], None]
@@ -32,19 +33,21 @@ class BuildReport:
     enrichment: Path | None = None  # the Wikidata enrichment included, if any
 
 
+def _input_files(graph_dir: Path | None, enrichment: Path | None) -> tuple[list[Path], list[Path]]:
+    """The ontology files and the curated files (plus a Wikidata enrichment file, if given) a build reads."""
+    files = bundled.curated_files(graph_dir)
+    if not files:
+        raise SpacefilmsError("no .trig/.ttl files found", str(graph_dir or bundled.data_dir("graph")))
+    return bundled.ontology_files(), files + ([enrichment] if enrichment else [])
+
+
 def load_and_validate(
     graph_dir: Path | None = None, progress: Progress | None = None, enrichment: Path | None = None
 ) -> LoadedData:
     """Parse the ontology and the curated files (plus a Wikidata enrichment file, if given) and check them;
     raise on the first bad file or any problem."""
-    files = bundled.curated_files(graph_dir)
-    if not files:
-        raise SpacefilmsError("no .trig/.ttl files found", str(graph_dir or bundled.data_dir("graph")))
-    data = load(
-        bundled.ontology_files(),
-        files + ([enrichment] if enrichment else []),
-        progress=(lambda p: progress(f"parsed {p}")) if progress else None,
-    )
+    ontology, curated = _input_files(graph_dir, enrichment)
+    data = load(ontology, curated, progress=(lambda p: progress(f"parsed {p}")) if progress else None)
     if progress:
         progress("validating (provenance and SHACL)")
     problems = validate(data, bundled.shapes_file())
@@ -72,14 +75,44 @@ def _build_metadata(now: datetime) -> list[ox.Quad]:
     ]
 
 
+class _StoreWriter(threading.Thread):
+    """Loads the input files into the new on-disk store while the main thread validates an in-memory copy:
+    Oxigraph parses and writes without holding the GIL, so the two share the machine's cores."""
+
+    def __init__(self, target: ox.Store, ontology: list[Path], curated: list[Path]) -> None:
+        super().__init__(name="spacefilms-store-writer")
+        self.target, self.ontology, self.curated = target, ontology, curated
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            for path in self.ontology:
+                load_file(self.target, path, ox.NamedNode(ONTOLOGY_GRAPH))
+            for path in self.curated:
+                load_file(self.target, path)
+        except BaseException as exc:  # handed to the main thread
+            self.error = exc
+
+
 def build(graph_dir: Path | None = None, store: Path | None = None, progress: Progress | None = None) -> BuildReport:
     """Load, validate and store the graph, with this store's Wikidata enrichment (else the shipped snapshot)
     when there is one. On any error the previous store stays in place."""
     started = time.perf_counter()
     enrichment = bundled.enrichment_to_load(store, graph_dir)
-    data = load_and_validate(graph_dir, progress, enrichment)
-    if progress:
-        progress(f"writing {len(data.quads)} quads to the store")
-    link = replace_store(data.quads + _build_metadata(datetime.now(timezone.utc)), store)
-    stats = graph_stats(open_ox(link))
-    return BuildReport(link, stats, len(data.files), time.perf_counter() - started, enrichment)
+    ontology, curated = _input_files(graph_dir, enrichment)
+    with staged_store(store) as target:
+        writer = _StoreWriter(target, ontology, curated)
+        writer.start()
+        try:
+            data = load_and_validate(graph_dir, progress, enrichment)
+            metadata = _build_metadata(datetime.now(timezone.utc))
+            data.store.extend(metadata)
+            stats = graph_stats(data.store)  # the same quads as the new store, counted while it is written
+            if progress:
+                progress(f"writing {stats.quads} quads to the store")
+        finally:
+            writer.join()
+        if writer.error is not None:
+            raise writer.error
+        target.extend(metadata)
+    return BuildReport(store_path(store), stats, len(data.files), time.perf_counter() - started, enrichment)

@@ -561,7 +561,7 @@ def apply(enrichment: Enrichment, store: str | Path | None = None) -> Path:
     current = [q for q in open_ox(store) if not _is_enrichment(q)]
     build_graph = ox.NamedNode(BUILD_GRAPH)
     checked = [q for q in current if q.graph_name != build_graph] + enrichment.quads
-    problems = provenance_problems(LoadedData(curated=checked), Locator([]))
+    problems = provenance_problems(LoadedData.of(checked), Locator([]))
     if problems:
         from spacefilms.build import ValidationFailed  # imported here: build imports this module
 

@@ -1,4 +1,4 @@
-"""Parse the ontology and the curated fact files into quads, with file:line on any syntax error."""
+"""Load the ontology and the curated fact files into an in-memory store, with file:line on any syntax error."""
 
 from __future__ import annotations
 
@@ -17,20 +17,32 @@ _FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".trig": ox.RdfFormat.TRIG, ".nq": ox.R
 
 @dataclass
 class LoadedData:
-    """Quads read from files, and where each curated graph and subject was written."""
+    """An in-memory store of the quads read from files, the curated files, and which of them left triples outside
+    any named graph (and how many)."""
 
-    ontology: list[ox.Quad] = field(default_factory=list)
-    curated: list[ox.Quad] = field(default_factory=list)
+    store: ox.Store = field(default_factory=ox.Store)
     files: list[Path] = field(default_factory=list)
     default_graph_files: dict[Path, int] = field(default_factory=dict)
 
+    @classmethod
+    def of(cls, quads: Iterable[ox.Quad]) -> LoadedData:
+        """Data that did not come from files (e.g. a store's quads plus a new Wikidata enrichment)."""
+        data = cls()
+        data.store.bulk_extend(quads)
+        return data
+
     @property
     def quads(self) -> list[ox.Quad]:
-        return self.ontology + self.curated
+        return list(self.store)
+
+    def curated_quads(self) -> int:
+        """How many quads are not the ontology's."""
+        return len(self.store) - sum(1 for _ in self.store.quads_for_pattern(None, None, None, ox.NamedNode(ONTOLOGY_GRAPH)))
 
 
-def parse_file(path: Path, graph: ox.NamedNode | None = None) -> list[ox.Quad]:
-    """Parse one RDF file; triples of a Turtle file go into ``graph`` when given.
+def load_file(store: ox.Store, path: Path, graph: ox.NamedNode | None = None) -> None:
+    """Load one RDF file into ``store`` (in Oxigraph's parser, without Python objects per quad); triples of a
+    Turtle file go into ``graph`` when given.
 
     Raises :class:`SpacefilmsError` with ``file:line:column`` on a syntax error.
     """
@@ -38,33 +50,35 @@ def parse_file(path: Path, graph: ox.NamedNode | None = None) -> list[ox.Quad]:
     if fmt is None:
         raise SpacefilmsError(f"unsupported file type {path.suffix!r} (use .ttl, .trig or .nq)", str(path))
     try:
-        parsed = list(ox.parse(path=path, format=fmt))
-        if graph is None:
-            return parsed
-        return [ox.Quad(q.subject, q.predicate, q.object, graph) for q in parsed]
+        store.bulk_load(path=path, format=fmt, to_graph=graph)
     except SyntaxError as exc:
         line, col = exc.lineno or 0, exc.offset or 0
-        message = re.sub(r"^Parser error (between|at) line \d+ column \d+( and line \d+ column \d+)?: ", "", exc.msg)
+        message = re.sub(
+            r"^Parser error (between|at) line \d+ (column|between columns) \d+( and (line \d+ column )?\d+)?: ", "", exc.msg
+        )
         raise SpacefilmsError(message, f"{path}:{line}:{col}") from None
     except OSError as exc:
         raise SpacefilmsError(exc.strerror or str(exc), str(path)) from None
 
 
+def _loose(store: ox.Store) -> int:
+    return sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+
+
 def load(ontology_files: Iterable[Path], curated_files: Iterable[Path], progress=None) -> LoadedData:
-    """Read the ontology (into its own graph) and every curated file."""
+    """Read the ontology (into its own graph) and every curated file into an in-memory store."""
     data = LoadedData()
     onto_graph = ox.NamedNode(ONTOLOGY_GRAPH)
     for path in ontology_files:
-        data.ontology.extend(parse_file(path, onto_graph))
+        load_file(data.store, path, onto_graph)
         if progress:
             progress(path)
     for path in curated_files:
-        quads = parse_file(path)
+        before = _loose(data.store)
+        load_file(data.store, path)
         data.files.append(path)
-        loose = sum(1 for q in quads if isinstance(q.graph_name, ox.DefaultGraph))
-        if loose:
+        if loose := _loose(data.store) - before:
             data.default_graph_files[path] = loose
-        data.curated.extend(quads)
         if progress:
             progress(path)
     return data

@@ -6,7 +6,8 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -43,11 +44,13 @@ def open_dataset(path: str | Path | None = None) -> Dataset:
     return dataset
 
 
-def replace_store(quads: Iterable[ox.Quad], path: str | Path | None = None) -> Path:
-    """Write ``quads`` to a new store and swap it in atomically.
+@contextmanager
+def staged_store(path: str | Path | None = None) -> Iterator[ox.Store]:
+    """A new, empty on-disk store to fill in the ``with`` block; swapped in atomically when the block ends without
+    error, deleted (leaving the old store in use) when it raises.
 
-    The store path is a symlink to a versioned directory; the link is replaced with
-    ``os.replace`` only once the new store is complete, so a failure leaves the old one in use.
+    The store path is a symlink to a versioned directory; the link is replaced with ``os.replace`` only once the
+    new store is complete.
     """
     link = store_path(path)
     if link.exists() and not link.is_symlink():
@@ -57,7 +60,7 @@ def replace_store(quads: Iterable[ox.Quad], path: str | Path | None = None) -> P
     target = Path(tempfile.mkdtemp(prefix=f"{link.name}-{time.strftime('%Y%m%dT%H%M%S')}-", dir=link.parent))
     try:
         store = ox.Store(str(target))
-        store.bulk_extend(quads)
+        yield store
         store.flush()
         store.optimize()
         del store
@@ -71,4 +74,10 @@ def replace_store(quads: Iterable[ox.Quad], path: str | Path | None = None) -> P
     os.replace(temp_link, link)
     if previous is not None and previous != target.resolve():
         shutil.rmtree(previous, ignore_errors=True)
-    return link
+
+
+def replace_store(quads: Iterable[ox.Quad], path: str | Path | None = None) -> Path:
+    """Write ``quads`` to a new store and swap it in atomically (see :func:`staged_store`)."""
+    with staged_store(path) as store:
+        store.bulk_extend(quads)
+    return store_path(path)

@@ -1,6 +1,7 @@
 """Synthetic, film-shaped graphs of any size (same ontology, same source pattern) for benchmarks.
 
-Every entity is marked as synthetic (IRIs under ``https://example.org/synthetic/``); nothing here is a fact.
+Every entity is marked as synthetic (IRIs under ``sfr:synthetic/``, so the build's checks of project resources
+apply to them; sources under ``https://example.org/synthetic/source/``); nothing here is a fact.
 """
 
 from __future__ import annotations
@@ -11,9 +12,10 @@ from datetime import date, timedelta
 
 import pyoxigraph as ox
 
-from spacefilms.namespaces import RDF, RDFS, SCHEMA, SF, SOURCES_GRAPH, XSD
+from spacefilms.namespaces import RDF, RDFS, SCHEMA, SF, SFR, SOURCES_GRAPH, XSD
 
-BASE = "https://example.org/synthetic/"
+BASE = f"{SFR}synthetic/"
+SOURCE_BASE = "https://example.org/synthetic/source/"
 TRIPLES_PER_FILM = 55  # average, used to turn a triple budget into a number of films
 
 
@@ -51,7 +53,7 @@ def generate(triples: int, seed: int = 7) -> Iterator[ox.Quad]:
     flight = [_n(f"{BASE}flight/{i}") for i in range(flights)]
     station = _n(f"{BASE}station/0")
     for i in range(films):
-        src = _n(f"{BASE}source/{i}")
+        src = _n(f"{SOURCE_BASE}{i}")
         yield from _source(src, f"Synthetic source {i}")
         film = _n(f"{BASE}film/{i}")
         facts = [
@@ -91,16 +93,16 @@ def generate(triples: int, seed: int = 7) -> Iterator[ox.Quad]:
         for s, p, o in facts:
             yield ox.Quad(s, p, o, src)
     for i, node in enumerate(person):
-        src = _n(f"{BASE}source/person/{i}")
+        src = _n(f"{SOURCE_BASE}person/{i}")
         yield from _source(src, f"Synthetic person source {i}")
         yield from _typed(node, SCHEMA.Person, f"Synthetic person {i}", src)
         if rng.random() < 0.2:
             yield ox.Quad(node, _n(str(SF.flewUpOn)), rng.choice(flight), src)
     for i, node in enumerate(org):
-        src = _n(f"{BASE}source/organisation/{i}")
+        src = _n(f"{SOURCE_BASE}organisation/{i}")
         yield from _source(src, f"Synthetic organisation source {i}")
         yield from _typed(node, SCHEMA.Organization, f"Synthetic organisation {i}", src)
-    src = _n(f"{BASE}source/flights")
+    src = _n(f"{SOURCE_BASE}flights")
     yield from _source(src, "Synthetic flight source")
     yield from _typed(station, SF.SpaceStation, "Synthetic station", src)
     for i, node in enumerate(flight):

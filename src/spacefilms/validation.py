@@ -31,20 +31,20 @@ def _in_memory_copy(data: LoadedData) -> Graph:
 
     Wikidata enrichment graphs stay out: the shapes describe curated records, fetched values follow Wikidata's model."""
     graph = Graph()
-    for quad in data.quads:
+    for quad in data.store:
         if isinstance(quad.graph_name, ox.NamedNode) and quad.graph_name.value.startswith(WIKIDATA_GRAPH_BASE):
             continue
         graph.add((from_ox(quad.subject), from_ox(quad.predicate), from_ox(quad.object)))
     return graph
 
 
-def shacl_problems(data: LoadedData, shapes: Path, locator: Locator, store: ox.Store | None = None) -> list[Problem]:
-    """Check ``data`` against the SHACL ``shapes``: with SPARQL over ``store`` (a store of ``data``) when the shapes
-    compile (see :mod:`spacefilms.shapes`), else with pyshacl over an in-memory copy."""
+def shacl_problems(data: LoadedData, shapes: Path, locator: Locator) -> list[Problem]:
+    """Check ``data`` against the SHACL ``shapes``: with SPARQL over its store when the shapes compile
+    (see :mod:`spacefilms.shapes`), else with pyshacl over an rdflib copy."""
     checks = compile_shapes(shapes)
     if checks is None:
         return _pyshacl_problems(data, shapes, locator)
-    store = data_store(data) if store is None else store
+    store = data.store
     graphs = list(store.named_graphs())
     if any(g.value.startswith(WIKIDATA_GRAPH_BASE) for g in graphs if isinstance(g, ox.NamedNode)):
         curated = [ox.DefaultGraph(), *(g for g in graphs if not g.value.startswith(WIKIDATA_GRAPH_BASE))]
@@ -83,51 +83,58 @@ def _pyshacl_problems(data: LoadedData, shapes: Path, locator: Locator) -> list[
     return sorted(problems, key=lambda p: (p.where, p.focus, p.message))
 
 
-def data_store(data: LoadedData) -> ox.Store:
-    """An in-memory store of every quad in ``data``, for the SPARQL checks."""
-    store = ox.Store()
-    store.bulk_extend(data.quads)
-    return store
-
-
-_UNDECLARED_SOURCES = """
-SELECT DISTINCT ?g WHERE {
-  GRAPH ?g { ?s ?p ?o }
-  FILTER (?g NOT IN (<%(sources)s>, <%(ontology)s>) && !STRSTARTS(STR(?g), "%(wikidata)s"))
-  FILTER NOT EXISTS { GRAPH <%(sources)s> { ?g a sf:Source } }
-}"""
-
-# A Wikidata enrichment graph is not a curated source: it must say which item it was derived from, when it was
-# fetched and from which endpoint (spacefilms.enrichment writes these about the graph, inside it).
-_UNTRACED_WIKIDATA = """
-SELECT DISTINCT ?g WHERE {
-  GRAPH ?g { ?s ?p ?o }
-  FILTER (STRSTARTS(STR(?g), "%(wikidata)s"))
-  FILTER NOT EXISTS {
-    GRAPH ?g { ?g prov:wasDerivedFrom ?item ; prov:generatedAtTime ?t ; <http://purl.org/dc/terms/source> ?endpoint }
-    FILTER (STRSTARTS(STR(?item), STR(wd:)) && DATATYPE(?t) = xsd:dateTime && isIRI(?endpoint))
+# The provenance rules, one SPARQL query for all (over the union of all graphs), each row a broken rule: ?check
+# indexes _PROVENANCE_MESSAGES, ?focus is the graph or resource at fault, ?type the offending type if any.
+# Graph rules: every named graph of curated facts is a declared sf:Source; a Wikidata enrichment graph is not a
+# curated source, it must say which item it was derived from, when it was fetched and from which endpoint
+# (spacefilms.enrichment writes these about the graph, inside it).
+# Resource rules, for every project resource (sfr:…) a fact mentions: a type the ontology defines and an English
+# label. Relation nodes (cast roles, flight assignments) are exempt from the label rule: they are named by what they link.
+_PROVENANCE = """
+SELECT DISTINCT ?check ?focus ?type WHERE {
+  {
+    GRAPH ?focus { }
+    FILTER (?focus NOT IN (<%(sources)s>, <%(ontology)s>) && !STRSTARTS(STR(?focus), "%(wikidata)s"))
+    FILTER NOT EXISTS { GRAPH <%(sources)s> { ?focus a sf:Source } }
+    BIND (0 AS ?check)
+  } UNION {
+    GRAPH ?focus { }
+    FILTER (STRSTARTS(STR(?focus), "%(wikidata)s"))
+    FILTER NOT EXISTS {
+      GRAPH ?focus { ?focus prov:wasDerivedFrom ?item ; prov:generatedAtTime ?t ; <http://purl.org/dc/terms/source> ?endpoint }
+      FILTER (STRSTARTS(STR(?item), STR(wd:)) && DATATYPE(?t) = xsd:dateTime && isIRI(?endpoint))
+    }
+    BIND (1 AS ?check)
+  } UNION {
+    { SELECT DISTINCT ?focus WHERE { { ?focus ?p ?o } UNION { ?x ?p ?focus } FILTER (isIRI(?focus) && STRSTARTS(STR(?focus), STR(sfr:))) } }
+    OPTIONAL { ?focus a ?type FILTER NOT EXISTS { ?type a owl:Class } FILTER NOT EXISTS { ?type a sf:MilestoneType } }
+    BIND (EXISTS { ?focus a ?any } AS ?typed)
+    BIND (EXISTS { ?focus rdfs:label ?label . FILTER (LANGMATCHES(LANG(?label), "en")) }
+          || EXISTS { ?focus a ?relation . VALUES ?relation { sf:CastRole sf:FlightAssignment } } AS ?labelled)
+    VALUES ?check { 2 3 4 }
+    FILTER ((?check = 2 && !?typed) || (?check = 3 && BOUND(?type)) || (?check = 4 && !?labelled))
   }
 }"""
-
-# Each check lists the project resources (sfr:…) that break one rule. Relation nodes (cast roles, flight
-# assignments) are exempt from the label rule: they are named by what they link.
-_MENTIONED = """{ GRAPH ?g { ?s ?p ?o } } UNION { GRAPH ?g { ?x ?p ?s } } FILTER (isIRI(?s) && STRSTARTS(STR(?s), STR(sfr:)))"""
-_RESOURCE_CHECKS = {
-    "has no rdf:type": "FILTER NOT EXISTS { ?s a ?type }",
-    "has a type the ontology does not define": (
-        "?s a ?type . FILTER NOT EXISTS { ?type a owl:Class } FILTER NOT EXISTS { ?type a sf:MilestoneType }"
-    ),
-    "has no English rdfs:label": (
-        'FILTER NOT EXISTS { ?s rdfs:label ?label . FILTER (LANGMATCHES(LANG(?label), "en")) }'
-        " FILTER NOT EXISTS { ?s a ?relation . VALUES ?relation { sf:CastRole sf:FlightAssignment } }"
-    ),
-}
+_PROVENANCE_MESSAGES = (
+    "source graph is not declared: add <{focus}> a sf:Source ; rdfs:label … in GRAPH <" + SOURCES_GRAPH + ">",
+    "Wikidata graph without provenance: it needs prov:wasDerivedFrom <item>, prov:generatedAtTime and dcterms:source <endpoint>",
+    "has no rdf:type",
+    "has a type the ontology does not define: {type}",
+    "has no English rdfs:label",
+)
+_BAD_TYPE = 3  # the rule whose rows name the offending ?type
 
 
-def provenance_problems(data: LoadedData, locator: Locator, store: ox.Store | None = None) -> list[Problem]:
+def provenance_query() -> str:
+    """The provenance rules as one SPARQL query, to run with the union of all graphs as the default graph.
+    Also run by benchmarks/bench_scale.py on rdflib's engine, so both sides do the same checks."""
+    params = {"sources": SOURCES_GRAPH, "ontology": ONTOLOGY_GRAPH, "wikidata": WIKIDATA_GRAPH_BASE}
+    return sparql_prologue() + _PROVENANCE % params
+
+
+def provenance_problems(data: LoadedData, locator: Locator) -> list[Problem]:
     """Every curated fact must sit in a named graph that is a declared sf:Source;
-    every resource it mentions needs a type the ontology defines and an English label.
-    ``store`` holds ``data`` already, if given."""
+    every resource it mentions needs a type the ontology defines and an English label."""
     problems = [
         Problem(
             str(path),
@@ -136,33 +143,17 @@ def provenance_problems(data: LoadedData, locator: Locator, store: ox.Store | No
         )
         for path, count in data.default_graph_files.items()
     ]
-    store = data_store(data) if store is None else store
-    params = {"sources": SOURCES_GRAPH, "ontology": ONTOLOGY_GRAPH, "wikidata": WIKIDATA_GRAPH_BASE}
-    graph_checks = (
-        (
-            _UNDECLARED_SOURCES,
-            "source graph is not declared: add <{g}> a sf:Source ; rdfs:label … in GRAPH <" + SOURCES_GRAPH + ">",
-        ),
-        (
-            _UNTRACED_WIKIDATA,
-            "Wikidata graph without provenance: it needs prov:wasDerivedFrom <item>, prov:generatedAtTime and dcterms:source <endpoint>",
-        ),
-    )
-    for query, message in graph_checks:
-        for row in store.query(sparql_prologue() + query % params):
-            graph = row["g"].value
-            problems.append(Problem(locator.locate(graph) or "graph", f"<{graph}>", message.format(g=graph)))
-    for message, check in _RESOURCE_CHECKS.items():
-        query = f"SELECT DISTINCT ?s ?type WHERE {{ {_MENTIONED} {check} }}"
-        for row in store.query(sparql_prologue() + query, use_default_graph_as_union=True):
-            subject = row["s"].value
-            detail = f"{message}: {row['type'].value}" if row["type"] is not None else message
-            problems.append(Problem(locator.locate(subject) or "graph", f"<{subject}>", detail))
+    found = set()
+    for row in data.store.query(provenance_query(), use_default_graph_as_union=True):
+        check = int(row["check"].value)
+        found.add((check, row["focus"].value, row["type"].value if check == _BAD_TYPE else ""))
+    for check, focus, type_ in sorted(found):
+        message = _PROVENANCE_MESSAGES[check].format(focus=focus, type=type_)
+        problems.append(Problem(locator.locate(focus) or "graph", f"<{focus}>", message))
     return problems
 
 
 def validate(data: LoadedData, shapes: Path) -> list[Problem]:
     """All problems with ``data``: provenance first, then SHACL."""
     locator = Locator(data.files)
-    store = data_store(data)
-    return provenance_problems(data, locator, store) + shacl_problems(data, shapes, locator, store)
+    return provenance_problems(data, locator) + shacl_problems(data, shapes, locator)

@@ -37,7 +37,7 @@ def build(obj: dict, graph_dir: Path | None) -> None:
 def validate(graph_dir: Path | None) -> None:
     """Check the curated facts (syntax, sources, labels, types, SHACL) without touching the store."""
     data = load_and_validate(graph_dir, progress=progress_printer())
-    click.echo(f"OK: {len(data.files)} files, {len(data.curated)} curated quads, no problems")
+    click.echo(f"OK: {len(data.files)} files, {data.curated_quads()} curated quads, no problems")
 
 
 COMMANDS = [build, validate]
