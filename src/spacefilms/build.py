@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -46,14 +47,22 @@ def load_and_validate(
 ) -> LoadedData:
     """Parse the ontology and the curated files (plus a Wikidata enrichment file, if given) and check them;
     raise on the first bad file or any problem."""
+    data = _load(graph_dir, progress, enrichment)
+    _check(data, progress)
+    return data
+
+
+def _load(graph_dir: Path | None, progress: Progress | None, enrichment: Path | None) -> LoadedData:
     ontology, curated = _input_files(graph_dir, enrichment)
-    data = load(ontology, curated, progress=(lambda p: progress(f"parsed {p}")) if progress else None)
+    return load(ontology, curated, progress=(lambda p: progress(f"parsed {p}")) if progress else None)
+
+
+def _check(data: LoadedData, progress: Progress | None) -> None:
     if progress:
         progress("validating (provenance and SHACL)")
     problems = validate(data, bundled.shapes_file())
     if problems:
         raise ValidationFailed(problems)
-    return data
 
 
 class ValidationFailed(SpacefilmsError):
@@ -104,10 +113,13 @@ def build(graph_dir: Path | None = None, store: Path | None = None, progress: Pr
         writer = _StoreWriter(target, ontology, curated)
         writer.start()
         try:
-            data = load_and_validate(graph_dir, progress, enrichment)
+            data = _load(graph_dir, progress, enrichment)
             metadata = _build_metadata(datetime.now(timezone.utc))
             data.store.extend(metadata)
-            stats = graph_stats(data.store)  # the same quads as the new store, counted while it is written
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                counting = pool.submit(graph_stats, data.store)  # the quads of the new store, counted meanwhile
+                _check(data, progress)
+                stats = counting.result()
             if progress:
                 progress(f"writing {stats.quads} quads to the store")
         finally:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -88,7 +89,12 @@ class Locator:
     """Find the file and line where an IRI is first written as a subject (or at all)."""
 
     def __init__(self, files: Iterable[Path]) -> None:
-        self._texts = {path: path.read_text(encoding="utf-8").splitlines() for path in files}
+        self._files = list(files)
+
+    @cached_property
+    def _texts(self) -> dict[Path, list[str]]:
+        """The files' lines, read on the first lookup: a valid graph never needs them."""
+        return {path: path.read_text(encoding="utf-8").splitlines() for path in self._files}
 
     def _forms(self, iri: str) -> list[str]:
         forms = [f"<{iri}>"]

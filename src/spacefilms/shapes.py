@@ -10,6 +10,7 @@ returns None for shapes that use anything else, and the caller falls back to pys
 from __future__ import annotations
 
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -74,10 +75,23 @@ _TYPED = f"<{RDF_TYPE}>/<http://www.w3.org/2000/01/rdf-schema#subClassOf>*"
 
 @dataclass(frozen=True)
 class Check:
-    """One SPARQL query listing (focus, value) pairs that break one constraint, and the message to report."""
+    """One SPARQL query listing the focus nodes (and values, as ?v) that break some constraints: each row's ?rule
+    indexes ``messages``, what to report."""
 
     query: str
+    messages: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Rule:
+    """One constraint of one property shape: a count of values (``test`` over ?n, the values counted being those
+    that pass ``values``), or a test every value ?v must pass."""
+
+    path: str
     message: str
+    test: str
+    counted: bool = False
+    values: str = "true"
 
 
 class _Unsupported(Exception):
@@ -117,7 +131,7 @@ def _string(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
-def _property_checks(shapes: ox.Store, prop, targets: str) -> Iterator[Check]:
+def _property_rules(shapes: ox.Store, prop) -> Iterator[_Rule]:
     keys = {q.predicate.value for q in shapes.quads_for_pattern(prop, None, None)}
     if keys - _PROPERTY_KEYS - _IGNORED:
         raise _Unsupported(", ".join(sorted(keys - _PROPERTY_KEYS - _IGNORED)))
@@ -126,38 +140,23 @@ def _property_checks(shapes: ox.Store, prop, targets: str) -> Iterator[Check]:
         raise _Unsupported("a path that is not one predicate")
     message = _one(shapes, prop, SH + "message")
     say = message.value if message is not None else None
-    focus = f"{{ SELECT DISTINCT ?focus WHERE {{ {targets} }} }}"
-    values = f"{focus} ?focus <{path.value}> ?v ."
-
-    def count(filter_values: str, test: str) -> str:
-        return (
-            f"SELECT ?focus WHERE {{ {{ SELECT ?focus (COUNT(DISTINCT ?v) AS ?n) WHERE {{ {focus} "
-            f"OPTIONAL {{ ?focus <{path.value}> ?v {filter_values} }} }} GROUP BY ?focus }} FILTER ({test}) }}"
-        )
-
-    def each(test: str) -> str:
-        return f"SELECT DISTINCT ?focus ?v WHERE {{ {values} FILTER (!({test})) }}"
+    path = path.value
 
     if (n := _one(shapes, prop, SH + "minCount")) is not None:
-        yield Check(count("", f"?n < {int(n.value)}"), say or f"fewer than {n.value} values of <{path.value}>")
+        yield _Rule(path, say or f"fewer than {n.value} values of <{path}>", f"?n < {int(n.value)}", counted=True)
     if (n := _one(shapes, prop, SH + "maxCount")) is not None:
-        yield Check(count("", f"?n > {int(n.value)}"), say or f"more than {n.value} values of <{path.value}>")
+        yield _Rule(path, say or f"more than {n.value} values of <{path}>", f"?n > {int(n.value)}", counted=True)
     if (datatype := _one(shapes, prop, SH + "datatype")) is not None:
-        yield Check(each(_datatype_ok(datatype.value)), say or f"value is not a {datatype.value}")
+        yield _Rule(path, say or f"value is not a {datatype.value}", _datatype_ok(datatype.value))
     if (cls := _one(shapes, prop, SH + "class")) is not None:
-        yield Check(each(f"EXISTS {{ ?v {_TYPED} <{cls.value}> }}"), say or f"value is not a {cls.value}")
+        yield _Rule(path, say or f"value is not a {cls.value}", f"EXISTS {{ ?v {_TYPED} <{cls.value}> }}")
     if (kind := _one(shapes, prop, SH + "nodeKind")) is not None:
         if kind.value != SH + "IRI":
             raise _Unsupported(f"sh:nodeKind {kind.value}")
-        yield Check(each("isIRI(?v)"), say or "value is not an IRI")
+        yield _Rule(path, say or "value is not an IRI", "isIRI(?v)")
     if (pattern := _one(shapes, prop, SH + "pattern")) is not None:
-        yield Check(
-            each(f"!isBlank(?v) && COALESCE(REGEX(STR(?v), {_string(pattern.value)}), false)"), say or "value does not match"
-        )
-    unique = _one(shapes, prop, SH + "uniqueLang")
-    if unique is not None and unique.value == "true":
-        query = f'SELECT ?focus WHERE {{ {values} FILTER (LANG(?v) != "") }} GROUP BY ?focus (LANG(?v)) HAVING (COUNT(DISTINCT ?v) > 1)'
-        yield Check(query, say or "more than one value per language")
+        test = f"!isBlank(?v) && COALESCE(REGEX(STR(?v), {_string(pattern.value)}), false)"
+        yield _Rule(path, say or "value does not match", test)
     if (alternatives := _one(shapes, prop, SH + "or")) is not None:
         tests = []
         for shape in _list(shapes, alternatives):
@@ -165,7 +164,7 @@ def _property_checks(shapes: ox.Store, prop, targets: str) -> Iterator[Check]:
             if keys != {SH + "datatype"}:
                 raise _Unsupported("sh:or of anything but datatypes")
             tests.append(_datatype_ok(_one(shapes, shape, SH + "datatype").value))
-        yield Check(each(" || ".join(tests)), say or "value matches none of the alternatives")
+        yield _Rule(path, say or "value matches none of the alternatives", " || ".join(tests))
     if (qualified := _one(shapes, prop, SH + "qualifiedValueShape")) is not None:
         keys = {q.predicate.value for q in shapes.quads_for_pattern(qualified, None, None)}
         least = _one(shapes, prop, SH + "qualifiedMinCount")
@@ -173,11 +172,42 @@ def _property_checks(shapes: ox.Store, prop, targets: str) -> Iterator[Check]:
             raise _Unsupported("a qualified value shape other than sh:languageIn with sh:qualifiedMinCount")
         tags = [tag.value for tag in _list(shapes, _one(shapes, qualified, SH + "languageIn"))]
         matches = " || ".join(f"LANGMATCHES(LANG(?v), {_string(tag)})" for tag in tags)
-        yield Check(count(f"FILTER ({matches})", f"?n < {int(least.value)}"), say or "too few values in the languages asked")
+        yield _Rule(path, say or "too few values in the languages asked", f"?n < {int(least.value)}", True, matches)
+
+
+def _node_checks(targets: str, rules: list[_Rule]) -> Iterator[Check]:
+    """At most two queries for one node shape: one testing values and the presence of at least one value, one
+    counting values where a count above one matters. Each rule is a UNION branch with its own predicate, so
+    Oxigraph reads only that predicate's index."""
+    focus = f"{{ SELECT DISTINCT ?focus WHERE {{ {targets} }} }}"
+    present = [rule for rule in rules if rule.counted and rule.test == "?n < 1"]
+    counted = [rule for rule in rules if rule.counted and rule not in present]
+    each = [rule for rule in rules if not rule.counted]
+    branches = [
+        f"{{ {focus} ?focus <{rule.path}> ?v FILTER (!({rule.test})) BIND ({i} AS ?rule) }}" for i, rule in enumerate(each)
+    ] + [
+        f"{{ {focus} FILTER NOT EXISTS {{ ?focus <{rule.path}> ?v FILTER ({rule.values}) }} BIND ({i} AS ?rule) }}"
+        for i, rule in enumerate(present, len(each))
+    ]
+    if branches:
+        yield Check(
+            f"SELECT DISTINCT ?focus ?rule ?v WHERE {{ {' UNION '.join(branches)} }}", tuple(r.message for r in each + present)
+        )
+    if counted:
+        branches = [
+            f"{{ {focus} BIND ({i} AS ?rule) OPTIONAL {{ ?focus <{rule.path}> ?v FILTER ({rule.values}) }} }}"
+            for i, rule in enumerate(counted)
+        ]
+        tests = " || ".join(f"(?rule = {i} && {rule.test.replace('?n', 'COUNT(DISTINCT ?v)')})" for i, rule in enumerate(counted))
+        yield Check(
+            f"SELECT ?focus ?rule WHERE {{ {' UNION '.join(branches)} }} GROUP BY ?focus ?rule HAVING ({tests})",
+            tuple(rule.message for rule in counted),
+        )
 
 
 def compile_shapes(path: Path) -> list[Check] | None:
-    """SPARQL checks for every constraint of the shapes in ``path``; None if some constraint is not supported."""
+    """SPARQL checks for every constraint of the shapes in ``path`` (at most two queries per node shape, plus one
+    per sh:uniqueLang); None if some constraint is not supported."""
     shapes = ox.Store()
     shapes.extend(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))
     checks = []
@@ -191,19 +221,43 @@ def compile_shapes(path: Path) -> list[Check] | None:
             if not classes:
                 continue
             targets = f"VALUES ?target {{ {classes} }} ?focus {_TYPED} ?target ."
+            rules = []
             for prop in _objects(shapes, node, SH + "property"):
-                checks.extend(_property_checks(shapes, prop, targets))
+                rules.extend(_property_rules(shapes, prop))
+                if (unique := _unique_lang(shapes, prop)) is not None:
+                    query = (
+                        f"SELECT ?focus (0 AS ?rule) WHERE {{ {{ SELECT DISTINCT ?focus WHERE {{ {targets} }} }} "
+                        f'?focus <{unique.path}> ?v FILTER (LANG(?v) != "") }} '
+                        "GROUP BY ?focus (LANG(?v)) HAVING (COUNT(DISTINCT ?v) > 1)"
+                    )
+                    checks.append(Check(query, (unique.message,)))
+            checks.extend(_node_checks(targets, rules))
     except _Unsupported:
         return None
     return checks
 
 
-def violations(store: ox.Store, checks: list[Check], **options) -> set[tuple[ox.NamedNode | ox.BlankNode, str, object]]:
+def _unique_lang(shapes: ox.Store, prop) -> _Rule | None:
+    """The sh:uniqueLang rule of a property shape, if it has one."""
+    unique = _one(shapes, prop, SH + "uniqueLang")
+    if unique is None or unique.value != "true":
+        return None
+    message = _one(shapes, prop, SH + "message")
+    path = _one(shapes, prop, SH + "path").value
+    return _Rule(path, message.value if message is not None else "more than one value per language", "")
+
+
+def violations(
+    store: ox.Store, checks: list[Check], workers: int = 1, **options
+) -> set[tuple[ox.NamedNode | ox.BlankNode, str, object]]:
     """(focus, message, value or None) for every constraint broken in ``store``; ``options`` go to ``Store.query``
-    (say which graphs form the data graph)."""
-    found = set()
-    for check in checks:
+    (say which graphs form the data graph). Oxigraph evaluates queries without holding the GIL, so ``workers``
+    threads run that many checks at once."""
+
+    def run(check: Check) -> list[tuple]:
         result = store.query(check.query, **options)
         with_value = any(variable.value == "v" for variable in result.variables)
-        found.update((row["focus"], check.message, row["v"] if with_value else None) for row in result)
-    return found
+        return [(row["focus"], check.messages[int(row["rule"].value)], row["v"] if with_value else None) for row in result]
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return {found for rows in pool.map(run, checks) for found in rows}

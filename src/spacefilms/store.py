@@ -62,7 +62,6 @@ def staged_store(path: str | Path | None = None) -> Iterator[ox.Store]:
         store = ox.Store(str(target))
         yield store
         store.flush()
-        store.optimize()
         del store
     except BaseException:
         shutil.rmtree(target, ignore_errors=True)
