@@ -371,6 +371,15 @@ def alarm(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
+def rss_mb(pid: int) -> float:
+    """The resident memory of a running process (0 once it is gone)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0.0
+    return next((int(line.split()[1]) / 1024 for line in status.splitlines() if line.startswith("VmRSS:")), 0.0)
+
+
 def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -463,11 +472,18 @@ def run_side(
         grace = 60.0 if fresh or side != "rdflib" else 60.0 + caps["build"]  # a restarted rdflib worker parses again
         deadline = time.monotonic() + cap_for(remaining[0], caps) + grace
         while remaining:
-            ready, _, _ = select.select([process.stdout], [], [], max(0.0, deadline - time.monotonic()))
-            line = process.stdout.readline() if ready else ""
+            ready, _, _ = select.select([process.stdout], [], [], max(0.0, min(1.0, deadline - time.monotonic())))
+            too_big = rss_mb(process.pid) > caps["memory_mb"]
+            if not ready and not too_big and time.monotonic() < deadline:
+                continue
+            line = process.stdout.readline() if ready and not too_big else ""
             if not line:
                 step = remaining.pop(0)
-                if process.poll() is None:
+                if too_big:
+                    process.kill()
+                    outcomes[step] = Outcome(note=f"> {caps['memory_mb'] / 1024:.0f} GiB memory (stopped)")
+                    peak = max(peak, caps["memory_mb"])
+                elif process.poll() is None:
                     process.kill()
                     outcomes[step] = Outcome(note=f"> {cap_for(step, caps):.0f} s (stopped)")
                 else:
@@ -522,7 +538,7 @@ class Comparison:
         if fast is None or fast == 0 or outcome is None:
             return "–"
         if slow is None:
-            bound = re.match(r"> (\d+)", outcome.note)
+            bound = re.match(r"> (\d+) s ", outcome.note)
             return f"> {float(bound[1]) / fast:.0f}x" if bound else "–"
         ratio = slow / fast
         return f"{ratio:.2f}x" if ratio < 1 else f"{ratio:.1f}x" if ratio < 100 else f"{ratio:.0f}x"
@@ -642,7 +658,7 @@ def summary(comparison: Comparison, aggregates: set[str]) -> list[str]:
     for step in sorted(aggregates):
         ours, raw, slow = (comparison.seconds(side, step) for side in ("spacefilms", "pyoxigraph", "rdflib"))
         outcome = comparison.outcomes.get("rdflib", {}).get(step)
-        capped = re.match(r"> (\d+)", outcome.note) if outcome and slow is None else None
+        capped = re.match(r"> (\d+) s ", outcome.note) if outcome and slow is None else None
         if ours and (slow or capped):
             versus_rdflib.append(((slow or float(capped[1])) / ours, step_title(step), bool(capped)))
         if ours and raw:
@@ -667,6 +683,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sizes", default="10k,100k,1M,5M", help="Synthetic graph sizes in triples [default: 10k,100k,1M,5M]")
     parser.add_argument("--build-cap", type=float, default=600, help="Seconds a build may take per side [600]")
     parser.add_argument("--step-cap", type=float, default=120, help="Seconds a query, export or diagram may take [120]")
+    parser.add_argument(
+        "--memory-cap", type=float, default=16, help="GiB of resident memory a side may use before it is stopped [16]"
+    )
     parser.add_argument("--workdir", type=Path, default=DEFAULT_WORKDIR, help=f"Where data and stores go [{DEFAULT_WORKDIR}]")
     parser.add_argument("--sides", default=",".join(SIDES), help="Which sides to run [all]")
     parser.add_argument(
@@ -687,7 +706,7 @@ def main(argv: list[str] | None = None) -> None:
             json.loads(args.caps),
             not args.restarted,
         )
-    caps = {"build": args.build_cap, "step": args.step_cap}
+    caps = {"build": args.build_cap, "step": args.step_cap, "memory_mb": args.memory_cap * 1024}
     sides = tuple(s for s in args.sides.split(",") if s in SIDES)
     steps, aggregates = scale_steps()
     started = time.time()
@@ -712,8 +731,9 @@ def report(
         f"Run {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC with `.venv/bin/python benchmarks/bench_scale.py` "
         f"({elapsed / 60:.0f} min). Machine: {machine()}.",
         "",
-        f"Caps: a build may take {caps['build']:.0f} s and any other step {caps['step']:.0f} s per side; a step past its cap "
-        'is stopped and shown as "> cap" (ratios against it are lower bounds). Queries under 1 s are timed best of three. '
+        f"Caps: a build may take {caps['build']:.0f} s and any other step {caps['step']:.0f} s per side, and a side may hold "
+        f'{caps["memory_mb"] / 1024:.0f} GiB of memory; a step past a cap is stopped and shown as "> cap" (time ratios '
+        "against it are lower bounds). Queries under 1 s are timed best of three. "
         "Peak memory is the resident set of each side's own process over all its steps.",
         "",
         "What each side does: **spacefilms** = `spacefilms build` on the N-Quads file (parse, provenance checks and "

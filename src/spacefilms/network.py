@@ -27,7 +27,7 @@ import pyoxigraph as ox
 from spacefilms.errors import SpacefilmsError
 from spacefilms.namespaces import BUILD_GRAPH, ONTOLOGY_GRAPH, PREFIXES, RDF, RDFS, SCHEMA, SF, SOURCES_GRAPH, sparql_prologue
 from spacefilms.queries import expand_iri
-from spacefilms.stats import graph_stats
+from spacefilms.stats import built_at
 from spacefilms.styles import kind_of, node_style
 
 Triple = tuple[str, str, str]
@@ -103,7 +103,7 @@ def load_graph_data(store: ox.Store, around: tuple[str, int] | None = None) -> G
     With ``around=(entity IRI, depth)`` only the entities within ``depth`` steps are read whole (plus the types and
     names of those one step further): a focus diagram on a big store then reads a small part of it.
     """
-    data = GraphData(built_at=graph_stats(store).built_at)
+    data = GraphData(built_at=built_at(store))
     if around is None:
         quads: Iterable[ox.Quad] = store.quads_for_pattern(None, None, None, None)
     else:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from spacefilms.namespaces import BUILD_GRAPH, ONTOLOGY_GRAPH, SOURCES_GRAPH, WIKIDATA_GRAPH_BASE, sparql_prologue
+from spacefilms.namespaces import BUILD_GRAPH, ONTOLOGY_GRAPH, PROV, SOURCES_GRAPH, WIKIDATA_GRAPH_BASE, sparql_prologue
 
 
 @dataclass
@@ -39,18 +39,20 @@ def _count(store: ox.Store, query: str, **options) -> int:
     return int(next(iter(store.query(sparql_prologue() + query, **options)))[0].value)
 
 
+def built_at(store: ox.Store) -> str | None:
+    """When the store was built (the build record's prov:generatedAtTime), if it says."""
+    stamps = store.quads_for_pattern(
+        ox.NamedNode(BUILD_GRAPH), ox.NamedNode(str(PROV.generatedAtTime)), None, ox.NamedNode(BUILD_GRAPH)
+    )
+    return next((quad.object.value for quad in stamps), None)
+
+
 def graph_stats(store: ox.Store) -> GraphStats:
     """Count triples, curated facts, sources and entities per class in ``store``."""
     classes = [
         (row["class"].value, row["label"].value if row["label"] else row["class"].value, int(row["n"].value))
         for row in store.query(sparql_prologue() + _CLASS_COUNTS)
     ]
-    built = list(
-        store.query(
-            f"SELECT ?t WHERE {{ GRAPH <{BUILD_GRAPH}> {{ ?b prov:generatedAtTime ?t }} }}",
-            prefixes={"prov": "http://www.w3.org/ns/prov#"},
-        )
-    )
     return GraphStats(
         triples=_count(
             store,
@@ -67,5 +69,5 @@ def graph_stats(store: ox.Store) -> GraphStats:
             f"SELECT (COUNT(DISTINCT ?src) AS ?n) WHERE {{ GRAPH <{SOURCES_GRAPH}> {{ ?src a sf:Source }} }}",
         ),
         classes=classes,
-        built_at=built[0]["t"].value if built else None,
+        built_at=built_at(store),
     )
