@@ -736,8 +736,9 @@ def report(
         "against it are lower bounds). Queries under 1 s are timed best of three. "
         "Peak memory is the resident set of each side's own process over all its steps.",
         "",
-        "What each side does: **spacefilms** = `spacefilms build` on the N-Quads file (parse, provenance checks and "
-        "SHACL shapes as SPARQL over an in-memory store, write the on-disk store, count the summary), queries through "
+        "What each side does: **spacefilms** = `spacefilms build` on the N-Quads file (load it into an in-memory store "
+        "and run the provenance rules and SHACL shapes as SPARQL over it, in threads, while Oxigraph bulk-loads the same "
+        "files into the new on-disk store; count the summary), queries through "
         "`LocalBackend` (what `spacefilms query` runs), `export` to N-Quads, the focus neighbourhood as `spacefilms "
         "diagram --focus` reads it (networkx), and that command drawing an SVG; **raw pyoxigraph** = `Store.bulk_load` "
         "of the file, `Store.query`, `Store.dump` (no checks: the floor); **rdflib memory** = `Dataset.parse`, then the "
