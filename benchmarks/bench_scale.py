@@ -95,7 +95,7 @@ def synthetic_dataset(triples: int, workdir: Path) -> DataSet:
 
     from spacefilms.data import ontology_files
     from spacefilms.files import write_atomically
-    from spacefilms.loading import parse_file
+    from spacefilms.loading import load_file
     from spacefilms.namespaces import ONTOLOGY_GRAPH
     from spacefilms.synthetic import generate
 
@@ -105,7 +105,9 @@ def synthetic_dataset(triples: int, workdir: Path) -> DataSet:
     if not everything.exists():
         synthetic.parent.mkdir(parents=True, exist_ok=True)
         write_atomically(synthetic, lambda out: ox.serialize(generate(triples), out, ox.RdfFormat.N_QUADS))
-        ontology = [q for path in ontology_files() for q in parse_file(path, ox.NamedNode(ONTOLOGY_GRAPH))]
+        ontology = ox.Store()
+        for path in ontology_files():
+            load_file(ontology, path, ox.NamedNode(ONTOLOGY_GRAPH))
 
         def write(out) -> None:
             ox.serialize(ontology, out, ox.RdfFormat.N_QUADS)
