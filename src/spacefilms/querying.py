@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+import pyoxigraph as ox
+from oxrdflib._converter import from_ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Identifier
 
 from spacefilms import __version__
 from spacefilms.errors import SpacefilmsError
-from spacefilms.store import open_dataset
+from spacefilms.namespaces import PREFIXES
+from spacefilms.store import open_ox
 
 USER_AGENT = f"spacefilms/{__version__} (https://github.com/spacefilms/spacefilms; knowledge graph of films made in space)"
 
@@ -43,24 +47,43 @@ class Backend(Protocol):
 
 
 class LocalBackend:
-    """The built Oxigraph store through rdflib; the default graph is the union of all source graphs."""
+    """The built Oxigraph store, queried with pyoxigraph; the default graph is the union of all source graphs and
+    the project prefixes are predeclared. Answers come back as rdflib terms."""
 
     def __init__(self, store: str | Path | None = None) -> None:
-        self.dataset = open_dataset(store)
+        self.store = open_ox(store)
 
     def run(self, text: str, bindings: dict[str, Identifier] | None = None) -> QueryResult:
         try:
-            result = self.dataset.query(inline_bindings(text, bindings or {}))
+            result = self.store.query(inline_bindings(text, bindings or {}), use_default_graph_as_union=True, prefixes=PREFIXES)
+            if isinstance(result, ox.QueryBoolean):
+                return QueryResult("ASK", boolean=bool(result))
+            term = _converter()
+            if isinstance(result, ox.QueryTriples):
+                graph = Graph()
+                graph += ((term(t.subject), term(t.predicate), term(t.object)) for t in result)
+                return QueryResult("CONSTRUCT", graph=graph)
+            variables = [v.value for v in result.variables]
+            return QueryResult("SELECT", variables, [tuple(term(value) for value in row) for row in result])
         except SyntaxError as exc:
             raise SpacefilmsError(f"SPARQL syntax error: {exc}") from None
         except (RuntimeError, OSError, ValueError) as exc:
             raise SpacefilmsError(f"query failed: {exc}") from None
-        if result.type == "ASK":
-            return QueryResult("ASK", boolean=bool(result.askAnswer))
-        if result.type in ("CONSTRUCT", "DESCRIBE"):
-            return QueryResult(result.type, graph=result.graph)
-        variables = [str(v) for v in result.vars]
-        return QueryResult("SELECT", variables, [tuple(row) for row in result])
+
+
+def _converter() -> Callable[[ox.NamedNode | ox.BlankNode | ox.Literal | None], Identifier | None]:
+    """pyoxigraph terms to rdflib terms, each distinct term converted once (answers repeat labels and IRIs)."""
+    seen: dict = {}
+
+    def term(value):
+        if value is None:
+            return None
+        converted = seen.get(value)
+        if converted is None:
+            converted = seen[value] = from_ox(value)
+        return converted
+
+    return term
 
 
 class RemoteBackend:
