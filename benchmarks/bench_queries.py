@@ -12,13 +12,13 @@ from __future__ import annotations
 import argparse
 import time
 from datetime import datetime, timezone
-from pathlib import Path
 
 from bench_scale import (
-    DEFAULT_WORKDIR,
     SIDES,
+    add_common_options,
     bundled_dataset,
     bundled_queries,
+    caps_from,
     compare,
     machine,
     parse_size,
@@ -32,12 +32,9 @@ from bench_scale import (
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--size", type=parse_size, default=1_000_000, help="Synthetic graph size in triples [1M]")
-    parser.add_argument("--build-cap", type=float, default=600, help="Seconds a build may take per side [600]")
-    parser.add_argument("--step-cap", type=float, default=60, help="Seconds a query may take [60]")
-    parser.add_argument("--workdir", type=Path, default=DEFAULT_WORKDIR, help=f"Where data and stores go [{DEFAULT_WORKDIR}]")
-    parser.add_argument("--no-write", action="store_true", help="Print only; leave RESULTS.md alone")
+    add_common_options(parser)
     args = parser.parse_args()
-    caps = {"build": args.build_cap, "step": args.step_cap}
+    caps = caps_from(args)
     started = time.time()
     tables: list[str] = []
     for data in (bundled_dataset(args.workdir), synthetic_dataset(args.size, args.workdir)):
@@ -55,7 +52,8 @@ def main() -> None:
         "",
         f"Each query runs with its parameters bound (defaults on the built graph, synthetic entities on the synthetic one), "
         f"best of three when under 1 s; a query may take {caps['step']:.0f} s before it is stopped. spacefilms = "
-        "`LocalBackend` (what `spacefilms query` runs: rdflib API over the Oxigraph store); raw pyoxigraph = `Store.query`; "
+        "`LocalBackend` (what `spacefilms query` runs: `Store.query` on the built store, each answer converted to rdflib "
+        "terms); raw pyoxigraph = `Store.query`, every value read; "
         "rdflib memory = rdflib's SPARQL engine over a memory `Dataset` holding the same quads. The build row is there "
         "for context (bench_scale.py details it).",
         *tables,

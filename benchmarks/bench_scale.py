@@ -680,20 +680,31 @@ def summary(comparison: Comparison, aggregates: set[str]) -> list[str]:
     return lines
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", default="10k,100k,1M,5M", help="Synthetic graph sizes in triples [default: 10k,100k,1M,5M]")
+def add_common_options(parser: argparse.ArgumentParser, step_cap: float = 60) -> None:
+    """The caps, work folder and --no-write, shared by bench_scale.py and bench_queries.py."""
     parser.add_argument("--build-cap", type=float, default=600, help="Seconds a build may take per side [600]")
-    parser.add_argument("--step-cap", type=float, default=120, help="Seconds a query, export or diagram may take [120]")
+    parser.add_argument(
+        "--step-cap", type=float, default=step_cap, help=f"Seconds a query, export or diagram may take [{step_cap:.0f}]"
+    )
     parser.add_argument(
         "--memory-cap", type=float, default=16, help="GiB of resident memory a side may use before it is stopped [16]"
     )
     parser.add_argument("--workdir", type=Path, default=DEFAULT_WORKDIR, help=f"Where data and stores go [{DEFAULT_WORKDIR}]")
+    parser.add_argument("--no-write", action="store_true", help="Print only; leave RESULTS.md alone")
+
+
+def caps_from(args: argparse.Namespace) -> dict[str, float]:
+    return {"build": args.build_cap, "step": args.step_cap, "memory_mb": args.memory_cap * 1024}
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="10k,100k,1M,5M", help="Synthetic graph sizes in triples [default: 10k,100k,1M,5M]")
+    add_common_options(parser)
     parser.add_argument("--sides", default=",".join(SIDES), help="Which sides to run [all]")
     parser.add_argument(
         "--reuse", default="", help="Sides to read back from the last run instead of running them (e.g. pyoxigraph)"
     )
-    parser.add_argument("--no-write", action="store_true", help="Print only; leave RESULTS.md alone")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--data", help=argparse.SUPPRESS)
     parser.add_argument("--steps", help=argparse.SUPPRESS)
@@ -708,7 +719,7 @@ def main(argv: list[str] | None = None) -> None:
             json.loads(args.caps),
             not args.restarted,
         )
-    caps = {"build": args.build_cap, "step": args.step_cap, "memory_mb": args.memory_cap * 1024}
+    caps = caps_from(args)
     sides = tuple(s for s in args.sides.split(",") if s in SIDES)
     steps, aggregates = scale_steps()
     started = time.time()
