@@ -680,12 +680,10 @@ def summary(comparison: Comparison, aggregates: set[str]) -> list[str]:
     return lines
 
 
-def add_common_options(parser: argparse.ArgumentParser, step_cap: float = 60) -> None:
+def add_common_options(parser: argparse.ArgumentParser) -> None:
     """The caps, work folder and --no-write, shared by bench_scale.py and bench_queries.py."""
     parser.add_argument("--build-cap", type=float, default=600, help="Seconds a build may take per side [600]")
-    parser.add_argument(
-        "--step-cap", type=float, default=step_cap, help=f"Seconds a query, export or diagram may take [{step_cap:.0f}]"
-    )
+    parser.add_argument("--step-cap", type=float, default=60, help="Seconds a query, export or diagram may take [60]")
     parser.add_argument(
         "--memory-cap", type=float, default=16, help="GiB of resident memory a side may use before it is stopped [16]"
     )
