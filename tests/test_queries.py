@@ -263,3 +263,51 @@ def test_conflicts_query_finds_a_wikidata_disagreement(tmp_path: Path) -> None:
     store = replace_store(data.quads + extra, tmp_path / "store")
     rows = run(LocalBackend(store), "conflicts-with-wikidata").rows
     assert [(str(r[0]), str(r[2]), str(r[4])) for r in rows] == [("Test Film", "PT1H30M", "PT1H35M")]
+
+
+def _variables(node: object) -> set[str]:
+    """Every variable an algebra expression mentions."""
+    from rdflib import Variable
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    if isinstance(node, Variable):
+        return {str(node)}
+    if isinstance(node, CompValue):
+        return {v for key, value in node.items() if key != "_vars" for v in _variables(value)}
+    if isinstance(node, (list, tuple)):
+        return {v for item in node for v in _variables(item)}
+    return set()
+
+
+def _out_of_scope(node: object, params: set[str], in_branch: bool = False) -> set[str]:
+    """Parameters a FILTER inside a UNION branch compares although nothing in that branch binds them: SPARQL evaluates
+    the branch on its own, so the comparison is an error and the branch never matches."""
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    found = set()
+    if isinstance(node, CompValue):
+        if node.name == "Filter" and in_branch:
+            bound = {str(v) for v in getattr(node.p, "_vars", set())}
+            found |= (_variables(node.expr) & params) - bound
+        for key, value in node.items():
+            if key != "_vars":
+                found |= _out_of_scope(value, params, in_branch or node.name == "Union")
+    elif isinstance(node, (list, tuple)):
+        for item in node:
+            found |= _out_of_scope(item, params, in_branch)
+    return found
+
+
+def test_scope_check_catches_a_parameter_compared_inside_a_union_branch() -> None:
+    from rdflib.plugins.sparql import prepareQuery
+
+    text = """SELECT ?x WHERE { { ?project ?p ?x } UNION { ?project ?p ?m . ?m ?q ?x FILTER (?m != ?rival) } }"""
+    assert _out_of_scope(prepareQuery(text).algebra, {"project", "rival"}) == {"rival"}
+
+
+@pytest.mark.parametrize("query", [q for q in list_queries() if q.parameters], ids=lambda q: q.name)
+def test_parameters_are_in_scope_where_queries_compare_them(query) -> None:
+    from rdflib.plugins.sparql import prepareQuery
+
+    params = {p.name for p in query.parameters}
+    assert _out_of_scope(prepareQuery(query.text).algebra, params) == set()
