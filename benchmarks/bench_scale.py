@@ -129,7 +129,7 @@ def bundled_dataset(workdir: Path) -> DataSet:
     folder.mkdir(parents=True, exist_ok=True)
     report = build(store=folder / "export-store")
     nquads = export(open_ox(report.store), "nq", folder / "bundled.nq")
-    return DataSet("bundled graph", folder, None, nquads, False, len(open_ox(report.store)))
+    return DataSet("bundled graph", folder, None, nquads, False, report.stats.quads)
 
 
 # ------------------------------------------------------------------ the three sides (run inside a worker process)

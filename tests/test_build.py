@@ -13,7 +13,7 @@ from spacefilms.build import ValidationFailed, build, load_and_validate
 from spacefilms.errors import SpacefilmsError
 from spacefilms.namespaces import BUILD_GRAPH, PREFIXES, RDFS, SCHEMA, SF
 from spacefilms.stats import graph_stats
-from spacefilms.store import open_ox
+from spacefilms.store import named_quads, open_ox
 from spacefilms.synthetic import BASE as SYNTHETIC
 from spacefilms.synthetic import generate
 
@@ -192,3 +192,26 @@ def test_synthetic_entities_are_checked_like_curated_ones(tmp_path: Path) -> Non
         build(_write_synthetic(tmp_path, drop_labels_of=person), tmp_path / "store")
     found = {(p.focus, p.message) for p in failure.value.problems}
     assert (f"<{person}>", "has no English rdfs:label") in found
+
+
+def test_repeated_facts_are_merged_once_in_the_default_graph(built_store: Path) -> None:
+    """Sources agree, so triples repeat across graphs: the default graph holds each once, and queries read it."""
+    from spacefilms.querying import LocalBackend
+    from spacefilms.store import has_merged_default_graph, query_options
+
+    store = open_ox(built_store)
+    assert has_merged_default_graph(store) and query_options(store) == {}
+    merged = {q.triple for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())}
+    assert merged == {q.triple for q in named_quads(store)}
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?m a sf:Milestone ; sf:milestoneOf ?p }"
+    milestones = {(q.subject, q.object) for q in store.quads_for_pattern(None, ox.NamedNode(str(SF.milestoneOf)), None, None)}
+    assert int(LocalBackend(built_store).run(count).rows[0][0]) == len(milestones)
+    assert int(next(iter(store.query(count, use_default_graph_as_union=True, prefixes=PREFIXES)))[0].value) > len(milestones)
+
+
+def test_a_graph_without_repeated_facts_stores_no_merge(tmp_path: Path) -> None:
+    from spacefilms.store import has_merged_default_graph, query_options
+
+    build(_write_synthetic(tmp_path), tmp_path / "store")
+    store = open_ox(tmp_path / "store")
+    assert not has_merged_default_graph(store) and query_options(store) == {"use_default_graph_as_union": True}

@@ -30,7 +30,7 @@ from spacefilms.namespaces import SCHEMA, SF, SFR, WIKIDATA_GRAPH_BASE
 from spacefilms.oxigraph_server import OxigraphServer
 from spacefilms.querying import USER_AGENT
 from spacefilms.stats import graph_stats
-from spacefilms.store import open_ox, replace_store
+from spacefilms.store import named_quads, open_ox, replace_store
 from spacefilms.wikidata_client import WikidataClient, retry_after
 
 DATA = Path(__file__).parent / "data" / "wikidata"
@@ -80,7 +80,7 @@ def client_for(proxy: FaultProxy, **options) -> tuple[WikidataClient, list[float
 
 def quads_by_graph(store: Path) -> tuple[set[ox.Quad], set[ox.Quad]]:
     """(curated and other non-Wikidata quads, Wikidata enrichment quads)."""
-    quads = set(open_ox(store))
+    quads = set(named_quads(open_ox(store)))  # the merged default graph is derived from these
     wikidata = {q for q in quads if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value.startswith(WIKIDATA_GRAPH_BASE)}
     return quads - wikidata, wikidata
 

@@ -17,7 +17,7 @@ from spacefilms.errors import SpacefilmsError
 from spacefilms.loading import LoadedData, load, load_file
 from spacefilms.namespaces import BUILD_GRAPH, ONTOLOGY_GRAPH, PROV, RDF, XSD
 from spacefilms.stats import GraphStats, graph_stats
-from spacefilms.store import staged_store, store_path
+from spacefilms.store import add_merge, staged_store, store_path
 from spacefilms.validation import Problem, validate
 
 Progress = Callable[[str], None]
@@ -127,4 +127,7 @@ def build(graph_dir: Path | None = None, store: Path | None = None, progress: Pr
         if writer.error is not None:
             raise writer.error
         target.extend(metadata)
+        # Where sources agree a triple sits in several graphs: the store then also keeps their merge, each triple
+        # once, in the default graph, which queries read (see spacefilms.store.query_options).
+        add_merge(target, repeated=stats.triples < stats.quads)
     return BuildReport(store_path(store), stats, len(data.files), time.perf_counter() - started, enrichment)

@@ -14,7 +14,7 @@ from rdflib import Literal, URIRef
 from spacefilms.namespaces import RDFS, SCHEMA, SF, WIKIDATA_GRAPH_BASE, sparql_prologue
 from spacefilms.queries import get_query
 from spacefilms.querying import QueryResult
-from spacefilms.store import open_ox
+from spacefilms.store import open_ox, query_options
 
 COLUMNS = ["entity", "property", "curated", "curatedSources", "wikidata", "wikidataGraphs"]
 
@@ -78,7 +78,7 @@ def conflicts(store: str | Path | None = None) -> QueryResult:
     reader = _Reader(ox_store)
     grouped: dict[tuple[str, str], dict[str, dict]] = defaultdict(lambda: {"curated": {}, "wikidata": {}})
     for text in (get_query("conflicts-with-wikidata").text, sparql_prologue() + _AMOUNTS):
-        for row in ox_store.query(text, use_default_graph_as_union=True):
+        for row in ox_store.query(text, **query_options(ox_store)):
             entry = grouped[(row["subjectLabel"].value, row["property"].value)]
             entry["curated"].setdefault(row["curated"], set()).add(row["curatedSource"].value)
             entry["wikidata"].setdefault(row["wikidata"], set()).add(row["wikidataGraph"].value)

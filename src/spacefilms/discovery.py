@@ -20,6 +20,7 @@ from spacefilms.files import write_atomically
 from spacefilms.formatting import display
 from spacefilms.linking import Link
 from spacefilms.namespaces import sparql_prologue
+from spacefilms.store import query_options
 from spacefilms.wikidata_client import WikidataClient, chunks, item_iri, prologue, qid_of, values_block
 
 CANDIDATES_FILE = "candidates.tsv"
@@ -89,7 +90,7 @@ def discover(store: ox.Store, links: list[Link], client: WikidataClient, limit: 
     qid = {link.entity: link.qid for link in links if link.linked}
     name = {link.qid: link.entity for link in links if link.linked}
     seeds, places, unlinked = set(), set(), set()
-    for row in store.query(sparql_prologue() + _SEEDS, use_default_graph_as_union=True):
+    for row in store.query(sparql_prologue() + _SEEDS, **query_options(store)):
         seed = row["seed"].value
         (seeds if seed in qid else unlinked).add(seed)
         if row["place"] is not None and row["place"].value in qid:

@@ -25,7 +25,7 @@ from spacefilms.files import write_atomically
 from spacefilms.linking import Link
 from spacefilms.loading import LoadedData, Locator
 from spacefilms.namespaces import BUILD_GRAPH, OWL, PREFIXES, PROV, RDF, RDFS, SCHEMA, SF, SFR, WIKIDATA_GRAPH_BASE, XSD
-from spacefilms.store import open_ox, replace_store
+from spacefilms.store import named_quads, open_ox, replace_store
 from spacefilms.validation import provenance_problems
 from spacefilms.wikidata_client import (
     ENTITY,
@@ -558,7 +558,7 @@ def _is_enrichment(quad: ox.Quad) -> bool:
 def apply(enrichment: Enrichment, store: str | Path | None = None) -> Path:
     """Check the new enrichment against the store, write it next to the store, and swap the store to the curated
     graph plus the new enrichment. Until this point nothing on disk changed; a failure here keeps the old store."""
-    current = [q for q in open_ox(store) if not _is_enrichment(q)]
+    current = [q for q in named_quads(open_ox(store)) if not _is_enrichment(q)]
     build_graph = ox.NamedNode(BUILD_GRAPH)
     checked = [q for q in current if q.graph_name != build_graph] + enrichment.quads
     problems = provenance_problems(LoadedData.of(checked), Locator([]))

@@ -9,6 +9,7 @@ import pyoxigraph as ox
 from spacefilms.errors import SpacefilmsError
 from spacefilms.files import write_atomically
 from spacefilms.namespaces import PREFIXES
+from spacefilms.store import has_merged_default_graph, named_quads
 
 FORMATS: dict[str, ox.RdfFormat] = {
     "ttl": ox.RdfFormat.TURTLE,
@@ -31,7 +32,9 @@ def export(store: ox.Store, fmt: str, output: str | Path) -> Path:
     prefixes = PREFIXES if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
 
     def write(out) -> None:
-        if rdf_format.supports_datasets:
+        if rdf_format.supports_datasets and has_merged_default_graph(store):
+            ox.serialize(named_quads(store), out, rdf_format, prefixes=prefixes)  # not the merge: it is derived
+        elif rdf_format.supports_datasets:
             store.dump(out, rdf_format, prefixes=prefixes)
         else:
             triples = store.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")

@@ -18,6 +18,7 @@ from spacefilms.data import data_dir
 from spacefilms.errors import SpacefilmsError
 from spacefilms.files import write_atomically
 from spacefilms.namespaces import SCHEMA, SF, sparql_prologue
+from spacefilms.store import query_options
 from spacefilms.wikidata_client import ENWIKI, Answer, WikidataClient, chunks, item_iri, prologue, qid_of, values_block
 
 LINKS_FILE = "wikidata-links.tsv"
@@ -86,7 +87,7 @@ def curated_entities(store: ox.Store) -> list[Entity]:
     types = " ".join(f"<{iri}>" for iri, _ in KINDS)
     rank = {iri: i for i, (iri, _) in enumerate(KINDS)}
     found: dict[str, dict] = {}
-    for row in store.query(sparql_prologue() + _ENTITIES % types, use_default_graph_as_union=True):
+    for row in store.query(sparql_prologue() + _ENTITIES % types, **query_options(store)):
         entry = found.setdefault(row["entity"].value, {"types": set(), "labels": set(), "articles": set(), "same": set()})
         entry["types"].add(row["type"].value)
         for key, name in (("labels", "label"), ("articles", "article"), ("same", "sameAs")):

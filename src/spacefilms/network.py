@@ -28,6 +28,7 @@ from spacefilms.errors import SpacefilmsError
 from spacefilms.namespaces import BUILD_GRAPH, ONTOLOGY_GRAPH, PREFIXES, RDF, RDFS, SCHEMA, SF, SOURCES_GRAPH, sparql_prologue
 from spacefilms.queries import expand_iri
 from spacefilms.stats import built_at
+from spacefilms.store import query_options
 from spacefilms.styles import kind_of, node_style
 
 Triple = tuple[str, str, str]
@@ -378,7 +379,7 @@ def top_by_degree(net: nx.MultiDiGraph, max_nodes: int, keep: Iterable[str] = ()
 def query_triples(store: ox.Store, text: str) -> list[Triple]:
     """Triples between IRIs from a CONSTRUCT, or from a SELECT binding ?s ?p ?o (project prefixes predeclared)."""
     try:
-        result = store.query(sparql_prologue() + text, use_default_graph_as_union=True)
+        result = store.query(sparql_prologue() + text, **query_options(store))
     except SyntaxError as exc:
         raise SpacefilmsError(f"SPARQL syntax error: {str(exc).splitlines()[0]}", "--sparql") from None
     except OSError as exc:

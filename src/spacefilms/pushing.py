@@ -36,6 +36,7 @@ import pyoxigraph as ox
 from spacefilms.errors import SpacefilmsError
 from spacefilms.namespaces import GRAPH_BASE, PROV, RDF
 from spacefilms.querying import USER_AGENT
+from spacefilms.store import named_quads
 
 DEFAULT_GRAPH = GRAPH_BASE + "all"
 MANIFEST_GRAPH = GRAPH_BASE + "push-manifest"
@@ -237,7 +238,7 @@ def _drop_leftovers(remote: Remote, say: Progress) -> None:
 
 
 def _union(store: ox.Store) -> list[ox.Triple]:
-    return list(dict.fromkeys(quad.triple for quad in store))
+    return list(dict.fromkeys(quad.triple for quad in named_quads(store)))
 
 
 def _check(remote: Remote, expected: dict[str, int], stage: str) -> None:
@@ -289,7 +290,7 @@ def _push_union_update(store: ox.Store, remote: Remote, graph: str, batch_size: 
 
 
 def _push_graphs(store: ox.Store, remote: Remote, batch_size: int, say: Progress) -> PushReport:
-    quads = sorted(store, key=_graph_name)
+    quads = sorted(named_quads(store), key=_graph_name)
     names = list(dict.fromkeys(_graph_name(q) for q in quads))
     quads += _manifest(names)
     names.append(MANIFEST_GRAPH)

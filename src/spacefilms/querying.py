@@ -16,7 +16,7 @@ from rdflib.term import Identifier
 from spacefilms import __version__
 from spacefilms.errors import SpacefilmsError
 from spacefilms.namespaces import PREFIXES
-from spacefilms.store import open_ox
+from spacefilms.store import open_ox, query_options
 
 USER_AGENT = f"spacefilms/{__version__} (https://github.com/spacefilms/spacefilms; knowledge graph of films made in space)"
 
@@ -47,15 +47,17 @@ class Backend(Protocol):
 
 
 class LocalBackend:
-    """The built Oxigraph store, queried with pyoxigraph; the default graph is the union of all source graphs and
-    the project prefixes are predeclared. Answers come back as rdflib terms."""
+    """The built Oxigraph store, queried with pyoxigraph; the default graph holds every triple of every graph once
+    (see :func:`spacefilms.store.query_options`) and the project prefixes are predeclared. Answers come back as
+    rdflib terms."""
 
     def __init__(self, store: str | Path | None = None) -> None:
         self.store = open_ox(store)
+        self.options = query_options(self.store)
 
     def run(self, text: str, bindings: dict[str, Identifier] | None = None) -> QueryResult:
         try:
-            result = self.store.query(inline_bindings(text, bindings or {}), use_default_graph_as_union=True, prefixes=PREFIXES)
+            result = self.store.query(inline_bindings(text, bindings or {}), prefixes=PREFIXES, **self.options)
             if isinstance(result, ox.QueryBoolean):
                 return QueryResult("ASK", boolean=bool(result))
             term = _converter()

@@ -39,7 +39,7 @@ from spacefilms.namespaces import PREFIXES
 from spacefilms.oxigraph_server import OxigraphServer
 from spacefilms.queries import list_queries
 from spacefilms.querying import inline_bindings
-from spacefilms.store import open_ox, store_path
+from spacefilms.store import has_merged_default_graph, open_ox, store_path
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 7878
@@ -164,8 +164,10 @@ class Engine:
         with self._lock:
             location = self.link.resolve()
             if self._server is None or self._server.location != location:
-                open_ox(self.link)  # a clear error if there is no built store
-                fresh = OxigraphServer(location, read_only=True, union_default_graph=True, timeout_s=self.limits.timeout_s)
+                built = open_ox(self.link)  # a clear error if there is no built store
+                union = not has_merged_default_graph(built)  # the default graph: the stored merge, else the union
+                del built
+                fresh = OxigraphServer(location, read_only=True, union_default_graph=union, timeout_s=self.limits.timeout_s)
                 fresh.start()
                 if self._server is not None:
                     self._server.stop()

@@ -58,7 +58,7 @@ def graph_stats(store: ox.Store) -> GraphStats:
             store,
             "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }",
         ),
-        quads=len(store),
+        quads=len(store) - sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph())),
         curated_triples=_count(
             store,
             f"""SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }}

@@ -36,9 +36,48 @@ def open_ox(path: str | Path | None = None) -> ox.Store:
         raise SpacefilmsError(f"cannot open the store: {exc}", str(location)) from None
 
 
+def has_merged_default_graph(store: ox.Store) -> bool:
+    """Whether the build stored the merge of all graphs (each triple once) in the default graph."""
+    return next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is not None
+
+
+def query_options(store: ox.Store) -> dict[str, bool]:
+    """How to query a built store so that every triple counts once: its default graph when it holds the merge of
+    all graphs, else the union of all graphs (Oxigraph's union repeats a triple once per graph stating it, which
+    multiplies the rows a query joins when sources agree)."""
+    return {} if has_merged_default_graph(store) else {"use_default_graph_as_union": True}
+
+
+def named_quads(store: ox.Store) -> Iterator[ox.Quad]:
+    """The store's quads without the merged default graph (it is derived from them)."""
+    return (quad for quad in store if not isinstance(quad.graph_name, ox.DefaultGraph))
+
+
+_MERGE = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
+_STATED = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+_DISTINCT = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }"
+
+
+def _count(store: ox.Store, query: str) -> int:
+    return int(next(iter(store.query(query)))[0].value)
+
+
+def add_merge(store: ox.Store, repeated: bool | None = None) -> bool:
+    """Put the merge of all named graphs of ``store`` (each triple once, the same blank nodes) in its default graph
+    if some triple is stated in more than one graph (``repeated``, counted here unless the caller knows); otherwise
+    the union already counts each triple once and nothing is added. Returns whether the merge was added."""
+    if repeated is None:
+        repeated = _count(store, _DISTINCT) < _count(store, _STATED)
+    if repeated:
+        merge = [ox.Quad(t.subject, t.predicate, t.object) for t in store.query(_MERGE)]
+        store.bulk_extend(merge)
+    return repeated
+
+
 def open_dataset(path: str | Path | None = None) -> Dataset:
-    """The built store as an rdflib Dataset (Oxigraph engine, default graph = union of all graphs)."""
-    dataset = Dataset(store=OxigraphStore(store=open_ox(path)), default_union=True)
+    """The built store as an rdflib Dataset (Oxigraph engine, default graph = the merge of all graphs)."""
+    ox_store = open_ox(path)
+    dataset = Dataset(store=OxigraphStore(store=ox_store), default_union=not has_merged_default_graph(ox_store))
     for prefix, iri in PREFIXES.items():
         dataset.bind(prefix, iri)
     return dataset
@@ -76,7 +115,10 @@ def staged_store(path: str | Path | None = None) -> Iterator[ox.Store]:
 
 
 def replace_store(quads: Iterable[ox.Quad], path: str | Path | None = None) -> Path:
-    """Write ``quads`` to a new store and swap it in atomically (see :func:`staged_store`)."""
+    """Write the named-graph ``quads`` to a new store, with their merge in the default graph when some triple
+    repeats (see :func:`add_merge`), and swap it in atomically (see :func:`staged_store`). Quads in the
+    default graph are left out: the merge is derived again."""
     with staged_store(path) as store:
-        store.bulk_extend(quads)
+        store.bulk_extend(quad for quad in quads if not isinstance(quad.graph_name, ox.DefaultGraph))
+        add_merge(store)
     return store_path(path)
