@@ -19,6 +19,7 @@ from bench_scale import (
     bundled_dataset,
     bundled_queries,
     caps_from,
+    command_line,
     compare,
     machine,
     parse_size,
@@ -47,7 +48,7 @@ def main() -> None:
     lines = [
         f"## Bundled queries: built graph and a {size_name(args.size)}-triple synthetic graph",
         "",
-        f"Run {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC with `.venv/bin/python benchmarks/bench_queries.py` "
+        f"Run {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC with `.venv/bin/python {command_line()}` "
         f"({(time.time() - started) / 60:.0f} min). Machine: {machine()}.",
         "",
         f"Each query runs with its parameters bound (defaults on the built graph, synthetic entities on the synthetic one), "

@@ -19,6 +19,7 @@ import platform
 import re
 import resource
 import select
+import shlex
 import shutil
 import signal
 import subprocess
@@ -581,6 +582,11 @@ def compare(
 # ------------------------------------------------------------------ the report
 
 
+def command_line() -> str:
+    """The benchmark's command as it was run (script and options), for the report."""
+    return shlex.join([f"benchmarks/{Path(sys.argv[0]).name}", *(a for a in sys.argv[1:] if not a.startswith("--worker"))])
+
+
 def machine() -> str:
     cpu = next(
         (
@@ -739,7 +745,7 @@ def report(
     lines = [
         "## Scale: synthetic film-shaped graphs",
         "",
-        f"Run {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC with `.venv/bin/python benchmarks/bench_scale.py` "
+        f"Run {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC with `.venv/bin/python {command_line()}` "
         f"({elapsed / 60:.0f} min). Machine: {machine()}.",
         "",
         f"Caps: a build may take {caps['build']:.0f} s and any other step {caps['step']:.0f} s per side, and a side may hold "
