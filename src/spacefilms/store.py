@@ -62,16 +62,15 @@ def _count(store: ox.Store, query: str) -> int:
     return int(next(iter(store.query(query)))[0].value)
 
 
-def add_merge(store: ox.Store, repeated: bool | None = None) -> bool:
+def add_merge(store: ox.Store, repeated: bool | None = None) -> None:
     """Put the merge of all named graphs of ``store`` (each triple once, the same blank nodes) in its default graph
     if some triple is stated in more than one graph (``repeated``, counted here unless the caller knows); otherwise
-    the union already counts each triple once and nothing is added. Returns whether the merge was added."""
+    the union already counts each triple once and nothing is added."""
     if repeated is None:
         repeated = _count(store, _DISTINCT) < _count(store, _STATED)
     if repeated:
         merge = [ox.Quad(t.subject, t.predicate, t.object) for t in store.query(_MERGE)]
         store.bulk_extend(merge)
-    return repeated
 
 
 def open_dataset(path: str | Path | None = None) -> Dataset:
