@@ -82,6 +82,15 @@ def open_dataset(path: str | Path | None = None) -> Dataset:
     return dataset
 
 
+def _remove(directory: Path) -> None:
+    """Delete a store directory; a store still open may write a last file (a RocksDB compaction) while it goes."""
+    for _ in range(50):
+        shutil.rmtree(directory, ignore_errors=True)
+        if not directory.exists():
+            return
+        time.sleep(0.1)
+
+
 @contextmanager
 def staged_store(path: str | Path | None = None) -> Iterator[ox.Store]:
     """A new, empty on-disk store to fill in the ``with`` block; swapped in atomically when the block ends without
@@ -102,7 +111,7 @@ def staged_store(path: str | Path | None = None) -> Iterator[ox.Store]:
         store.flush()
         del store
     except BaseException:
-        shutil.rmtree(target, ignore_errors=True)
+        _remove(target)
         raise
     previous = link.resolve() if link.is_symlink() else None
     temp_link = link.parent / f".{link.name}.link-{os.getpid()}"
