@@ -260,7 +260,7 @@ def test_conflicts_query_finds_a_wikidata_disagreement(tmp_path: Path) -> None:
         ox.Quad(film, duration, ox.Literal("PT95M", datatype=xsd_duration), graph),
         ox.Quad(film, duration, ox.Literal("PT90M", datatype=xsd_duration), ox.NamedNode("https://example.org/test-source")),
     ]
-    store = replace_store(data.quads + extra, tmp_path / "store")
+    store = replace_store([*data.store, *extra], tmp_path / "store")
     rows = run(LocalBackend(store), "conflicts-with-wikidata").rows
     assert [(str(r[0]), str(r[2]), str(r[4])) for r in rows] == [("Test Film", "PT1H30M", "PT1H35M")]
 

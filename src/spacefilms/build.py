@@ -47,13 +47,12 @@ def load_and_validate(
 ) -> LoadedData:
     """Parse the ontology and the curated files (plus a Wikidata enrichment file, if given) and check them;
     raise on the first bad file or any problem."""
-    data = _load(graph_dir, progress, enrichment)
+    data = _load(*_input_files(graph_dir, enrichment), progress)
     _check(data, progress)
     return data
 
 
-def _load(graph_dir: Path | None, progress: Progress | None, enrichment: Path | None) -> LoadedData:
-    ontology, curated = _input_files(graph_dir, enrichment)
+def _load(ontology: list[Path], curated: list[Path], progress: Progress | None) -> LoadedData:
     return load(ontology, curated, progress=(lambda p: progress(f"parsed {p}")) if progress else None)
 
 
@@ -113,7 +112,7 @@ def build(graph_dir: Path | None = None, store: Path | None = None, progress: Pr
         writer = _StoreWriter(target, ontology, curated)
         writer.start()
         try:
-            data = _load(graph_dir, progress, enrichment)
+            data = _load(ontology, curated, progress)  # the same files the writer loads
             metadata = _build_metadata(datetime.now(timezone.utc))
             data.store.extend(metadata)
             with ThreadPoolExecutor(max_workers=1) as pool:

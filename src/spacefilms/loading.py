@@ -12,6 +12,7 @@ import pyoxigraph as ox
 
 from spacefilms.errors import SpacefilmsError
 from spacefilms.namespaces import ONTOLOGY_GRAPH, PREFIXES
+from spacefilms.stats import default_graph_size
 
 _FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".trig": ox.RdfFormat.TRIG, ".nq": ox.RdfFormat.N_QUADS}
 
@@ -31,10 +32,6 @@ class LoadedData:
         data = cls()
         data.store.bulk_extend(quads)
         return data
-
-    @property
-    def quads(self) -> list[ox.Quad]:
-        return list(self.store)
 
     def curated_quads(self) -> int:
         """How many quads are not the ontology's."""
@@ -62,10 +59,6 @@ def load_file(store: ox.Store, path: Path, graph: ox.NamedNode | None = None) ->
         raise SpacefilmsError(exc.strerror or str(exc), str(path)) from None
 
 
-def _loose(store: ox.Store) -> int:
-    return sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
-
-
 def load(ontology_files: Iterable[Path], curated_files: Iterable[Path], progress=None) -> LoadedData:
     """Read the ontology (into its own graph) and every curated file into an in-memory store."""
     data = LoadedData()
@@ -75,10 +68,10 @@ def load(ontology_files: Iterable[Path], curated_files: Iterable[Path], progress
         if progress:
             progress(path)
     for path in curated_files:
-        before = _loose(data.store)
+        before = default_graph_size(data.store)
         load_file(data.store, path)
         data.files.append(path)
-        if loose := _loose(data.store) - before:
+        if loose := default_graph_size(data.store) - before:
             data.default_graph_files[path] = loose
         if progress:
             progress(path)

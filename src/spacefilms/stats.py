@@ -39,6 +39,21 @@ def _count(store: ox.Store, query: str, **options) -> int:
     return int(next(iter(store.query(sparql_prologue() + query, **options)))[0].value)
 
 
+def default_graph_size(store: ox.Store) -> int:
+    """How many triples sit in the default graph (outside every named graph)."""
+    return sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+
+
+def quad_count(store: ox.Store) -> int:
+    """How many quads the named graphs hold (a triple stated by two sources counts twice)."""
+    return len(store) - default_graph_size(store)
+
+
+def triple_count(store: ox.Store) -> int:
+    """How many distinct triples the named graphs hold."""
+    return _count(store, "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }")
+
+
 def built_at(store: ox.Store) -> str | None:
     """When the store was built (the build record's prov:generatedAtTime), if it says."""
     stamps = store.quads_for_pattern(
@@ -54,11 +69,8 @@ def graph_stats(store: ox.Store) -> GraphStats:
         for row in store.query(sparql_prologue() + _CLASS_COUNTS)
     ]
     return GraphStats(
-        triples=_count(
-            store,
-            "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }",
-        ),
-        quads=len(store) - sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph())),
+        triples=triple_count(store),
+        quads=quad_count(store),
         curated_triples=_count(
             store,
             f"""SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }}

@@ -16,6 +16,7 @@ from rdflib import Dataset
 
 from spacefilms.errors import SpacefilmsError
 from spacefilms.namespaces import PREFIXES
+from spacefilms.stats import quad_count, triple_count
 
 DEFAULT_STORE = Path(".spacefilms") / "store"
 
@@ -54,12 +55,6 @@ def named_quads(store: ox.Store) -> Iterator[ox.Quad]:
 
 
 _MERGE = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
-_STATED = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
-_DISTINCT = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }"
-
-
-def _count(store: ox.Store, query: str) -> int:
-    return int(next(iter(store.query(query)))[0].value)
 
 
 def add_merge(store: ox.Store, repeated: bool | None = None) -> None:
@@ -67,7 +62,7 @@ def add_merge(store: ox.Store, repeated: bool | None = None) -> None:
     if some triple is stated in more than one graph (``repeated``, counted here unless the caller knows); otherwise
     the union already counts each triple once and nothing is added."""
     if repeated is None:
-        repeated = _count(store, _DISTINCT) < _count(store, _STATED)
+        repeated = triple_count(store) < quad_count(store)
     if repeated:
         merge = [ox.Quad(t.subject, t.predicate, t.object) for t in store.query(_MERGE)]
         store.bulk_extend(merge)
