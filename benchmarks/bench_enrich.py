@@ -18,11 +18,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from spacefilms.enrichment import enrich
-from spacefilms.linking import Link
+from spacefilms.endpoints.oxigraph_server import OxigraphServer
 from spacefilms.namespaces import SFR
-from spacefilms.oxigraph_server import OxigraphServer
-from spacefilms.wikidata_client import WikidataClient
+from spacefilms.wikidata.client import WikidataClient
+from spacefilms.wikidata.enrichment import enrich
+from spacefilms.wikidata.linking import Link
 
 FILMS, PEOPLE, CHARACTERS, PLACES = 9999100000, 9999200000, 9999300000, 9999400000
 PEOPLE_POOL, CHARACTER_POOL, PLACE_POOL = 200, 100, 10

@@ -94,11 +94,11 @@ def synthetic_dataset(triples: int, workdir: Path) -> DataSet:
     ontology), and the same quads plus the ontology graph in one N-Quads file for the other sides. Kept between runs."""
     import pyoxigraph as ox
 
-    from spacefilms.data import ontology_files
     from spacefilms.files import write_atomically
-    from spacefilms.loading import load_file
     from spacefilms.namespaces import ONTOLOGY_GRAPH
-    from spacefilms.synthetic import generate
+    from spacefilms.store.loading import load_file
+    from spacefilms.store.synthetic import generate
+    from spacefilms.workspace import ontology_files
 
     folder = workdir / size_name(triples)
     synthetic = folder / "graph" / "synthetic.nq"
@@ -122,9 +122,9 @@ def synthetic_dataset(triples: int, workdir: Path) -> DataSet:
 
 def bundled_dataset(workdir: Path) -> DataSet:
     """The bundled curated graph; the other sides load the built store's N-Quads export (the same quads)."""
-    from spacefilms.build import build
-    from spacefilms.export import export
-    from spacefilms.store import open_ox
+    from spacefilms.store.build import build
+    from spacefilms.store.export import export
+    from spacefilms.store.ondisk import open_ox
 
     folder = workdir / "bundled"
     folder.mkdir(parents=True, exist_ok=True)
@@ -138,8 +138,8 @@ def bundled_dataset(workdir: Path) -> DataSet:
 
 def bundled_queries(synthetic: bool) -> list[tuple[str, str, bool]]:
     """(name, text with parameters bound, is-aggregate) for every bundled query."""
-    from spacefilms.queries import list_queries
-    from spacefilms.querying import inline_bindings
+    from spacefilms.querying.backends import inline_bindings
+    from spacefilms.querying.library import list_queries
 
     plan = []
     for query in list_queries():
@@ -188,14 +188,14 @@ class Ours(Side):
         return self.backend is not None
 
     def build(self) -> dict:
-        from spacefilms.build import build
+        from spacefilms.store.build import build
 
         report = build(self.data.graph_dir, self.store)
         self.prepare()
         return {"triples": report.stats.triples, "quads": report.stats.quads}
 
     def prepare(self) -> None:
-        from spacefilms.querying import LocalBackend
+        from spacefilms.querying.backends import LocalBackend
 
         self.backend = LocalBackend(self.store)
 
@@ -204,16 +204,16 @@ class Ours(Side):
         return {"rows": len(result.rows) if result.kind == "SELECT" else len(result.graph or []) if result.graph else 1}
 
     def export(self) -> dict:
-        from spacefilms.export import export
-        from spacefilms.store import open_ox
+        from spacefilms.store.export import export
+        from spacefilms.store.ondisk import open_ox
 
         path = export(open_ox(self.store), "nq", self.data.folder / "export-spacefilms.nq")
         return {"bytes": path.stat().st_size}
 
     def network(self) -> dict:
         """What ``spacefilms diagram --focus`` does before drawing: read the focus's surroundings, build the network."""
-        from spacefilms.network import build_network, load_graph_data, select
-        from spacefilms.store import open_ox
+        from spacefilms.diagrams.network import build_network, load_graph_data, select
+        from spacefilms.store.ondisk import open_ox
 
         data = load_graph_data(open_ox(self.store), around=(self.data.focus, 1))
         part = select(build_network(data), data, focus=f"<{self.data.focus}>", depth=1)
@@ -303,8 +303,8 @@ class RdflibMemory(Side):
         from pyshacl import validate
         from rdflib import Graph
 
-        from spacefilms.data import shapes_file
-        from spacefilms.validation import provenance_query
+        from spacefilms.store.validation import provenance_query
+        from spacefilms.workspace import shapes_file
 
         def lap(name: str, started: float) -> float:
             self.partial[name] = round(time.perf_counter() - started, 2)

@@ -21,14 +21,14 @@ from pathlib import Path
 
 from bench_scale import DEFAULT_WORKDIR, synthetic_dataset
 
-from spacefilms.build import build
+from spacefilms.endpoints.oxigraph_server import free_port
+from spacefilms.endpoints.pushing import DEFAULT_GRAPH, Endpoint, Remote, push
 from spacefilms.errors import SpacefilmsError
-from spacefilms.oxigraph_server import free_port
-from spacefilms.pushing import DEFAULT_GRAPH, Endpoint, Remote, push
-from spacefilms.queries import get_query
-from spacefilms.querying import LocalBackend, RemoteBackend
-from spacefilms.stats import graph_stats
-from spacefilms.store import open_ox
+from spacefilms.querying.backends import LocalBackend, RemoteBackend
+from spacefilms.querying.library import get_query
+from spacefilms.store.build import build
+from spacefilms.store.ondisk import open_ox
+from spacefilms.store.stats import graph_stats
 
 MINI = Path(__file__).resolve().parents[1] / "tests" / "data" / "mini"
 INI = Path("/etc/virtuoso-opensource-7/virtuoso.ini")

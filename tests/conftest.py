@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from spacefilms.build import build
-from spacefilms.export import export
-from spacefilms.oxigraph_server import OxigraphServer, oxigraph_binary
-from spacefilms.querying import LocalBackend
-from spacefilms.store import open_ox
+from spacefilms.endpoints.oxigraph_server import OxigraphServer, oxigraph_binary
+from spacefilms.querying.backends import LocalBackend
+from spacefilms.store.build import build
+from spacefilms.store.export import export
+from spacefilms.store.ondisk import open_ox
 
 DATA = Path(__file__).parent / "data"
 

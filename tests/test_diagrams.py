@@ -17,16 +17,16 @@ import pytest
 from matplotlib.font_manager import FontProperties, findfont, get_font
 from PIL import Image
 
-from spacefilms.diagrams import Request, make_diagram
-from spacefilms.drawing import render
+from spacefilms.diagrams.drawing import render
+from spacefilms.diagrams.labels import FONT
+from spacefilms.diagrams.network import build_network, load_graph_data, query_triples, select
+from spacefilms.diagrams.presets import PRESETS
+from spacefilms.diagrams.requests import Request, make_diagram
+from spacefilms.diagrams.timeline import milestones, parse_date, render_timeline
 from spacefilms.errors import SpacefilmsError
-from spacefilms.labels import FONT
 from spacefilms.namespaces import SCHEMA, SF, SFR
-from spacefilms.network import build_network, load_graph_data, query_triples, select
-from spacefilms.presets import PRESETS
-from spacefilms.store import open_ox
-from spacefilms.synthetic import generate
-from spacefilms.timeline import milestones, parse_date, render_timeline
+from spacefilms.store.ondisk import open_ox
+from spacefilms.store.synthetic import generate
 
 pytestmark = pytest.mark.filterwarnings("ignore:.*deprecated - use:DeprecationWarning")  # pydot's parser, not ours
 DATA = Path(__file__).parent / "data" / "diagrams"
@@ -142,7 +142,7 @@ def test_race_preset(net, data) -> None:
 
 
 def test_flights_preset_matches_the_flight_crews_query(net, data, local) -> None:
-    from spacefilms.queries import get_query
+    from spacefilms.querying.library import get_query
 
     flights = preset_net("flights", net, data)
     labels = {n: d["label"] for n, d in flights.nodes(data=True)}

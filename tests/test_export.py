@@ -8,7 +8,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from spacefilms.store import named_quads, open_ox
+from spacefilms.store.ondisk import named_quads, open_ox
 
 FORMATS = {
     "ttl": ox.RdfFormat.TURTLE,

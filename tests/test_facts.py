@@ -9,7 +9,7 @@ import pyoxigraph as ox
 import pytest
 
 from spacefilms.namespaces import SFR, sparql_prologue
-from spacefilms.store import open_ox
+from spacefilms.store.ondisk import open_ox
 
 GRAPH_DIR = Path(__file__).parents[1] / "graph"
 

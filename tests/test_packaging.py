@@ -23,7 +23,7 @@ def test_wheel_ships_and_finds_the_bundled_data(tmp_path: Path) -> None:
     unpacked = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(unpacked)
     found = subprocess.run(
-        [sys.executable, "-c", "from spacefilms.data import data_dir; print(data_dir('queries'))"],
+        [sys.executable, "-c", "from spacefilms.workspace import data_dir; print(data_dir('queries'))"],
         check=True,
         capture_output=True,
         text=True,

@@ -12,14 +12,14 @@ from pathlib import Path
 import pytest
 from rdflib import BNode
 
-from spacefilms.build import build
+from spacefilms.endpoints.oxigraph_server import OxigraphServer
+from spacefilms.endpoints.pushing import DEFAULT_GRAPH, MANIFEST_GRAPH, STAGING_BASE, Endpoint, Remote, push
 from spacefilms.errors import SpacefilmsError
-from spacefilms.oxigraph_server import OxigraphServer
-from spacefilms.pushing import DEFAULT_GRAPH, MANIFEST_GRAPH, STAGING_BASE, Endpoint, Remote, push
-from spacefilms.queries import get_query
-from spacefilms.querying import LocalBackend, RemoteBackend
-from spacefilms.stats import graph_stats
-from spacefilms.store import named_quads, open_ox
+from spacefilms.querying.backends import LocalBackend, RemoteBackend
+from spacefilms.querying.library import get_query
+from spacefilms.store.build import build
+from spacefilms.store.ondisk import named_quads, open_ox
+from spacefilms.store.stats import graph_stats
 
 DATA = Path(__file__).parent / "data"
 

@@ -10,8 +10,8 @@ from rdflib import BNode, Literal, URIRef
 
 from spacefilms.errors import SpacefilmsError
 from spacefilms.namespaces import SFR
-from spacefilms.queries import get_query, list_queries, to_term
-from spacefilms.querying import LocalBackend, QueryResult, RemoteBackend, inline_bindings
+from spacefilms.querying.backends import LocalBackend, QueryResult, RemoteBackend, inline_bindings
+from spacefilms.querying.library import get_query, list_queries, to_term
 
 QUERIES = list_queries()
 NAMES = [q.name for q in QUERIES]
@@ -236,7 +236,7 @@ def test_remote_endpoint_via_cli(cli, exported_server) -> None:
 
 
 def test_unreachable_endpoint_is_a_clear_error(cli) -> None:
-    from spacefilms.oxigraph_server import free_port
+    from spacefilms.endpoints.oxigraph_server import free_port
 
     url = f"http://127.0.0.1:{free_port()}/query"
     result = cli("query", "cast", "--endpoint", url, "--timeout", "3")
@@ -248,8 +248,8 @@ def test_conflicts_query_finds_a_wikidata_disagreement(tmp_path: Path) -> None:
     """A Wikidata graph that gives another runtime than the curated source shows up as a conflict."""
     import pyoxigraph as ox
 
-    from spacefilms.build import load_and_validate
-    from spacefilms.store import replace_store
+    from spacefilms.store.build import load_and_validate
+    from spacefilms.store.ondisk import replace_store
 
     data = load_and_validate(Path(__file__).parent / "data" / "mini")
     film = ox.NamedNode(str(SFR["test-film"]))

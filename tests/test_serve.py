@@ -25,10 +25,10 @@ from rdflib import Graph
 from SPARQLWrapper import CSV, JSON, TURTLE, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
 
-from spacefilms.build import build
-from spacefilms.oxigraph_server import free_port
-from spacefilms.queries import list_queries
-from spacefilms.serving import Refused, check_query, negotiate
+from spacefilms.endpoints.oxigraph_server import free_port
+from spacefilms.endpoints.serving import Refused, check_query, negotiate
+from spacefilms.querying.library import list_queries
+from spacefilms.store.build import build
 
 DATA = Path(__file__).parent / "data"
 SPACEFILMS = str(Path(sys.executable).parent / "spacefilms")

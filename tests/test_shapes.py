@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from spacefilms import data as bundled
-from spacefilms.loading import Locator, load
+from spacefilms import workspace as bundled
 from spacefilms.namespaces import PREFIXES
-from spacefilms.shapes import compile_shapes
-from spacefilms.validation import _pyshacl_problems, shacl_problems
+from spacefilms.store.loading import Locator, load
+from spacefilms.store.shapes import compile_shapes
+from spacefilms.store.validation import _pyshacl_problems, shacl_problems
 
 MINI = Path(__file__).parent / "data" / "mini"
 PREFIX_LINES = "\n".join(f"@prefix {prefix}: <{iri}> ." for prefix, iri in PREFIXES.items())

@@ -20,18 +20,18 @@ import pyoxigraph as ox
 import pytest
 from fault_proxy import CUT, EMPTY, PASS, SLOW, TRUNCATE, FaultProxy, status
 
-from spacefilms.build import ValidationFailed, build, load_and_validate
-from spacefilms.conflicts import _same_up_to_precision
-from spacefilms.data import SNAPSHOT_DIR, curated_files, data_dir, wikidata_dir
-from spacefilms.enrichment import FIELDS, ontology_mapping, predicates, time_literal
+from spacefilms.endpoints.oxigraph_server import OxigraphServer
 from spacefilms.errors import SpacefilmsError
-from spacefilms.linking import read_links, sitelink_form
 from spacefilms.namespaces import SCHEMA, SF, SFR, WIKIDATA_GRAPH_BASE
-from spacefilms.oxigraph_server import OxigraphServer
-from spacefilms.querying import USER_AGENT
-from spacefilms.stats import graph_stats
-from spacefilms.store import named_quads, open_ox, replace_store
-from spacefilms.wikidata_client import WikidataClient, retry_after
+from spacefilms.querying.backends import USER_AGENT
+from spacefilms.store.build import ValidationFailed, build, load_and_validate
+from spacefilms.store.ondisk import named_quads, open_ox, replace_store
+from spacefilms.store.stats import graph_stats
+from spacefilms.wikidata.client import WikidataClient, retry_after
+from spacefilms.wikidata.conflicts import _same_up_to_precision
+from spacefilms.wikidata.enrichment import FIELDS, ontology_mapping, predicates, time_literal
+from spacefilms.wikidata.linking import read_links, sitelink_form
+from spacefilms.workspace import SNAPSHOT_DIR, curated_files, data_dir, wikidata_dir
 
 DATA = Path(__file__).parent / "data" / "wikidata"
 FAST = ["--backoff", "0.001", "--timeout", "5"]

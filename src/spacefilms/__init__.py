@@ -3,11 +3,11 @@
 The library is importable on its own; the ``spacefilms`` command is a thin layer over it.
 """
 
-from spacefilms.build import BuildReport, build
 from spacefilms.errors import SpacefilmsError
-from spacefilms.export import export
-from spacefilms.stats import GraphStats, graph_stats
-from spacefilms.store import open_dataset
+from spacefilms.store.build import BuildReport, build
+from spacefilms.store.export import export
+from spacefilms.store.ondisk import open_dataset
+from spacefilms.store.stats import GraphStats, graph_stats
 
 __version__ = "0.1.0"
 

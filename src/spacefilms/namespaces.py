@@ -17,7 +17,7 @@ GRAPH_BASE = "https://w3id.org/spacefilms/graph/"
 ONTOLOGY_GRAPH = GRAPH_BASE + "ontology"
 SOURCES_GRAPH = GRAPH_BASE + "sources"
 BUILD_GRAPH = GRAPH_BASE + "build"
-# Facts fetched from Wikidata: one graph per item, not curated sources (see spacefilms.enrichment).
+# Facts fetched from Wikidata: one graph per item, not curated sources (see spacefilms.wikidata.enrichment).
 WIKIDATA_GRAPH_BASE = GRAPH_BASE + "wikidata/"
 
 PREFIXES: dict[str, str] = {

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import click
 
-from spacefilms.build import build as build_graph
-from spacefilms.build import load_and_validate
 from spacefilms.cli._common import progress_printer
 from spacefilms.cli.stats import print_stats
+from spacefilms.store.build import build as build_graph
+from spacefilms.store.build import load_and_validate
 
 _graph_option = click.option(
     "--graph-dir",

@@ -79,8 +79,8 @@ def diagram(
       spacefilms diagram --focus sfr:yulia-peresild --depth 2 -o yulia.svg
       spacefilms diagram --relation schema:director --relation schema:actor -o people.gexf
     """
-    from spacefilms.diagrams import FORMATS, Request, diagram_to_file
-    from spacefilms.presets import PRESETS
+    from spacefilms.diagrams.presets import PRESETS
+    from spacefilms.diagrams.requests import FORMATS, Request, diagram_to_file
 
     if list_presets:
         width = max(len(name) for name in PRESETS)
@@ -117,9 +117,9 @@ def timeline(obj: dict, output, projects, title, date_text) -> None:
 
     Where sources give different dates for a milestone, each date is shown, with how many sources give it.
     """
-    from spacefilms.network import load_graph_data
-    from spacefilms.store import open_ox
-    from spacefilms.timeline import render_timeline
+    from spacefilms.diagrams.network import load_graph_data
+    from spacefilms.diagrams.timeline import render_timeline
+    from spacefilms.store.ondisk import open_ox
 
     if output is None:
         raise click.UsageError("give --output FILE ending in .png, .svg or .pdf")

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import click
 
-from spacefilms.export import FORMATS
-from spacefilms.export import export as export_store
-from spacefilms.store import open_ox
+from spacefilms.store.export import FORMATS
+from spacefilms.store.export import export as export_store
+from spacefilms.store.ondisk import open_ox
 
 
 @click.command()

@@ -5,9 +5,9 @@ from __future__ import annotations
 import click
 
 from spacefilms.cli._common import progress_printer
+from spacefilms.endpoints.pushing import AUTH_SCHEMES, DEFAULT_GRAPH, PROTOCOLS, Endpoint, push
 from spacefilms.errors import SpacefilmsError
-from spacefilms.pushing import AUTH_SCHEMES, DEFAULT_GRAPH, PROTOCOLS, Endpoint, push
-from spacefilms.store import open_ox
+from spacefilms.store.ondisk import open_ox
 
 
 def _headers(values: tuple[str, ...]) -> dict[str, str]:

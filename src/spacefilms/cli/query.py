@@ -7,10 +7,10 @@ from pathlib import Path
 import click
 
 from spacefilms.errors import SpacefilmsError
-from spacefilms.formatting import FORMATS, format_result
 from spacefilms.namespaces import sparql_prologue
-from spacefilms.queries import NamedQuery, get_query, list_queries
-from spacefilms.querying import Backend, LocalBackend, RemoteBackend
+from spacefilms.querying.backends import Backend, LocalBackend, RemoteBackend
+from spacefilms.querying.formatting import FORMATS, format_result
+from spacefilms.querying.library import NamedQuery, get_query, list_queries
 
 
 @click.command(name="queries")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from spacefilms.serving import DEFAULT_HOST, DEFAULT_PORT, Front, Limits, serve
+from spacefilms.endpoints.serving import DEFAULT_HOST, DEFAULT_PORT, Front, Limits, serve
 
 
 @click.command(name="serve")

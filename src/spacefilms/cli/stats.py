@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from spacefilms.stats import GraphStats, graph_stats
-from spacefilms.store import open_ox
+from spacefilms.store.ondisk import open_ox
+from spacefilms.store.stats import GraphStats, graph_stats
 
 
 def print_stats(stats: GraphStats) -> None:

@@ -8,13 +8,14 @@ import click
 from rdflib import URIRef
 from tqdm import tqdm
 
-from spacefilms import conflicts as conflicts_module
-from spacefilms import discovery, enrichment, linking
-from spacefilms.data import wikidata_dir
 from spacefilms.errors import SpacefilmsError
-from spacefilms.formatting import FORMATS, display, format_result
-from spacefilms.store import open_ox
-from spacefilms.wikidata_client import WDQS, ResponseCache, WikidataClient
+from spacefilms.querying.formatting import FORMATS, display, format_result
+from spacefilms.store.ondisk import open_ox
+from spacefilms.wikidata import conflicts as conflicts_module
+from spacefilms.wikidata import discovery, enrichment, linking
+from spacefilms.wikidata.client import WDQS, ResponseCache, WikidataClient
+from spacefilms.workspace import LINKS_FILE, wikidata_dir
+from spacefilms.workspace import links_path as workspace_links_path
 
 _SEVERITY = ["conflict", "ambiguous", "not-found", "missing"]
 
@@ -46,7 +47,7 @@ def _client_options(command):
             "links_path",
             type=click.Path(dir_okay=False, path_type=Path),
             default=None,
-            help=f"Links file [default: graph/{linking.LINKS_FILE}].",
+            help=f"Links file [default: graph/{LINKS_FILE} in a checkout, else beside the store].",
         ),
     ]
     for option in reversed(options):
@@ -75,7 +76,7 @@ def link(obj: dict, endpoint, offline, batch_size, timeout, retries, backoff, li
     """
     client = _client(obj, endpoint, offline, timeout, retries, backoff)
     links = linking.resolve(linking.curated_entities(open_ox(obj["store"])), client, batch_size)
-    path = linking.write_links(links, links_path or linking.default_links_path(), endpoint)
+    path = linking.write_links(links, links_path or workspace_links_path(obj["store"]), endpoint)
     by_method: dict[str, int] = {}
     for item in links:
         if item.linked:
@@ -113,7 +114,7 @@ def enrich(obj: dict, endpoint, offline, batch_size, timeout, retries, backoff, 
     Batched (--batch-size items per query), one request at a time, recorded so that --offline replays them.
     A failed run changes nothing: the previous enrichment and store stay as they were.
     """
-    links = linking.read_links(links_path or linking.default_links_path())
+    links = linking.read_links(links_path or workspace_links_path(obj["store"]))
     client = _client(obj, endpoint, offline, timeout, retries, backoff)
     with tqdm(total=0, unit="query", desc="Wikidata", disable=None, leave=False) as bar:
 
@@ -153,7 +154,7 @@ def conflicts(obj: dict, fmt: str) -> None:
 @click.pass_obj
 def discover(obj: dict, endpoint, offline, batch_size, timeout, retries, backoff, links_path, limit) -> None:
     """Find other works filmed in space (or linked to the seed projects) on Wikidata, as candidates for review."""
-    links = linking.read_links(links_path or linking.default_links_path())
+    links = linking.read_links(links_path or workspace_links_path(obj["store"]))
     client = _client(obj, endpoint, offline, timeout, retries, backoff)
     found = discovery.discover(open_ox(obj["store"]), links, client, limit, batch_size)
     path = discovery.write_discovery(found, wikidata_dir(obj["store"]))

@@ -34,12 +34,13 @@ from pyparsing import ParseResults
 from rdflib.plugins.sparql.parser import expandUnicodeEscapes, parseQuery, parseUpdate
 
 from spacefilms import __version__
+from spacefilms.endpoints.oxigraph_server import OxigraphServer
 from spacefilms.errors import SpacefilmsError
 from spacefilms.namespaces import PREFIXES
-from spacefilms.oxigraph_server import OxigraphServer
-from spacefilms.queries import list_queries
-from spacefilms.querying import inline_bindings
-from spacefilms.store import has_merged_default_graph, open_ox, store_path
+from spacefilms.querying.backends import inline_bindings
+from spacefilms.querying.library import list_queries
+from spacefilms.store.ondisk import has_merged_default_graph, open_ox
+from spacefilms.workspace import store_path
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 7878

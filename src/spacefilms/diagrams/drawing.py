@@ -14,12 +14,12 @@ from matplotlib.patches import FancyArrowPatch
 from matplotlib.path import Path as MplPath
 from matplotlib.text import Text
 
+from spacefilms.diagrams.labels import FONT, PAD, Box, overlapping, text_size
+from spacefilms.diagrams.layout import HEADING_PT, Arranged, arrange
+from spacefilms.diagrams.model import Diagram
+from spacefilms.diagrams.styles import KINDS, node_style
 from spacefilms.errors import SpacefilmsError
 from spacefilms.files import atomic_output
-from spacefilms.labels import FONT, PAD, Box, overlapping, text_size
-from spacefilms.layout import HEADING_PT, Arranged, arrange
-from spacefilms.presets import Diagram
-from spacefilms.styles import KINDS, node_style
 
 STATIC_FORMATS = ("png", "svg", "pdf")
 RC = {"font.family": FONT, "svg.fonttype": "none", "pdf.fonttype": 42, "svg.hashsalt": "spacefilms"}

@@ -16,7 +16,7 @@ from rdflib.term import Identifier
 from spacefilms import __version__
 from spacefilms.errors import SpacefilmsError
 from spacefilms.namespaces import PREFIXES
-from spacefilms.store import open_ox, query_options
+from spacefilms.store.ondisk import open_ox, query_options
 
 USER_AGENT = f"spacefilms/{__version__} (https://github.com/spacefilms/spacefilms; knowledge graph of films made in space)"
 

@@ -4,7 +4,7 @@ The conversion, in one place:
 
 * a node is an entity: an IRI with an ``rdf:type`` in a curated (source) graph; its attributes are ``label`` (in the
   chosen language, else English, else the IRI's local name), ``label_en``, ``label_ru``, ``kind`` (the style key of
-  its most specific class, see :mod:`spacefilms.styles`), ``types`` (class CURIEs), ``description`` and ``facts``
+  its most specific class, see :mod:`spacefilms.diagrams.styles`), ``types`` (class CURIEs), ``description`` and ``facts``
   (every literal or non-entity value, with the sources stating it);
 * an edge is a triple between two entities, keyed by its predicate, with ``relation`` (CURIE), ``label`` (the
   predicate's English label), ``sources`` (every source graph that states it) and ``role``;
@@ -24,12 +24,12 @@ from urllib.parse import unquote
 import networkx as nx
 import pyoxigraph as ox
 
+from spacefilms.diagrams.styles import kind_of, node_style
 from spacefilms.errors import SpacefilmsError
 from spacefilms.namespaces import BUILD_GRAPH, ONTOLOGY_GRAPH, PREFIXES, RDF, RDFS, SCHEMA, SF, SOURCES_GRAPH, sparql_prologue
-from spacefilms.queries import expand_iri
-from spacefilms.stats import built_at
-from spacefilms.store import query_options
-from spacefilms.styles import kind_of, node_style
+from spacefilms.querying.library import expand_iri
+from spacefilms.store.ondisk import query_options
+from spacefilms.store.stats import built_at
 
 Triple = tuple[str, str, str]
 _TYPE, _LABEL = str(RDF.type), str(RDFS.label)

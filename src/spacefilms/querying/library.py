@@ -12,9 +12,9 @@ from rdflib.namespace import XSD
 from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.term import Identifier
 
-from spacefilms.data import data_dir
 from spacefilms.errors import SpacefilmsError
 from spacefilms.namespaces import PREFIXES
+from spacefilms.workspace import data_dir
 
 _HEADER = re.compile(r"^#\s*(title|description|param|example|returns):\s*(.*)$")
 _PARAM = re.compile(r"^(?P<name>[A-Za-z_]\w*)\s*\((?P<type>\w+)\)\s*(=\s*(?P<default>\S+))?\s*(?:[-—:]\s*(?P<doc>.*))?$")

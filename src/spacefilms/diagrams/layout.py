@@ -11,16 +11,13 @@ import math
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import networkx as nx
 import numpy as np
 
-from spacefilms.labels import Box, label_box, separate, text_size, wrap
-from spacefilms.styles import DEFAULT_EDGE, KINDS, EdgeStyle, node_style
-
-if TYPE_CHECKING:
-    from spacefilms.presets import Diagram
+from spacefilms.diagrams.labels import Box, label_box, separate, text_size, wrap
+from spacefilms.diagrams.model import Diagram
+from spacefilms.diagrams.styles import DEFAULT_EDGE, KINDS, EdgeStyle, node_style
 
 LAYOUTS = ("spring", "radial", "hubs", "bipartite")
 

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from spacefilms.diagrams.model import Diagram
+from spacefilms.diagrams.network import GraphData, build_network, find_entity, load_graph_data, query_triples, select
+from spacefilms.diagrams.presets import custom_diagram, get_preset
 from spacefilms.errors import SpacefilmsError
-from spacefilms.network import GraphData, build_network, find_entity, load_graph_data, query_triples, select
-from spacefilms.presets import Diagram, custom_diagram, get_preset
-from spacefilms.store import open_ox
+from spacefilms.store.ondisk import open_ox
 
 STATIC, INTERACTIVE, EXPORTS = ("png", "svg", "pdf"), ("html",), ("graphml", "gexf", "dot")
 FORMATS = STATIC + INTERACTIVE + EXPORTS
@@ -89,14 +90,14 @@ def _default_title(request: Request, data: GraphData) -> str:
 def write(diagram: Diagram, output: str | Path, fmt: str):
     """Write ``diagram`` to ``output`` in ``fmt``; returns what the renderer reports (or the path)."""
     if fmt in STATIC:
-        from spacefilms.drawing import render
+        from spacefilms.diagrams.drawing import render
 
         return render(diagram, output, fmt)
     if fmt in INTERACTIVE:
-        from spacefilms.interactive import write_html
+        from spacefilms.diagrams.interactive import write_html
 
         return write_html(diagram, output)
-    from spacefilms.graph_formats import export_network
+    from spacefilms.diagrams.formats import export_network
 
     return export_network(diagram, output, fmt)
 

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import networkx as nx
 
+from spacefilms.diagrams.layout import arrange
+from spacefilms.diagrams.model import Diagram
+from spacefilms.diagrams.styles import node_style
 from spacefilms.files import write_atomically
-from spacefilms.layout import arrange
-from spacefilms.presets import Diagram
-from spacefilms.styles import node_style
 
 EXPORT_FORMATS = ("graphml", "gexf", "dot")
 DOT_SHAPES = {

@@ -4,37 +4,16 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import networkx as nx
 
+from spacefilms.diagrams.layout import LAYOUTS
+from spacefilms.diagrams.model import Diagram
+from spacefilms.diagrams.network import GraphData, select, top_by_degree
+from spacefilms.diagrams.styles import EdgeStyle
 from spacefilms.errors import SpacefilmsError
-from spacefilms.layout import LAYOUTS
 from spacefilms.namespaces import SCHEMA, SF, SFR
-from spacefilms.network import GraphData, select, top_by_degree
-from spacefilms.styles import EdgeStyle
-
-
-@dataclass
-class Diagram:
-    """A network ready to draw: its layout, centres, relation styles, title and the data's date."""
-
-    net: nx.MultiDiGraph
-    title: str
-    date: str
-    layout: str = "spring"
-    centres: list[str] = field(default_factory=list)
-    left: set[str] = field(default_factory=set)  # the left column of a bipartite layout
-    relation_order: list[str] = field(default_factory=list)  # predicate IRIs, in the order groups are listed
-    edge_styles: dict[str, EdgeStyle] = field(default_factory=dict)  # by predicate IRI
-    parallel: str = "merge"  # "merge": one line per style between two nodes; "first": only the first relation's
-    roles_in_labels: bool = False  # add each edge's role (e.g. "commander") under the entity's label
-    edge_labels: bool | None = None  # None: where they help (few edges, no group headings)
-    source_labels: dict[str, str] = field(default_factory=dict)  # source URL -> its label, for the interactive page
-
-    @property
-    def note(self) -> str:
-        return self.net.graph.get("note", "")
 
 
 @dataclass(frozen=True)

@@ -14,14 +14,11 @@ from urllib.parse import quote, unquote
 
 import pyoxigraph as ox
 
-from spacefilms.data import data_dir
 from spacefilms.errors import SpacefilmsError
 from spacefilms.files import write_atomically
 from spacefilms.namespaces import SCHEMA, SF, sparql_prologue
-from spacefilms.store import query_options
-from spacefilms.wikidata_client import ENWIKI, Answer, WikidataClient, chunks, item_iri, prologue, qid_of, values_block
-
-LINKS_FILE = "wikidata-links.tsv"
+from spacefilms.store.ondisk import query_options
+from spacefilms.wikidata.client import ENWIKI, Answer, WikidataClient, chunks, item_iri, prologue, qid_of, values_block
 
 # The kind of entity decides which Wikidata properties enrichment fetches; first matching class wins.
 KINDS: list[tuple[str, str]] = [
@@ -225,10 +222,6 @@ def _mark_duplicates(links: list[Link]) -> list[Link]:
 # ---------------------------------------------------------------- the links file
 
 _HEADER = [f.name for f in fields(Link)]
-
-
-def default_links_path() -> Path:
-    return data_dir("graph") / LINKS_FILE
 
 
 def write_links(links: list[Link], path: Path, endpoint: str) -> Path:

@@ -16,14 +16,8 @@ from rdflib import Dataset
 
 from spacefilms.errors import SpacefilmsError
 from spacefilms.namespaces import PREFIXES
-from spacefilms.stats import quad_count, triple_count
-
-DEFAULT_STORE = Path(".spacefilms") / "store"
-
-
-def store_path(path: str | Path | None = None) -> Path:
-    """The store location: the argument, else ``$SPACEFILMS_STORE``, else ``.spacefilms/store``."""
-    return Path(path or os.environ.get("SPACEFILMS_STORE") or DEFAULT_STORE)
+from spacefilms.store.stats import quad_count, triple_count
+from spacefilms.workspace import store_path
 
 
 def open_ox(path: str | Path | None = None) -> ox.Store:

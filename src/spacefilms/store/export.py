@@ -9,7 +9,7 @@ import pyoxigraph as ox
 from spacefilms.errors import SpacefilmsError
 from spacefilms.files import write_atomically
 from spacefilms.namespaces import PREFIXES
-from spacefilms.store import has_merged_default_graph, named_quads
+from spacefilms.store.ondisk import has_merged_default_graph, named_quads
 
 FORMATS: dict[str, ox.RdfFormat] = {
     "ttl": ox.RdfFormat.TURTLE,

@@ -12,7 +12,7 @@ import pyoxigraph as ox
 
 from spacefilms.errors import SpacefilmsError
 from spacefilms.namespaces import ONTOLOGY_GRAPH, PREFIXES
-from spacefilms.stats import default_graph_size
+from spacefilms.store.stats import default_graph_size
 
 _FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".trig": ox.RdfFormat.TRIG, ".nq": ox.RdfFormat.N_QUADS}
 

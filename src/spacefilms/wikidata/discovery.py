@@ -17,11 +17,11 @@ from rdflib import URIRef
 
 from spacefilms.errors import SpacefilmsError
 from spacefilms.files import write_atomically
-from spacefilms.formatting import display
-from spacefilms.linking import Link
 from spacefilms.namespaces import sparql_prologue
-from spacefilms.store import query_options
-from spacefilms.wikidata_client import WikidataClient, chunks, item_iri, prologue, qid_of, values_block
+from spacefilms.querying.formatting import display
+from spacefilms.store.ondisk import query_options
+from spacefilms.wikidata.client import WikidataClient, chunks, item_iri, prologue, qid_of, values_block
+from spacefilms.wikidata.linking import Link
 
 CANDIDATES_FILE = "candidates.tsv"
 FILM = "Q11424"  # film (graph/wikidata-ids.tsv); P31 "instance of" is in the property dump cited by enrichment.py

@@ -10,10 +10,10 @@ import html
 import json
 from pathlib import Path
 
+from spacefilms.diagrams.layout import arrange
+from spacefilms.diagrams.model import Diagram
+from spacefilms.diagrams.styles import marker_svg_path, node_style
 from spacefilms.files import write_atomically
-from spacefilms.layout import arrange
-from spacefilms.presets import Diagram
-from spacefilms.styles import marker_svg_path, node_style
 
 PX = 72  # pixels per inch of the layout
 

@@ -11,9 +11,9 @@ import pyoxigraph as ox
 from oxrdflib._converter import from_ox
 from rdflib import Graph
 
-from spacefilms.loading import LoadedData, Locator
 from spacefilms.namespaces import BUILD_GRAPH, ONTOLOGY_GRAPH, SOURCES_GRAPH, WIKIDATA_GRAPH_BASE, sparql_prologue
-from spacefilms.shapes import compile_shapes, violations
+from spacefilms.store.loading import LoadedData, Locator
+from spacefilms.store.shapes import compile_shapes, violations
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ def _in_memory_copy(data: LoadedData) -> Graph:
 
 def shacl_problems(data: LoadedData, shapes: Path, locator: Locator) -> list[Problem]:
     """Check ``data`` against the SHACL ``shapes``: with SPARQL over its store when the shapes compile
-    (see :mod:`spacefilms.shapes`), else with pyshacl over an rdflib copy."""
+    (see :mod:`spacefilms.store.shapes`), else with pyshacl over an rdflib copy."""
     checks = compile_shapes(shapes)
     if checks is None:
         return _pyshacl_problems(data, shapes, locator)
@@ -89,7 +89,7 @@ def _pyshacl_problems(data: LoadedData, shapes: Path, locator: Locator) -> list[
 # indexes _PROVENANCE_MESSAGES, ?focus is the graph or resource at fault, ?type the offending type if any.
 # Graph rules: every named graph of curated facts (not the ontology, sources or build record) is a declared sf:Source; a Wikidata enrichment graph is not a
 # curated source, it must say which item it was derived from, when it was fetched and from which endpoint
-# (spacefilms.enrichment writes these about the graph, inside it).
+# (spacefilms.wikidata.enrichment writes these about the graph, inside it).
 # Resource rules, for every project resource (sfr:…) a fact mentions: a type the ontology defines and an English
 # label. Relation nodes (cast roles, flight assignments) are exempt from the label rule: they are named by what they link.
 _PROVENANCE = """

@@ -18,16 +18,14 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from spacefilms import data as bundled
-from spacefilms.data import ENRICHMENT_FILE, wikidata_dir
+from spacefilms import workspace as bundled
 from spacefilms.errors import SpacefilmsError
 from spacefilms.files import write_atomically
-from spacefilms.linking import Link
-from spacefilms.loading import LoadedData, Locator
 from spacefilms.namespaces import BUILD_GRAPH, OWL, PREFIXES, PROV, RDF, RDFS, SCHEMA, SF, SFR, WIKIDATA_GRAPH_BASE, XSD
-from spacefilms.store import named_quads, open_ox, replace_store
-from spacefilms.validation import provenance_problems
-from spacefilms.wikidata_client import (
+from spacefilms.store.loading import LoadedData, Locator
+from spacefilms.store.ondisk import named_quads, open_ox, replace_store
+from spacefilms.store.validation import provenance_problems
+from spacefilms.wikidata.client import (
     ENTITY,
     WIKIDATA_PREFIXES,
     Answer,
@@ -38,6 +36,8 @@ from spacefilms.wikidata_client import (
     qid_of,
     values_block,
 )
+from spacefilms.wikidata.linking import Link
+from spacefilms.workspace import ENRICHMENT_FILE, wikidata_dir
 
 DCTERMS_SOURCE = "http://purl.org/dc/terms/source"
 MANIFEST_FILE = "manifest.json"
@@ -563,7 +563,7 @@ def apply(enrichment: Enrichment, store: str | Path | None = None) -> Path:
     checked = [q for q in current if q.graph_name != build_graph] + enrichment.quads
     problems = provenance_problems(LoadedData.of(checked), Locator([]))
     if problems:
-        from spacefilms.build import ValidationFailed  # imported here: build imports this module
+        from spacefilms.store.build import ValidationFailed  # imported here: build imports this module
 
         raise ValidationFailed(problems)
     folder = wikidata_dir(store)

@@ -35,8 +35,8 @@ import pyoxigraph as ox
 
 from spacefilms.errors import SpacefilmsError
 from spacefilms.namespaces import GRAPH_BASE, PROV, RDF
-from spacefilms.querying import USER_AGENT
-from spacefilms.store import named_quads
+from spacefilms.querying.backends import USER_AGENT
+from spacefilms.store.ondisk import named_quads
 
 DEFAULT_GRAPH = GRAPH_BASE + "all"
 MANIFEST_GRAPH = GRAPH_BASE + "push-manifest"

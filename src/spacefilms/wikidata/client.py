@@ -20,7 +20,7 @@ from pathlib import Path
 
 from spacefilms.errors import SpacefilmsError
 from spacefilms.files import write_atomically
-from spacefilms.querying import USER_AGENT
+from spacefilms.querying.backends import USER_AGENT
 
 WDQS = "https://query.wikidata.org/sparql"
 ENTITY = "http://www.wikidata.org/entity/"

@@ -19,12 +19,12 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 
-from spacefilms.drawing import DPI, RC, STATIC_FORMATS, SUBTITLE_PT, TITLE_PT, Rendered, text_overlaps
+from spacefilms.diagrams.drawing import DPI, RC, STATIC_FORMATS, SUBTITLE_PT, TITLE_PT, Rendered, text_overlaps
+from spacefilms.diagrams.labels import fit, text_size
+from spacefilms.diagrams.network import GraphData
 from spacefilms.errors import SpacefilmsError
 from spacefilms.files import atomic_output
-from spacefilms.labels import fit, text_size
 from spacefilms.namespaces import SCHEMA, SF
-from spacefilms.network import GraphData
 
 _DATE = re.compile(r"^(?P<y>-?\d{4,})(?:-(?P<m>\d{2})(?:-(?P<d>\d{2})(?P<t>T[\d:.]+)?)?)?(?P<tz>Z|[+-]\d{2}:\d{2})?$")
 TYPE_MARKERS = {

@@ -12,13 +12,14 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from spacefilms import data as bundled
+from spacefilms import workspace as bundled
 from spacefilms.errors import SpacefilmsError
-from spacefilms.loading import LoadedData, load, load_file
 from spacefilms.namespaces import BUILD_GRAPH, ONTOLOGY_GRAPH, PROV, RDF, XSD
-from spacefilms.stats import GraphStats, graph_stats
-from spacefilms.store import add_merge, staged_store, store_path
-from spacefilms.validation import Problem, validate
+from spacefilms.store.loading import LoadedData, load, load_file
+from spacefilms.store.ondisk import add_merge, staged_store
+from spacefilms.store.stats import GraphStats, graph_stats
+from spacefilms.store.validation import Problem, validate
+from spacefilms.workspace import store_path
 
 Progress = Callable[[str], None]
 
