@@ -138,7 +138,7 @@ def bundled_dataset(workdir: Path) -> DataSet:
 
 def bundled_queries(synthetic: bool) -> list[tuple[str, str, bool]]:
     """(name, text with parameters bound, is-aggregate) for every bundled query."""
-    from spacefilms.querying.backends import inline_bindings
+    from spacefilms.querying.parameters import inline_bindings
     from spacefilms.querying.library import list_queries
 
     plan = []

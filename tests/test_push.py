@@ -173,4 +173,4 @@ def test_push_command(cli, target: OxigraphServer, built_store: Path) -> None:
 def test_push_to_nowhere_is_one_clear_error(cli) -> None:
     result = cli("push", "--endpoint", "http://127.0.0.1:9/update")
     assert result.exit_code == 1
-    assert result.stderr.strip().splitlines()[-1].startswith("error: http://127.0.0.1:9/update: cannot reach the store")
+    assert result.stderr.strip().splitlines()[-1].startswith("error: http://127.0.0.1:9/update: request failed")

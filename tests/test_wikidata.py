@@ -22,12 +22,12 @@ from fault_proxy import CUT, EMPTY, PASS, SLOW, TRUNCATE, FaultProxy, status
 
 from spacefilms.endpoints.oxigraph_server import OxigraphServer
 from spacefilms.errors import SpacefilmsError
+from spacefilms.http import retry_after, user_agent
 from spacefilms.namespaces import SCHEMA, SF, SFR, WIKIDATA_GRAPH_BASE
-from spacefilms.querying.backends import USER_AGENT
 from spacefilms.store.build import ValidationFailed, build, load_and_validate
 from spacefilms.store.ondisk import named_quads, open_ox, replace_store
 from spacefilms.store.stats import graph_stats
-from spacefilms.wikidata.client import WikidataClient, retry_after
+from spacefilms.wikidata.client import WikidataClient
 from spacefilms.wikidata.conflicts import _same_up_to_precision
 from spacefilms.wikidata.enrichment import FIELDS, ontology_mapping, predicates, time_literal
 from spacefilms.wikidata.linking import read_links, sitelink_form
@@ -249,8 +249,8 @@ def test_requests_are_batched_polite_and_counted(enriched: dict) -> None:
     kinds = {row.kind for row in read_links(enriched["links"]) if row.linked and row.kind in FIELDS}
     # one query per kind (all items fit one batch), then one query for the labels of the items values point to
     assert enriched["enrich_requests"] == requests_reported(enriched["enrich"].stdout) == len(kinds) + 1
-    assert {seen.user_agent for seen in enriched["seen"]} == {USER_AGENT}
-    assert re.match(r"spacefilms/\d+\.\d+\.\d+ \(https://\S+", USER_AGENT)
+    assert {seen.user_agent for seen in enriched["seen"]} == {user_agent()}
+    assert re.match(r"spacefilms/\d+\.\d+\.\d+ \(https://\S+", user_agent())
     assert {seen.method for seen in enriched["seen"]} == {"GET", "POST"}  # short queries GET, long ones POST
 
 

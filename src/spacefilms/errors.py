@@ -10,3 +10,9 @@ class SpacefilmsError(Exception):
         self.message = message
         self.where = where
         super().__init__(f"{where}: {message}" if where else message)
+
+
+def excerpt(body: bytes, limit: int = 200) -> str:
+    """The first ``limit`` characters of an answer on one line: enough to see what came back instead."""
+    text = " ".join(body[: limit * 4].decode("utf-8", "replace").split())
+    return text[:limit] + ("…" if len(text) > limit else "")

@@ -6,6 +6,8 @@ import time
 
 import click
 
+from spacefilms.querying.backends import Backend, open_backend
+
 
 def progress_printer():
     """A progress callback that prints timed stage lines to stderr."""
@@ -15,3 +17,18 @@ def progress_printer():
         click.echo(f"[{time.perf_counter() - started:5.1f}s] {message}", err=True)
 
     return report
+
+
+def graph_options(command):
+    """``--endpoint`` and ``--timeout`` for a command that reads the graph: the local store unless told otherwise."""
+    command = click.option(
+        "--timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True, help="Seconds to wait for the endpoint."
+    )(command)
+    return click.option("--endpoint", metavar="URL", help="Read the graph from this SPARQL 1.1 endpoint instead of the store.")(
+        command
+    )
+
+
+def backend_from(obj: dict, endpoint: str | None, timeout: float) -> Backend:
+    """The backend a command reads: ``--endpoint`` if given, else the store (``--store`` or the workspace's)."""
+    return open_backend(obj["store"], endpoint, timeout)

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import click
 
+from spacefilms.cli._common import backend_from, graph_options
 from spacefilms.errors import SpacefilmsError
 from spacefilms.namespaces import sparql_prologue
-from spacefilms.querying.backends import Backend, LocalBackend, RemoteBackend
 from spacefilms.querying.formatting import FORMATS, format_result
 from spacefilms.querying.library import NamedQuery, get_query, list_queries
 
@@ -33,10 +33,6 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
     return values
 
 
-def backend_for(obj: dict, endpoint: str | None, timeout: float) -> Backend:
-    return RemoteBackend(endpoint, timeout=timeout) if endpoint else LocalBackend(obj["store"])
-
-
 @click.command()
 @click.argument("name", required=False)
 @click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE", help="Bind a query parameter (repeatable).")
@@ -46,8 +42,7 @@ def backend_for(obj: dict, endpoint: str | None, timeout: float) -> Backend:
 @click.option("--sparql", help="Run this SPARQL text (the project prefixes are predeclared).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 @click.option("--full-iris", is_flag=True, help="Show full IRIs instead of prefixed names.")
-@click.option("--endpoint", metavar="URL", help="Ask this SPARQL 1.1 endpoint instead of the local store.")
-@click.option("--timeout", type=float, default=60.0, show_default=True, help="Seconds to wait for a remote endpoint.")
+@graph_options
 @click.pass_obj
 def query(obj: dict, name, params, query_file, sparql, fmt, full_iris, endpoint, timeout) -> None:
     """Run a bundled query by NAME, or --file X.rq, or --sparql "...".
@@ -71,7 +66,7 @@ def query(obj: dict, name, params, query_file, sparql, fmt, full_iris, endpoint,
         named = get_query(name)
     named.check_syntax()
     bindings = named.bind(_parse_params(params))
-    result = backend_for(obj, endpoint, timeout).run(named.text, bindings)
+    result = backend_from(obj, endpoint, timeout).run(named.text, bindings)
     click.echo(format_result(result, fmt, full_iris))
 
 

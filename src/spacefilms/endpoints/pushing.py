@@ -20,13 +20,9 @@ in ``INSERT DATA``).
 
 from __future__ import annotations
 
-import base64
 import contextlib
-import json
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -35,7 +31,7 @@ import pyoxigraph as ox
 
 from spacefilms.errors import SpacefilmsError
 from spacefilms.namespaces import GRAPH_BASE, PROV, RDF
-from spacefilms.querying.backends import USER_AGENT
+from spacefilms.querying.results import json_results
 from spacefilms.store.ondisk import named_quads
 
 DEFAULT_GRAPH = GRAPH_BASE + "all"
@@ -74,43 +70,28 @@ class PushReport:
 
 
 class Remote:
-    """HTTP calls to one external store: SPARQL updates, counting queries, Graph Store PUTs."""
+    """HTTP calls to one external store through the project's transport: SPARQL updates, counting queries, Graph
+    Store PUTs. Credentials go only to the store's own origin (never on after a redirect elsewhere)."""
 
     def __init__(self, endpoint: Endpoint) -> None:
+        import httpx
+
+        from spacefilms.http import Transport
+
         if endpoint.protocol not in PROTOCOLS:
             raise SpacefilmsError(f"unknown protocol {endpoint.protocol!r}; use one of {', '.join(PROTOCOLS)}")
         if endpoint.auth not in AUTH_SCHEMES:
             raise SpacefilmsError(f"unknown auth scheme {endpoint.auth!r}; use one of {', '.join(AUTH_SCHEMES)}")
         self.endpoint = endpoint
-        self.headers = {"User-Agent": USER_AGENT, **endpoint.headers}
-        handlers: list[urllib.request.BaseHandler] = []
-        if endpoint.user is not None:
-            if endpoint.auth == "digest":
-                passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-                passwords.add_password(None, endpoint.url, endpoint.user, endpoint.password or "")
-                if endpoint.query_url:
-                    passwords.add_password(None, endpoint.query_url, endpoint.user, endpoint.password or "")
-                handlers.append(urllib.request.HTTPDigestAuthHandler(passwords))
-            else:  # sent with every request: not every store asks first
-                token = base64.b64encode(f"{endpoint.user}:{endpoint.password or ''}".encode()).decode()
-                self.headers["Authorization"] = f"Basic {token}"
-        self.opener = urllib.request.build_opener(*handlers)
+        auth = None
+        if endpoint.user is not None:  # basic is sent with every request: not every store asks first
+            scheme = httpx.DigestAuth if endpoint.auth == "digest" else httpx.BasicAuth
+            auth = scheme(endpoint.user, endpoint.password or "")
+        self.transport = Transport(timeout=endpoint.timeout, auth=auth, headers=dict(endpoint.headers))
 
     def _call(self, method: str, url: str, body: bytes | None, content_type: str | None, accept: str | None = None) -> bytes:
-        headers = dict(self.headers)
-        if content_type:
-            headers["Content-Type"] = content_type
-        if accept:
-            headers["Accept"] = accept
-        request = urllib.request.Request(url, data=body, method=method, headers=headers)
-        try:
-            with self.opener.open(request, timeout=self.endpoint.timeout) as response:
-                return response.read()
-        except urllib.error.HTTPError as exc:
-            detail = exc.read().decode("utf-8", "replace").strip().splitlines()
-            raise SpacefilmsError(f"HTTP {exc.code}: {detail[0][:300] if detail else exc.reason}", url) from None
-        except (urllib.error.URLError, OSError) as exc:
-            raise SpacefilmsError(f"cannot reach the store: {getattr(exc, 'reason', exc)}", url) from None
+        headers = {name: value for name, value in (("Content-Type", content_type), ("Accept", accept)) if value}
+        return self.transport.send(method, url, content=body, headers=headers).body
 
     def update(self, text: str) -> None:
         self._call("POST", self.endpoint.url, text.encode("utf-8"), "application/sparql-update")
@@ -120,10 +101,7 @@ class Remote:
         url = self.endpoint.query_url or self.endpoint.url
         body = urllib.parse.urlencode({"query": text}).encode()
         data = self._call("POST", url, body, "application/x-www-form-urlencoded", "application/sparql-results+json")
-        try:
-            rows = json.loads(data)["results"]["bindings"]
-        except (ValueError, KeyError, TypeError):
-            raise SpacefilmsError("the query endpoint did not answer with SPARQL JSON results", url) from None
+        rows = json_results(data, url).get("results", {}).get("bindings", [])
         return [{name: value["value"] for name, value in row.items()} for row in rows]
 
     def put_graph(self, graph: str, ntriples: bytes) -> None:

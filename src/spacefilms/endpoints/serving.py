@@ -37,8 +37,8 @@ from spacefilms import __version__
 from spacefilms.endpoints.oxigraph_server import OxigraphServer
 from spacefilms.errors import SpacefilmsError
 from spacefilms.namespaces import PREFIXES
-from spacefilms.querying.backends import inline_bindings
 from spacefilms.querying.library import list_queries
+from spacefilms.querying.parameters import inline_bindings
 from spacefilms.store.ondisk import has_merged_default_graph, open_ox
 from spacefilms.workspace import store_path
 

@@ -1,176 +1,141 @@
-"""Run SPARQL against the local store or a remote SPARQL 1.1 endpoint, with parameters bound safely."""
+"""The one way to read the graph: a :class:`Backend`, either the local Oxigraph store or any SPARQL 1.1 endpoint.
+
+Every read goes through here — bundled queries, conflicts, linking, discovery, diagrams, statistics, validation
+— so the rule of which graph a query sees is kept in one place: a built store is queried through its default
+graph when that holds the merge of all graphs (each triple once), else through the union of its graphs
+(see :func:`spacefilms.store.ondisk.query_options`); a remote endpoint is asked as it is.
+"""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from abc import ABC, abstractmethod
+from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Protocol
+from typing import Any
 
 import pyoxigraph as ox
-from oxrdflib._converter import from_ox
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.term import Identifier
 
-from spacefilms import __version__
 from spacefilms.errors import SpacefilmsError
-from spacefilms.namespaces import PREFIXES
-from spacefilms.store.ondisk import open_ox, query_options
+from spacefilms.namespaces import PREFIXES, sparql_prologue
+from spacefilms.querying.parameters import Value, inline_bindings
+from spacefilms.querying.results import QueryResult, Solutions, from_json_results, to_query_result
 
-USER_AGENT = f"spacefilms/{__version__} (https://github.com/spacefilms/spacefilms; knowledge graph of films made in space)"
-
-
-@dataclass
-class QueryResult:
-    """The answer to a query: a boolean (ASK), rows (SELECT) or a graph (CONSTRUCT/DESCRIBE)."""
-
-    kind: str
-    variables: list[str] = field(default_factory=list)
-    rows: list[tuple[Identifier | None, ...]] = field(default_factory=list)
-    boolean: bool | None = None
-    graph: Graph | None = None
-
-    def column(self, name: str) -> list[Identifier | None]:
-        index = self.variables.index(name)
-        return [row[index] for row in self.rows]
-
-    def values(self, name: str) -> list[str]:
-        """The bound values of one column as plain strings (handy in tests and scripts)."""
-        return [str(v) for v in self.column(name) if v is not None]
+Answer = bool | Solutions | list[ox.Triple]
+Pattern = ox.NamedNode | ox.BlankNode | ox.Literal | None
 
 
-class Backend(Protocol):
-    """Anything that answers SPARQL queries: the local store or a remote endpoint."""
+class Backend(ABC):
+    """Anything that answers SPARQL over the graph: :class:`LocalBackend` or :class:`RemoteBackend`.
 
-    def run(self, text: str, bindings: dict[str, Identifier] | None = None) -> QueryResult: ...
+    The project prefixes (``sf:``, ``sfr:``, ``schema:`` …) are predeclared for every query."""
+
+    name: str
+
+    @abstractmethod
+    def answer(self, text: str) -> Answer:
+        """The raw answer to ``text``: a boolean (ASK), :class:`Solutions` (SELECT) or triples (CONSTRUCT)."""
+
+    def run(self, text: str, bindings: Mapping[str, Value] | None = None) -> QueryResult:
+        """The answer with ``bindings`` bound, in rdflib terms (for people and scripts)."""
+        return to_query_result(self.answer(inline_bindings(text, bindings or {})))
+
+    def select(self, text: str, bindings: Mapping[str, Value] | None = None) -> Solutions:
+        """The rows of a SELECT query, in pyoxigraph terms (for the library's own readers)."""
+        answer = self.answer(inline_bindings(text, bindings or {}))
+        if not isinstance(answer, Solutions):
+            raise SpacefilmsError("expected a SELECT query", self.name)
+        return answer
+
+    def construct(self, text: str) -> list[ox.Triple]:
+        """The triples of a CONSTRUCT (or DESCRIBE) query."""
+        answer = self.answer(text)
+        if not isinstance(answer, list):
+            raise SpacefilmsError("expected a CONSTRUCT or DESCRIBE query", self.name)
+        return answer
+
+    def quads(
+        self, subject: Pattern = None, predicate: Pattern = None, obj: Pattern = None, graph: Pattern = None
+    ) -> Iterator[ox.Quad]:
+        """The quads of the named graphs matching a pattern (None matches anything): facts with their sources."""
+        bound = {"s": subject, "p": predicate, "o": obj, "g": graph}
+        if isinstance(subject, ox.BlankNode) or isinstance(obj, ox.BlankNode):
+            return iter(())  # a blank node of an earlier answer cannot be named in a query to an endpoint
+        rows = self.select(
+            "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }", {name: term for name, term in bound.items() if term is not None}
+        )
+        return (ox.Quad(s, p, o, g) for s, p, o, g in rows.rows)
 
 
-class LocalBackend:
-    """The built Oxigraph store, queried with pyoxigraph; the default graph holds every triple of every graph once
-    (see :func:`spacefilms.store.query_options`) and the project prefixes are predeclared. Answers come back as
-    rdflib terms."""
+class LocalBackend(Backend):
+    """A pyoxigraph store: the built on-disk store (a path, or None for the workspace's) or any store in memory."""
 
-    def __init__(self, store: str | Path | None = None) -> None:
-        self.store = open_ox(store)
-        self.options = query_options(self.store)
+    def __init__(self, store: ox.Store | str | Path | None = None, **options: Any) -> None:
+        if isinstance(store, ox.Store):
+            self.store, self.options = store, options
+            self.name = "in-memory store"
+        else:
+            from spacefilms.store.ondisk import open_ox, query_options
+            from spacefilms.workspace import store_path
 
-    def run(self, text: str, bindings: dict[str, Identifier] | None = None) -> QueryResult:
+            self.store = open_ox(store)
+            self.options = {**query_options(self.store), **options}
+            self.name = str(store_path(store))
+
+    def answer(self, text: str) -> Answer:
         try:
-            result = self.store.query(inline_bindings(text, bindings or {}), prefixes=PREFIXES, **self.options)
+            result = self.store.query(text, prefixes=PREFIXES, **self.options)
             if isinstance(result, ox.QueryBoolean):
-                return QueryResult("ASK", boolean=bool(result))
-            term = _converter()
+                return bool(result)
             if isinstance(result, ox.QueryTriples):
-                graph = Graph()
-                graph += ((term(t.subject), term(t.predicate), term(t.object)) for t in result)
-                return QueryResult("CONSTRUCT", graph=graph)
-            variables = [v.value for v in result.variables]
-            return QueryResult("SELECT", variables, [tuple(term(value) for value in row) for row in result])
+                return list(result)
+            return Solutions([v.value for v in result.variables], [tuple(row) for row in result])
         except SyntaxError as exc:
             raise SpacefilmsError(f"SPARQL syntax error: {exc}") from None
         except (RuntimeError, OSError, ValueError) as exc:
             raise SpacefilmsError(f"query failed: {exc}") from None
 
-
-def _converter() -> Callable[[ox.NamedNode | ox.BlankNode | ox.Literal | None], Identifier | None]:
-    """pyoxigraph terms to rdflib terms, each distinct term converted once (answers repeat labels and IRIs)."""
-    seen: dict = {}
-
-    def term(value):
-        if value is None:
-            return None
-        converted = seen.get(value)
-        if converted is None:
-            converted = seen[value] = from_ox(value)
-        return converted
-
-    return term
+    def quads(
+        self, subject: Pattern = None, predicate: Pattern = None, obj: Pattern = None, graph: Pattern = None
+    ) -> Iterator[ox.Quad]:
+        found = self.store.quads_for_pattern(subject, predicate, obj, graph)
+        return (q for q in found if not isinstance(q.graph_name, ox.DefaultGraph))
 
 
-class RemoteBackend:
-    """A SPARQL 1.1 Protocol endpoint through SPARQLWrapper (POST, JSON results, a User-Agent, a timeout)."""
+class RemoteBackend(Backend):
+    """A SPARQL 1.1 Protocol endpoint, reached through the project's one HTTP transport (POST, a deadline, a size
+    cap, SPARQL JSON results checked before use). SPARQLWrapper tells the query's type, and so what to accept."""
 
-    def __init__(self, endpoint: str, timeout: float = 60.0, user_agent: str = USER_AGENT) -> None:
-        self.endpoint = endpoint
-        self.timeout = timeout
-        self.user_agent = user_agent
+    def __init__(self, endpoint: str, timeout: float = 60.0, transport=None) -> None:
+        from spacefilms.http import Transport
 
-    def run(self, text: str, bindings: dict[str, Identifier] | None = None) -> QueryResult:
-        from urllib.error import HTTPError, URLError
+        self.endpoint = self.name = endpoint
+        self.transport = transport or Transport(timeout=timeout)
 
-        from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
-        from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
-
-        query = inline_bindings(text, bindings or {})
-        client = SPARQLWrapper(self.endpoint, agent=self.user_agent)
-        client.setMethod(POST)
-        client.setTimeout(int(self.timeout))
-        client.setQuery(query)
-        kind = client.queryType
-        client.setReturnFormat(TURTLE if kind in ("CONSTRUCT", "DESCRIBE") else JSON)
-        try:
-            response = client.query().convert()
-        except HTTPError as exc:
-            detail = exc.read().decode("utf-8", "replace").strip().splitlines()
-            raise SpacefilmsError(
-                f"endpoint answered HTTP {exc.code}: {detail[0] if detail else exc.reason}", self.endpoint
-            ) from None
-        except (URLError, OSError, SPARQLWrapperException) as exc:
-            message = str(getattr(exc, "reason", exc)).strip().splitlines()[0]
-            raise SpacefilmsError(f"endpoint request failed: {message}", self.endpoint) from None
+    def answer(self, text: str) -> Answer:
+        query = sparql_prologue() + text
+        kind = _query_type(query)
+        accept = (
+            "application/n-triples, text/turtle;q=0.9" if kind in ("CONSTRUCT", "DESCRIBE") else "application/sparql-results+json"
+        )
+        response = self.transport.send("POST", self.endpoint, data={"query": query}, headers={"Accept": accept})
         if kind in ("CONSTRUCT", "DESCRIBE"):
-            data = response.decode() if isinstance(response, bytes) else str(response)
-            return QueryResult(kind, graph=Graph().parse(data=data, format="turtle"))
-        if "boolean" in response:
-            return QueryResult("ASK", boolean=bool(response["boolean"]))
-        variables = response["head"].get("vars", [])
-        rows = [tuple(json_term(b.get(v)) for v in variables) for b in response["results"]["bindings"]]
-        return QueryResult("SELECT", variables, rows)
+            fmt = ox.RdfFormat.from_media_type(response.content_type) or ox.RdfFormat.N_TRIPLES
+            try:
+                return list(ox.parse(response.body, fmt))
+            except (SyntaxError, ValueError) as exc:
+                raise SpacefilmsError(f"the endpoint's {fmt.name} answer does not parse: {exc}", self.endpoint) from None
+        return from_json_results(response.body, self.endpoint)
 
 
-def json_term(value: dict | None) -> Identifier | None:
-    """An rdflib term from one SPARQL 1.1 JSON results binding."""
-    if value is None:
-        return None
-    kind = value["type"]
-    if kind == "uri":
-        return URIRef(value["value"])
-    if kind == "bnode":
-        return BNode(value["value"])
-    return Literal(value["value"], lang=value.get("xml:lang"), datatype=value.get("datatype"))
+def _query_type(query: str) -> str:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE, as SPARQLWrapper reads it (prologue and comments skipped)."""
+    from SPARQLWrapper import SPARQLWrapper
+
+    client = SPARQLWrapper("http://localhost/")
+    client.setQuery(query)
+    return client.queryType
 
 
-_TOKENS = re.compile(
-    r"""(?P<comment>\#[^\n]*)|(?P<string>'''.*?'''|\"\"\".*?\"\"\"|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")"""
-    r"""|(?P<iri><[^<>"{}|^`\\\s]*>)|(?P<open>\{)|(?P<close>\})|(?P<where>\bWHERE\b)|(?P<kind>\b(?:SELECT|ASK|CONSTRUCT|DESCRIBE)\b)""",
-    re.IGNORECASE | re.DOTALL,
-)
-
-
-def inline_bindings(text: str, bindings: dict[str, Identifier]) -> str:
-    """Put ``bindings`` in a VALUES block at the start of the query's WHERE group.
-
-    The same mechanism serves the local store and remote endpoints, so both give the same answers.
-    Values are serialised as RDF terms (IRIs checked, literals escaped by rdflib); the query's own
-    text is never edited, so a value cannot change the query's shape.
-    """
-    if not bindings:
-        return text
-    names = " ".join(f"?{name}" for name in bindings)
-    terms = " ".join(term.n3() for term in bindings.values())
-    block = f" VALUES ({names}) {{ ({terms}) }} "
-    depth, kind, after_where = 0, None, False
-    for match in _TOKENS.finditer(text):
-        token = match.lastgroup
-        if token == "kind" and kind is None:
-            kind = match.group().upper()
-        elif token == "where" and depth == 0:
-            after_where = True
-        elif token == "open":
-            if depth == 0 and (after_where or kind in ("SELECT", "ASK")):
-                return text[: match.end()] + block + text[match.end() :]
-            depth += 1
-        elif token == "close":
-            depth -= 1
-    raise SpacefilmsError("cannot find the WHERE group of the query to bind its parameters")
+def open_backend(store: str | Path | None = None, endpoint: str | None = None, timeout: float = 60.0) -> Backend:
+    """The endpoint when one is given, else the built store (``store``, or the workspace's)."""
+    return RemoteBackend(endpoint, timeout=timeout) if endpoint else LocalBackend(store)

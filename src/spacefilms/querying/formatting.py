@@ -10,7 +10,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.term import Identifier
 
 from spacefilms.namespaces import PREFIXES
-from spacefilms.querying.backends import QueryResult
+from spacefilms.querying.results import QueryResult
 
 FORMATS = ("table", "csv", "tsv", "json", "markdown")
 TABLE_CELL_WIDTH = 60  # longer cells are cut with "…" in the terminal table; csv/tsv/json/markdown keep them whole

@@ -1,6 +1,7 @@
 """A polite SPARQL client for Wikidata (or any endpoint holding Wikidata's RDF), with a replayable response cache.
 
-Polite as Wikimedia asks: a descriptive User-Agent, one request at a time, GET for short queries (cacheable) and
+Polite as Wikimedia asks (through the project's one transport, :mod:`spacefilms.http`): a descriptive User-Agent, one
+request at a time, GET for short queries (cacheable) and
 POST for long ones, a timeout, and bounded retries that honour ``Retry-After`` on 429/503. Every answer can be
 recorded in a :class:`ResponseCache`; with ``offline=True`` answers come only from it and nothing is sent.
 """
@@ -15,12 +16,12 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from email.utils import parsedate_to_datetime
 from pathlib import Path
 
-from spacefilms.errors import SpacefilmsError
+from spacefilms.errors import SpacefilmsError, excerpt
 from spacefilms.files import write_atomically
-from spacefilms.querying.backends import USER_AGENT
+from spacefilms.http import CONTACT_ENV, HttpError, Response, Retry, Transport
+from spacefilms.querying.results import json_results
 
 WDQS = "https://query.wikidata.org/sparql"
 ENTITY = "http://www.wikidata.org/entity/"
@@ -115,28 +116,6 @@ class ResponseCache:
         write_atomically(self.path(answer.key), lambda out: out.write(text))
 
 
-class _Retry(Exception):
-    """A failure worth another attempt; ``wait`` is what the server asked for (Retry-After), if anything."""
-
-    def __init__(self, message: str, wait: float | None = None) -> None:
-        super().__init__(message)
-        self.wait = wait
-
-
-def retry_after(value: str | None) -> float | None:
-    """Seconds to wait from a ``Retry-After`` header: delta-seconds or an HTTP date."""
-    if not value:
-        return None
-    text = value.strip()
-    if re.fullmatch(r"\d+(\.\d+)?", text):
-        return float(text)
-    try:
-        when = parsedate_to_datetime(text)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
-
-
 @dataclass
 class WikidataClient:
     """Ask SELECT queries one at a time, politely, with bounded retries; record and replay the answers.
@@ -152,9 +131,7 @@ class WikidataClient:
     retries: int = 4
     backoff: float = 2.0
     max_wait: float = 300.0
-    user_agent: str = USER_AGENT
     sleep: Callable[[float], None] = time.sleep
-    requests: int = 0
     answers: int = 0
     keys: list[str] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -162,6 +139,14 @@ class WikidataClient:
     def __post_init__(self) -> None:
         if self.offline and self.cache is None:
             raise SpacefilmsError("offline mode needs a response cache to replay")
+        self.transport = Transport(
+            timeout=self.timeout, retries=self.retries, backoff=self.backoff, max_wait=self.max_wait, sleep=self.sleep
+        )
+
+    @property
+    def requests(self) -> int:
+        """HTTP requests actually sent, retries included."""
+        return self.transport.requests
 
     def select(self, query: str, expect: Iterable[str] = ()) -> Answer:
         """The answer to ``query``. ``expect`` lists item IRIs known to exist: an empty answer for them is an
@@ -187,70 +172,34 @@ class WikidataClient:
         return answer
 
     def _fetch(self, query: str, expected: list[str]) -> dict:
-        attempts = self.retries + 1
-        for attempt in range(1, attempts + 1):
+        """One query through the transport: GET when short (cacheable by the endpoint), POST when long; the answer
+        checked as SPARQL JSON results, an empty one for items known to exist retried as a rejection."""
+
+        def check(response: Response) -> dict:
             try:
-                response = self._send(query)
-                if expected and not response["results"]["bindings"]:
-                    raise _Retry(
-                        f"empty answer for {len(expected)} item(s) known to exist "
-                        "(the endpoint may be rejecting this client, e.g. for its User-Agent)"
-                    )
-                return response
-            except _Retry as problem:
-                if attempt == attempts:
-                    raise SpacefilmsError(f"giving up after {attempts} attempt(s): {problem}", self.endpoint) from None
-                wait = problem.wait if problem.wait is not None else self.backoff * 2 ** (attempt - 1)
-                if wait > self.max_wait:
-                    raise SpacefilmsError(
-                        f"{problem}; the server asks to wait {wait:.0f}s, more than the {self.max_wait:.0f}s allowed",
-                        self.endpoint,
-                    ) from None
-                self.sleep(wait)
-        raise AssertionError("unreachable")
+                data = json_results(response.body, self.endpoint)
+            except SpacefilmsError:
+                raise Retry(
+                    f"truncated or invalid JSON answer ({len(response.body)} bytes): {excerpt(response.body)}", self.endpoint
+                ) from None
+            if expected and not data.get("results", {}).get("bindings"):
+                raise Retry(
+                    f"empty answer for {len(expected)} item(s) known to exist "
+                    "(the endpoint may be rejecting this client, e.g. for its User-Agent)",
+                    self.endpoint,
+                )
+            return data
 
-    def _send(self, query: str) -> dict:
-        """One HTTP request; raise :class:`_Retry` for failures worth retrying, SpacefilmsError for the rest."""
-        from http.client import HTTPException
-        from urllib.error import HTTPError, URLError
-
-        from SPARQLWrapper import GET, JSON, POST, SPARQLWrapper
-        from SPARQLWrapper.SPARQLExceptions import EndPointInternalError, SPARQLWrapperException
-
-        client = SPARQLWrapper(self.endpoint, agent=self.user_agent)
-        client.setMethod(POST if len(query) > POST_OVER else GET)
-        client.setReturnFormat(JSON)
-        client.setOnlyConneg(True)  # ask for JSON by the Accept header alone: no endpoint-specific format parameters
-        client.setQuery(query)
-        client.timeout = self.timeout  # setTimeout() truncates to whole seconds; urllib takes a float
-        self.requests += 1
+        accept = {"Accept": "application/sparql-results+json"}
+        form = {"query": query}
         try:
-            raw = client.query().response.read()
-        except HTTPError as exc:
-            if exc.code in (429, 503):
-                raise _Retry(f"HTTP {exc.code} (busy)", retry_after(exc.headers.get("Retry-After"))) from None
-            if exc.code in (502, 504):
-                raise _Retry(f"HTTP {exc.code}") from None
-            hint = " (Wikimedia refuses clients without a descriptive User-Agent)" if exc.code == 403 else ""
-            raise SpacefilmsError(f"endpoint answered HTTP {exc.code}{hint}", self.endpoint) from None
-        except EndPointInternalError:
-            raise _Retry("HTTP 500 (server error)") from None
-        except SPARQLWrapperException as exc:
-            message = str(exc).strip().splitlines()[0]
-            raise SpacefilmsError(f"endpoint rejected the query: {message}", self.endpoint) from None
-        except (TimeoutError, HTTPException) as exc:
-            raise _Retry(_describe(exc, self.timeout)) from None
-        except (URLError, OSError) as exc:
-            raise _Retry(_describe(getattr(exc, "reason", exc), self.timeout)) from None
-        try:
-            response = json.loads(raw)
-            response["results"]["bindings"]
-        except (ValueError, KeyError, TypeError):
-            raise _Retry(f"truncated or invalid JSON answer ({len(raw)} bytes)") from None
-        return response
-
-
-def _describe(reason: object, timeout: float) -> str:
-    if isinstance(reason, TimeoutError) or "timed out" in str(reason):
-        return f"no answer within the {timeout:g}s timeout"
-    return f"request failed: {str(reason).strip() or type(reason).__name__}"
+            if len(query) > POST_OVER:
+                return self.transport.request("POST", self.endpoint, check, data=form, headers=accept)
+            return self.transport.request("GET", self.endpoint, check, params=form, headers=accept)
+        except HttpError as exc:
+            if exc.response.status == 403:
+                raise SpacefilmsError(
+                    f"{exc.message} (Wikimedia refuses clients without a descriptive User-Agent; set {CONTACT_ENV})",
+                    self.endpoint,
+                ) from None
+            raise

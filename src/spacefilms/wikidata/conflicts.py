@@ -12,8 +12,8 @@ import pyoxigraph as ox
 from rdflib import Literal, URIRef
 
 from spacefilms.namespaces import RDFS, SCHEMA, SF, WIKIDATA_GRAPH_BASE, sparql_prologue
-from spacefilms.querying.backends import QueryResult
 from spacefilms.querying.library import get_query
+from spacefilms.querying.results import QueryResult
 from spacefilms.store.ondisk import open_ox, query_options
 
 COLUMNS = ["entity", "property", "curated", "curatedSources", "wikidata", "wikidataGraphs"]

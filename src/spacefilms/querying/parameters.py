@@ -1,0 +1,55 @@
+"""Parameters bound into query text: a VALUES block at the start of the WHERE group, never edited into the query."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+import pyoxigraph as ox
+from rdflib.term import Identifier
+
+from spacefilms.errors import SpacefilmsError
+
+Value = Identifier | ox.NamedNode | ox.BlankNode | ox.Literal
+
+_TOKENS = re.compile(
+    r"""(?P<comment>\#[^\n]*)|(?P<string>'''.*?'''|\"\"\".*?\"\"\"|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")"""
+    r"""|(?P<iri><[^<>"{}|^`\\\s]*>)|(?P<open>\{)|(?P<close>\})|(?P<where>\bWHERE\b)|(?P<kind>\b(?:SELECT|ASK|CONSTRUCT|DESCRIBE)\b)""",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def inline_bindings(text: str, bindings: Mapping[str, Value]) -> str:
+    """Put ``bindings`` (one value per variable) in a VALUES block at the start of the query's WHERE group."""
+    return inline_values(text, list(bindings), [tuple(bindings.values())]) if bindings else text
+
+
+def inline_values(text: str, variables: Sequence[str], rows: Sequence[Sequence[Value]]) -> str:
+    """Put a VALUES block of ``rows`` at the start of the query's WHERE group.
+
+    The same mechanism serves the local store and remote endpoints, so both give the same answers.
+    Values are serialised as RDF terms (rdflib's or pyoxigraph's: IRIs checked, literals escaped); the query's
+    own text is never edited, so a value cannot change the query's shape.
+    """
+    names = " ".join(f"?{name}" for name in variables)
+    terms = " ".join("(" + " ".join(_sparql(term) for term in row) + ")" for row in rows)
+    block = f" VALUES ({names}) {{ {terms} }} "
+    depth, kind, after_where = 0, None, False
+    for match in _TOKENS.finditer(text):
+        token = match.lastgroup
+        if token == "kind" and kind is None:
+            kind = match.group().upper()
+        elif token == "where" and depth == 0:
+            after_where = True
+        elif token == "open":
+            if depth == 0 and (after_where or kind in ("SELECT", "ASK")):
+                return text[: match.end()] + block + text[match.end() :]
+            depth += 1
+        elif token == "close":
+            depth -= 1
+    raise SpacefilmsError("cannot find the WHERE group of the query to bind its parameters")
+
+
+def _sparql(term: Value) -> str:
+    """A term as SPARQL text: rdflib's n3(), or pyoxigraph's N-Triples form (valid SPARQL too)."""
+    return term.n3() if isinstance(term, Identifier) else str(term)
