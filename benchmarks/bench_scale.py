@@ -138,8 +138,8 @@ def bundled_dataset(workdir: Path) -> DataSet:
 
 def bundled_queries(synthetic: bool) -> list[tuple[str, str, bool]]:
     """(name, text with parameters bound, is-aggregate) for every bundled query."""
-    from spacefilms.querying.parameters import inline_bindings
     from spacefilms.querying.library import list_queries
+    from spacefilms.querying.parameters import inline_bindings
 
     plan = []
     for query in list_queries():
@@ -213,9 +213,9 @@ class Ours(Side):
     def network(self) -> dict:
         """What ``spacefilms diagram --focus`` does before drawing: read the focus's surroundings, build the network."""
         from spacefilms.diagrams.network import build_network, load_graph_data, select
-        from spacefilms.store.ondisk import open_ox
+        from spacefilms.querying.backends import LocalBackend
 
-        data = load_graph_data(open_ox(self.store), around=(self.data.focus, 1))
+        data = load_graph_data(LocalBackend(self.store), around=(self.data.focus, 1))
         part = select(build_network(data), data, focus=f"<{self.data.focus}>", depth=1)
         return {"nodes": part.number_of_nodes(), "edges": part.number_of_edges()}
 

@@ -111,7 +111,7 @@ def main() -> None:
         first = push(open_ox(built), gsp)
         lines.append(
             f"- Graph Store Protocol PUT of the built graph: {first.statements} triples sent, {count()} read back "
-            f"(expected {graph_stats(open_ox(built)).triples}), {first.seconds:.2f} s"
+            f"(expected {graph_stats(LocalBackend(built)).triples}), {first.seconds:.2f} s"
         )
         second = push(open_ox(mini), gsp)
         lines.append(

@@ -11,6 +11,7 @@ import pytest
 
 from spacefilms.errors import SpacefilmsError
 from spacefilms.namespaces import BUILD_GRAPH, PREFIXES, RDFS, SCHEMA, SF
+from spacefilms.querying.backends import LocalBackend
 from spacefilms.store.build import ValidationFailed, build, load_and_validate
 from spacefilms.store.ondisk import named_quads, open_ox
 from spacefilms.store.stats import graph_stats
@@ -23,7 +24,7 @@ MINI = DATA / "mini"
 
 
 def test_bundled_build_counts(built_store: Path) -> None:
-    stats = graph_stats(open_ox(built_store))
+    stats = graph_stats(LocalBackend(built_store))
     assert stats.curated_triples > 1000
     assert stats.sources >= 30
     assert stats.entity_count(str(SCHEMA.Person)) >= 25

@@ -25,7 +25,7 @@ from spacefilms.diagrams.requests import Request, make_diagram
 from spacefilms.diagrams.timeline import milestones, parse_date, render_timeline
 from spacefilms.errors import SpacefilmsError
 from spacefilms.namespaces import SCHEMA, SF, SFR
-from spacefilms.store.ondisk import open_ox
+from spacefilms.querying.backends import LocalBackend
 from spacefilms.store.synthetic import generate
 
 pytestmark = pytest.mark.filterwarnings("ignore:.*deprecated - use:DeprecationWarning")  # pydot's parser, not ours
@@ -38,8 +38,8 @@ def r(slug: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def store(built_store: Path) -> ox.Store:
-    return open_ox(built_store)
+def store(built_store: Path) -> LocalBackend:
+    return LocalBackend(built_store)
 
 
 @pytest.fixture(scope="module")
@@ -308,8 +308,9 @@ def test_timeline_cli_and_project_choice(cli, tmp_path) -> None:
 
 
 def test_big_graphs_keep_the_best_connected_entities_with_a_note(tmp_path) -> None:
-    synthetic = ox.Store()
-    synthetic.extend(generate(12_000))
+    memory = ox.Store()
+    memory.extend(generate(12_000))
+    synthetic = LocalBackend(memory, use_default_graph_as_union=True)
     data = load_graph_data(synthetic)
     diagram = make_diagram(Request(max_nodes=60), synthetic, data, "svg")
     assert diagram.net.number_of_nodes() == 60

@@ -54,15 +54,15 @@ def staging_graphs(server: OxigraphServer) -> list[dict[str, str]]:
 def test_update_push_replaces_the_target_graph(target: OxigraphServer, built_store: Path, mini_store: Path) -> None:
     first = push(open_ox(mini_store), update_endpoint(target), batch_size=50)
     assert first.batches > 1
-    assert graph_size(target) == first.statements == graph_stats(open_ox(mini_store)).triples
+    assert graph_size(target) == first.statements == graph_stats(LocalBackend(mini_store)).triples
     second = push(open_ox(built_store), update_endpoint(target))
-    assert graph_size(target) == second.statements == graph_stats(open_ox(built_store)).triples
+    assert graph_size(target) == second.statements == graph_stats(LocalBackend(built_store)).triples
     assert staging_graphs(target) == []
 
 
 def test_graph_store_protocol_push(target: OxigraphServer, built_store: Path) -> None:
     report = push(open_ox(built_store), Endpoint(target.store_endpoint, "gsp", target.query_endpoint), graph="urn:x-test:graph")
-    assert graph_size(target, "urn:x-test:graph") == report.statements == graph_stats(open_ox(built_store)).triples
+    assert graph_size(target, "urn:x-test:graph") == report.statements == graph_stats(LocalBackend(built_store)).triples
 
 
 def test_blank_nodes_stay_whole_across_batches(target: OxigraphServer, built_store: Path) -> None:
@@ -119,7 +119,7 @@ def test_server_killed_half_way_keeps_the_previous_version(tmp_path: Path, built
         assert len(staging_graphs(restarted)) == 1  # the dead push's staging graph, never moved in
         push(open_ox(built_store), update_endpoint(restarted))  # the next push clears it
         assert staging_graphs(restarted) == []
-        assert graph_size(restarted) == graph_stats(open_ox(built_store)).triples
+        assert graph_size(restarted) == graph_stats(LocalBackend(built_store)).triples
 
 
 class CutUpload:
@@ -164,7 +164,7 @@ def test_cut_upload_keeps_the_previous_version(target: OxigraphServer, built_sto
 
 def test_push_command(cli, target: OxigraphServer, built_store: Path) -> None:
     result = cli("push", "--endpoint", target.update_endpoint, "--query-endpoint", target.query_endpoint)
-    triples = graph_stats(open_ox(built_store)).triples
+    triples = graph_stats(LocalBackend(built_store)).triples
     assert result.exit_code == 0, result.stderr
     assert f"Pushed {triples} statements into <{DEFAULT_GRAPH}>" in result.stdout
     assert graph_size(target) == triples

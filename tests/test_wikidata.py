@@ -24,6 +24,7 @@ from spacefilms.endpoints.oxigraph_server import OxigraphServer
 from spacefilms.errors import SpacefilmsError
 from spacefilms.http import retry_after, user_agent
 from spacefilms.namespaces import SCHEMA, SF, SFR, WIKIDATA_GRAPH_BASE
+from spacefilms.querying.backends import LocalBackend
 from spacefilms.store.build import ValidationFailed, build, load_and_validate
 from spacefilms.store.ondisk import named_quads, open_ox, replace_store
 from spacefilms.store.stats import graph_stats
@@ -100,7 +101,7 @@ def enriched(tmp_path_factory: pytest.TempPathFactory, session_proxy: FaultProxy
     folder = tmp_path_factory.mktemp("enriched")
     store = replace_store(list(open_ox(built_store)), folder / "store")
     curated_before = quads_by_graph(store)[0]
-    stats_before = graph_stats(open_ox(store))
+    stats_before = graph_stats(LocalBackend(store))
     links = folder / "links.tsv"
     common = ["--store", str(store)]
     endpoint = ["--endpoint", session_proxy.query_endpoint, "--links", str(links), *FAST]
@@ -227,7 +228,7 @@ def test_enrich_leaves_curated_facts_alone_and_counts(enriched: dict) -> None:
     curated_after, wikidata = quads_by_graph(enriched["store"])
     assert curated_after == enriched["curated_before"]
     assert wikidata and all(q.graph_name.value.startswith(WIKIDATA_GRAPH_BASE) for q in wikidata)
-    stats = graph_stats(open_ox(enriched["store"]))
+    stats = graph_stats(LocalBackend(enriched["store"]))
     assert stats.curated_triples == enriched["stats_before"].curated_triples
     assert stats.classes == enriched["stats_before"].classes
     assert stats.quads > enriched["stats_before"].quads

@@ -39,3 +39,24 @@ PREFIXES: dict[str, str] = {
 def sparql_prologue() -> str:
     """PREFIX declarations for every prefix in :data:`PREFIXES`."""
     return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+
+
+def compact(iri: str) -> str:
+    """``sfr:the-challenge`` for a project IRI (the longest matching namespace wins); the IRI itself otherwise."""
+    for prefix, ns in _LONGEST_FIRST:
+        if iri.startswith(ns) and len(iri) > len(ns):
+            return f"{prefix}:{iri[len(ns) :]}"
+    return iri
+
+
+def expand(text: str) -> str:
+    """The IRI of ``prefix:local`` (project prefixes), of ``<iri>``, or ``text`` itself when it is already one."""
+    if text.startswith("<") and text.endswith(">"):
+        text = text[1:-1]
+    prefix, sep, local = text.partition(":")
+    if sep and prefix in PREFIXES and not local.startswith("//"):
+        return PREFIXES[prefix] + local
+    return text
+
+
+_LONGEST_FIRST = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))

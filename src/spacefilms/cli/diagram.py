@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from spacefilms.cli._common import backend_from, graph_options
+
 # The library modules are imported inside the commands: they bring in matplotlib, which every other command can do without.
 
 _output = click.option(
@@ -48,6 +50,7 @@ def _report(result, output: Path) -> None:
 )
 @click.option("--edge-labels/--no-edge-labels", default=None, help="Name every relation on its line [default: where it helps].")
 @click.option("--list", "list_presets", is_flag=True, help="List the presets and exit.")
+@graph_options
 @click.pass_obj
 def diagram(
     obj: dict,
@@ -66,6 +69,8 @@ def diagram(
     max_nodes,
     edge_labels,
     list_presets,
+    endpoint,
+    timeout,
 ) -> None:
     """Draw a relationship diagram: a PRESET, or part of the graph chosen by the options.
 
@@ -96,7 +101,7 @@ def diagram(
     request = Request(
         preset, focus, depth, list(relations), list(kinds), sparql, layout, title, date_text, lang, max_nodes, edge_labels
     )
-    _report(diagram_to_file(request, output, obj["store"]), output)
+    _report(diagram_to_file(request, output, backend_from(obj, endpoint, timeout)), output)
 
 
 @click.command()
@@ -111,19 +116,19 @@ def diagram(
 )
 @click.option("--title", default="The race to film in space: dated milestones", show_default=True)
 @click.option("--date", "date_text", metavar="TEXT", help="The data's date to print [default: when the store was built].")
+@graph_options
 @click.pass_obj
-def timeline(obj: dict, output, projects, title, date_text) -> None:
+def timeline(obj: dict, output, projects, title, date_text, endpoint, timeout) -> None:
     """Draw the dated milestones of the projects on one time axis (.png, .svg or .pdf).
 
     Where sources give different dates for a milestone, each date is shown, with how many sources give it.
     """
     from spacefilms.diagrams.network import load_graph_data
     from spacefilms.diagrams.timeline import render_timeline
-    from spacefilms.store.ondisk import open_ox
 
     if output is None:
         raise click.UsageError("give --output FILE ending in .png, .svg or .pdf")
-    data = load_graph_data(open_ox(obj["store"]))
+    data = load_graph_data(backend_from(obj, endpoint, timeout))
     chosen = [data.resolve_entity(p) for p in projects] or None
     result = render_timeline(data, output, title, date_text or data.date, chosen)
     _report(result, output)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from spacefilms.store.ondisk import open_ox
+from spacefilms.cli._common import backend_from, graph_options
 from spacefilms.store.stats import GraphStats, graph_stats
 
 
@@ -20,10 +20,11 @@ def print_stats(stats: GraphStats) -> None:
 
 
 @click.command()
+@graph_options
 @click.pass_obj
-def stats(obj: dict) -> None:
-    """Print triple, source and entity counts of the built store."""
-    print_stats(graph_stats(open_ox(obj["store"])))
+def stats(obj: dict, endpoint: str | None, timeout: float) -> None:
+    """Print triple, source and entity counts of the built store (or of the graph at --endpoint)."""
+    print_stats(graph_stats(backend_from(obj, endpoint, timeout)))
 
 
 COMMANDS = [stats]

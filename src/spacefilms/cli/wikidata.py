@@ -8,9 +8,10 @@ import click
 from rdflib import URIRef
 from tqdm import tqdm
 
+from spacefilms.cli._common import backend_from, graph_options
 from spacefilms.errors import SpacefilmsError
+from spacefilms.querying.backends import open_backend
 from spacefilms.querying.formatting import FORMATS, display, format_result
-from spacefilms.store.ondisk import open_ox
 from spacefilms.wikidata import conflicts as conflicts_module
 from spacefilms.wikidata import discovery, enrichment, linking
 from spacefilms.wikidata.client import WDQS, ResponseCache, WikidataClient
@@ -60,6 +61,11 @@ def _client(obj: dict, endpoint: str, offline: bool, timeout: float, retries: in
     return WikidataClient(endpoint, cache=cache, offline=offline, timeout=timeout, retries=retries, backoff=backoff)
 
 
+_graph_endpoint = click.option(
+    "--graph-endpoint", metavar="URL", help="Read the curated graph from this SPARQL 1.1 endpoint instead of the store."
+)
+
+
 def _requests_line(client: WikidataClient) -> str:
     source = "recorded answers, no network" if client.offline else client.endpoint
     return f"{client.requests} HTTP request(s), {client.answers} answer(s) from {source}"
@@ -67,15 +73,17 @@ def _requests_line(client: WikidataClient) -> str:
 
 @click.command()
 @_client_options
+@_graph_endpoint
 @click.pass_obj
-def link(obj: dict, endpoint, offline, batch_size, timeout, retries, backoff, links_path) -> None:
+def link(obj: dict, endpoint, offline, batch_size, timeout, retries, backoff, links_path, graph_endpoint) -> None:
     """Resolve curated entities to Wikidata items by their English Wikipedia article, or a verified QID.
 
     Writes the reviewable links file. Entities that are missing, ambiguous or in conflict are listed, never
     guessed; a curated owl:sameAs that disagrees with the sitelink is an error (exit status 1).
     """
     client = _client(obj, endpoint, offline, timeout, retries, backoff)
-    links = linking.resolve(linking.curated_entities(open_ox(obj["store"])), client, batch_size)
+    graph = open_backend(obj["store"], graph_endpoint, timeout)
+    links = linking.resolve(linking.curated_entities(graph), client, batch_size)
     path = linking.write_links(links, links_path or workspace_links_path(obj["store"]), endpoint)
     by_method: dict[str, int] = {}
     for item in links:
@@ -142,21 +150,23 @@ def enrich(obj: dict, endpoint, offline, batch_size, timeout, retries, backoff, 
 
 @click.command()
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@graph_options
 @click.pass_obj
-def conflicts(obj: dict, fmt: str) -> None:
+def conflicts(obj: dict, fmt: str, endpoint: str | None, timeout: float) -> None:
     """List facts where the curated graph and the fetched Wikidata facts disagree, with both sources."""
-    click.echo(format_result(conflicts_module.conflicts(obj["store"]), fmt))
+    click.echo(format_result(conflicts_module.conflicts(backend_from(obj, endpoint, timeout)), fmt))
 
 
 @click.command()
 @_client_options
+@_graph_endpoint
 @click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True, help="Rows per discovery query.")
 @click.pass_obj
-def discover(obj: dict, endpoint, offline, batch_size, timeout, retries, backoff, links_path, limit) -> None:
+def discover(obj: dict, endpoint, offline, batch_size, timeout, retries, backoff, links_path, graph_endpoint, limit) -> None:
     """Find other works filmed in space (or linked to the seed projects) on Wikidata, as candidates for review."""
     links = linking.read_links(links_path or workspace_links_path(obj["store"]))
     client = _client(obj, endpoint, offline, timeout, retries, backoff)
-    found = discovery.discover(open_ox(obj["store"]), links, client, limit, batch_size)
+    found = discovery.discover(open_backend(obj["store"], graph_endpoint, timeout), links, client, limit, batch_size)
     path = discovery.write_discovery(found, wikidata_dir(obj["store"]))
     if found.unlinked_seeds:
         click.echo(f"Seeds not linked (not searched from): {', '.join(display(URIRef(s)) for s in found.unlinked_seeds)}")

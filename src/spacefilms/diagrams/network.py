@@ -26,9 +26,10 @@ import pyoxigraph as ox
 
 from spacefilms.diagrams.styles import kind_of, node_style
 from spacefilms.errors import SpacefilmsError
-from spacefilms.namespaces import BUILD_GRAPH, ONTOLOGY_GRAPH, PREFIXES, RDF, RDFS, SCHEMA, SF, SOURCES_GRAPH, sparql_prologue
-from spacefilms.querying.library import expand_iri
-from spacefilms.store.ondisk import query_options
+from spacefilms.namespaces import BUILD_GRAPH, ONTOLOGY_GRAPH, RDF, RDFS, SCHEMA, SF, SOURCES_GRAPH, expand
+from spacefilms.namespaces import compact as curie
+from spacefilms.querying.backends import Backend
+from spacefilms.querying.results import Solutions
 from spacefilms.store.stats import built_at
 
 Triple = tuple[str, str, str]
@@ -45,14 +46,6 @@ _N_ARY = [
         str(SF.flightRole),
     ),
 ]
-
-
-def curie(iri: str) -> str:
-    """``sfr:the-challenge`` for a project IRI; the IRI itself when no prefix fits."""
-    for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
-        if iri.startswith(ns) and len(iri) > len(ns):
-            return f"{prefix}:{iri[len(ns) :]}"
-    return iri
 
 
 def local_name(iri: str) -> str:
@@ -85,7 +78,7 @@ class GraphData:
 
     def resolve_entity(self, text: str) -> str:
         """An entity IRI from ``sfr:x``, ``<iri>``, a full IRI or an exact label; a clear error otherwise."""
-        iri = expand_iri(text.strip())
+        iri = expand(text.strip())
         if iri in self.types:
             return iri
         by_label = [e for e in self.types if text.strip().casefold() in {v.casefold() for v in self.labels.get(e, {}).values()}]
@@ -98,17 +91,17 @@ class GraphData:
         raise SpacefilmsError(f"unknown entity {text!r}{hint}", "--focus")
 
 
-def load_graph_data(store: ox.Store, around: tuple[str, int] | None = None) -> GraphData:
-    """Index the curated quads of ``store``: labels, types, entity-to-entity relations, other facts, source labels.
+def load_graph_data(backend: Backend, around: tuple[str, int] | None = None) -> GraphData:
+    """Index the curated quads the ``backend`` reads: labels, types, entity-to-entity relations, other facts, source labels.
 
     With ``around=(entity IRI, depth)`` only the entities within ``depth`` steps are read whole (plus the types and
     names of those one step further): a focus diagram on a big store then reads a small part of it.
     """
-    data = GraphData(built_at=built_at(store))
+    data = GraphData(built_at=built_at(backend))
     if around is None:
-        quads: Iterable[ox.Quad] = store.quads_for_pattern(None, None, None, None)
+        quads: Iterable[ox.Quad] = backend.quads(None, None, None, None)
     else:
-        quads = _neighbourhood_quads(store, *around)
+        quads = _neighbourhood_quads(backend, *around)
     blank: dict[str, list[tuple[str, ox.Literal | ox.NamedNode | ox.BlankNode]]] = defaultdict(list)
     literal_like: list[tuple[str, str, ox.NamedNode | ox.BlankNode, str]] = []
     for quad in quads:
@@ -134,7 +127,7 @@ def load_graph_data(store: ox.Store, around: tuple[str, int] | None = None) -> G
             data.relations[(s, p, o.value)].add(graph)
             continue
         if isinstance(o, ox.BlankNode) and o.value not in blank:
-            blank[o.value] = [(q.predicate.value, q.object) for q in store.quads_for_pattern(o, None, None, None)]
+            blank[o.value] = [(q.predicate.value, q.object) for q in backend.quads(o, None, None, None)]
         value = _describe_blank(blank.get(o.value, [])) if isinstance(o, ox.BlankNode) else data.label(o.value)
         if isinstance(o, ox.NamedNode) and value == local_name(o.value):
             value = o.value
@@ -142,26 +135,26 @@ def load_graph_data(store: ox.Store, around: tuple[str, int] | None = None) -> G
     if around is not None:
         graphs = {g for facts in data.facts.values() for sources in facts.values() for g in sources}
         for g in graphs | {g for sources in data.relations.values() for g in sources}:
-            for quad in store.quads_for_pattern(ox.NamedNode(g), ox.NamedNode(_LABEL), None, ox.NamedNode(SOURCES_GRAPH)):
+            for quad in backend.quads(ox.NamedNode(g), ox.NamedNode(_LABEL), None, ox.NamedNode(SOURCES_GRAPH)):
                 data.source_labels[g] = quad.object.value
     return data
 
 
-def _is_entity(store: ox.Store, node: ox.NamedNode) -> bool:
+def _is_entity(backend: Backend, node: ox.NamedNode) -> bool:
     """Typed in a source graph (not a class, a milestone type or a source page)."""
     return any(
         isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value not in _NON_CURATED
-        for q in store.quads_for_pattern(node, ox.NamedNode(_TYPE), None, None)
+        for q in backend.quads(node, ox.NamedNode(_TYPE), None, None)
     )
 
 
-def _neighbours(store: ox.Store, node: ox.NamedNode) -> set[ox.NamedNode]:
-    out = {q.object for q in store.quads_for_pattern(node, None, None, None) if isinstance(q.object, ox.NamedNode)}
-    out |= {q.subject for q in store.quads_for_pattern(None, None, node, None) if isinstance(q.subject, ox.NamedNode)}
-    return {n for n in out if n != node and _is_entity(store, n)}
+def _neighbours(backend: Backend, node: ox.NamedNode) -> set[ox.NamedNode]:
+    out = {q.object for q in backend.quads(node, None, None, None) if isinstance(q.object, ox.NamedNode)}
+    out |= {q.subject for q in backend.quads(None, None, node, None) if isinstance(q.subject, ox.NamedNode)}
+    return {n for n in out if n != node and _is_entity(backend, n)}
 
 
-def _neighbourhood_quads(store: ox.Store, focus: str, depth: int) -> Iterable[ox.Quad]:
+def _neighbourhood_quads(backend: Backend, focus: str, depth: int) -> Iterable[ox.Quad]:
     """Every quad about the entities within ``depth`` steps of ``focus`` (cast roles and flight assignments are passed
     through, as the network folds them), the type and label quads of the next ring, the ontology's labels."""
     n_ary = {ox.NamedNode(cls) for cls, *_ in _N_ARY}
@@ -169,30 +162,30 @@ def _neighbourhood_quads(store: ox.Store, focus: str, depth: int) -> Iterable[ox
     for _ in range(depth + 1):
         ring: set[ox.NamedNode] = set()
         for node in frontier:
-            ring |= _neighbours(store, node) - seen
-        through = {n for n in ring if any(q.object in n_ary for q in store.quads_for_pattern(n, ox.NamedNode(_TYPE), None, None))}
+            ring |= _neighbours(backend, node) - seen
+        through = {n for n in ring if any(q.object in n_ary for q in backend.quads(n, ox.NamedNode(_TYPE), None, None))}
         for node in through:
-            ring |= _neighbours(store, node) - seen
+            ring |= _neighbours(backend, node) - seen
         seen |= ring
         rings.append(ring | through)
         frontier = ring
     whole = {ox.NamedNode(focus)}.union(*rings[:-1])
     for node in whole:
-        yield from store.quads_for_pattern(node, None, None, None)
+        yield from backend.quads(node, None, None, None)
     for node in rings[-1] - whole:
-        yield from store.quads_for_pattern(node, ox.NamedNode(_TYPE), None, None)
-        yield from store.quads_for_pattern(node, ox.NamedNode(_LABEL), None, None)
-    yield from store.quads_for_pattern(None, ox.NamedNode(_LABEL), None, ox.NamedNode(ONTOLOGY_GRAPH))
+        yield from backend.quads(node, ox.NamedNode(_TYPE), None, None)
+        yield from backend.quads(node, ox.NamedNode(_LABEL), None, None)
+    yield from backend.quads(None, ox.NamedNode(_LABEL), None, ox.NamedNode(ONTOLOGY_GRAPH))
 
 
-def find_entity(store: ox.Store, text: str) -> str | None:
+def find_entity(backend: Backend, text: str) -> str | None:
     """The entity ``text`` names as a CURIE or IRI, if the store has it typed in a source graph."""
-    iri = expand_iri(text.strip())
+    iri = expand(text.strip())
     try:
         node = ox.NamedNode(iri)
     except ValueError:
         return None
-    return iri if _is_entity(store, node) else None
+    return iri if _is_entity(backend, node) else None
 
 
 def _describe_blank(props: list[tuple[str, object]]) -> str:
@@ -297,7 +290,7 @@ def resolve_relations(net: nx.MultiDiGraph, data: GraphData, names: Iterable[str
     present = {d["predicate"] for *_, d in net.edges(data=True)}
     chosen = set()
     for name in map(str, names):
-        found = {p for p in present if p == expand_iri(name) or _matches(name, curie(p), local_name(p), data.label(p))}
+        found = {p for p in present if p == expand(name) or _matches(name, curie(p), local_name(p), data.label(p))}
         if not found:
             known = ", ".join(sorted(curie(p) for p in present))
             raise SpacefilmsError(f"unknown relation {name!r}; relations here: {known}", "--relation")
@@ -319,7 +312,7 @@ def resolve_kinds(net: nx.MultiDiGraph, data: GraphData, names: Iterable[str]) -
                 d["kind_label"],
                 *d["types"],
                 *(t.split(":")[-1] for t in d["types"]),
-                *(data.label(expand_iri(t)) for t in d["types"]),
+                *(data.label(expand(t)) for t in d["types"]),
             )
         }
         if not found:
@@ -376,18 +369,16 @@ def top_by_degree(net: nx.MultiDiGraph, max_nodes: int, keep: Iterable[str] = ()
 # ---------------------------------------------------------------- from a SPARQL query
 
 
-def query_triples(store: ox.Store, text: str) -> list[Triple]:
+def query_triples(backend: Backend, text: str) -> list[Triple]:
     """Triples between IRIs from a CONSTRUCT, or from a SELECT binding ?s ?p ?o (project prefixes predeclared)."""
     try:
-        result = store.query(sparql_prologue() + text, **query_options(store))
-    except SyntaxError as exc:
-        raise SpacefilmsError(f"SPARQL syntax error: {str(exc).splitlines()[0]}", "--sparql") from None
-    except OSError as exc:
-        raise SpacefilmsError(f"query failed: {exc}", "--sparql") from None
-    if isinstance(result, ox.QueryBoolean):
+        result = backend.answer(text)
+    except SpacefilmsError as exc:
+        raise SpacefilmsError(exc.message, "--sparql") from None
+    if isinstance(result, bool):
         raise SpacefilmsError("an ASK query has no triples; use CONSTRUCT or SELECT ?s ?p ?o", "--sparql")
-    if isinstance(result, ox.QuerySolutions):
-        names = [v.value for v in result.variables]
+    if isinstance(result, Solutions):
+        names = result.variables
         if not {"s", "p", "o"} <= set(names):
             raise SpacefilmsError(f"a SELECT must bind ?s ?p ?o (it binds {', '.join('?' + n for n in names)})", "--sparql")
         rows = ((row["s"], row["p"], row["o"]) for row in result)

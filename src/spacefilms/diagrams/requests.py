@@ -6,13 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pyoxigraph as ox
-
 from spacefilms.diagrams.model import Diagram
 from spacefilms.diagrams.network import GraphData, build_network, find_entity, load_graph_data, query_triples, select
 from spacefilms.diagrams.presets import custom_diagram, get_preset
 from spacefilms.errors import SpacefilmsError
-from spacefilms.store.ondisk import open_ox
+from spacefilms.querying.backends import Backend
 
 STATIC, INTERACTIVE, EXPORTS = ("png", "svg", "pdf"), ("html",), ("graphml", "gexf", "dot")
 FORMATS = STATIC + INTERACTIVE + EXPORTS
@@ -52,8 +50,8 @@ class Request:
     edge_labels: bool | None = None
 
 
-def make_diagram(request: Request, store: ox.Store, data: GraphData, fmt: str) -> Diagram:
-    """The diagram ``request`` describes, from ``store`` and its index ``data``, for output format ``fmt``."""
+def make_diagram(request: Request, backend: Backend, data: GraphData, fmt: str) -> Diagram:
+    """The diagram ``request`` describes, from the graph ``backend`` reads and its index ``data``, for ``fmt``."""
     if request.lang not in ("en", "ru"):
         raise SpacefilmsError(f"labels come in en or ru, not {request.lang!r}", "--lang")
     date = request.date or data.date
@@ -65,7 +63,7 @@ def make_diagram(request: Request, store: ox.Store, data: GraphData, fmt: str) -
         if request.title:
             diagram.title = request.title
     else:
-        triples = query_triples(store, request.sparql) if request.sparql else None
+        triples = query_triples(backend, request.sparql) if request.sparql else None
         net = build_network(data, triples, lang=request.lang)
         if request.sparql and net.number_of_nodes() == 0:
             raise SpacefilmsError("the query returned no triples between IRIs", "--sparql")
@@ -102,14 +100,13 @@ def write(diagram: Diagram, output: str | Path, fmt: str):
     return export_network(diagram, output, fmt)
 
 
-def diagram_to_file(request: Request, output: str | Path, store: str | Path | None = None):
-    """Everything at once: check the output name, read the store, make the diagram, write it."""
+def diagram_to_file(request: Request, output: str | Path, backend: Backend):
+    """Everything at once: check the output name, read the graph, make the diagram, write it."""
     fmt = output_format(output)
-    oxstore = open_ox(store)
-    return write(make_diagram(request, oxstore, load_for(request, oxstore), fmt), output, fmt)
+    return write(make_diagram(request, backend, load_for(request, backend), fmt), output, fmt)
 
 
-def load_for(request: Request, store: ox.Store) -> GraphData:
-    """The part of the store the request needs: around the focus when that is all it draws, else everything."""
-    focus = find_entity(store, request.focus) if request.focus and not (request.preset or request.sparql) else None
-    return load_graph_data(store, around=(focus, request.depth)) if focus else load_graph_data(store)
+def load_for(request: Request, backend: Backend) -> GraphData:
+    """The part of the graph the request needs: around the focus when that is all it draws, else everything."""
+    focus = find_entity(backend, request.focus) if request.focus and not (request.preset or request.sparql) else None
+    return load_graph_data(backend, around=(focus, request.depth)) if focus else load_graph_data(backend)

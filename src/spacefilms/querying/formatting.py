@@ -9,7 +9,7 @@ import json
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Identifier
 
-from spacefilms.namespaces import PREFIXES
+from spacefilms.namespaces import PREFIXES, compact
 from spacefilms.querying.results import QueryResult
 
 FORMATS = ("table", "csv", "tsv", "json", "markdown")
@@ -21,10 +21,7 @@ def display(term: Identifier | None, full_iris: bool = False) -> str:
     if term is None:
         return ""
     if isinstance(term, URIRef) and not full_iris:
-        text = str(term)
-        for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
-            if text.startswith(ns) and len(text) > len(ns):
-                return f"{prefix}:{text[len(ns) :]}"
+        return compact(str(term))
     return str(term)
 
 

@@ -13,7 +13,7 @@ from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.term import Identifier
 
 from spacefilms.errors import SpacefilmsError
-from spacefilms.namespaces import PREFIXES
+from spacefilms.namespaces import expand
 from spacefilms.workspace import data_dir
 
 _HEADER = re.compile(r"^#\s*(title|description|param|example|returns):\s*(.*)$")
@@ -109,21 +109,10 @@ def _parse_param(spec: str, where: str) -> Parameter:
     return Parameter(match["name"], match["type"], match["default"], (match["doc"] or "").strip())
 
 
-def expand_iri(value: str) -> str:
-    """Expand ``prefix:local`` with the project prefixes; accept ``<iri>`` and absolute IRIs."""
-    text = value
-    if text.startswith("<") and text.endswith(">"):
-        text = text[1:-1]
-    prefix, sep, local = text.partition(":")
-    if sep and prefix in PREFIXES and not local.startswith("//"):
-        text = PREFIXES[prefix] + local
-    return text
-
-
 def to_term(raw: str, kind: str, name: str = "value") -> Identifier:
     """Validate ``raw`` as a ``kind`` and return the RDF term; reject anything else with a clear error."""
     if kind == "iri":
-        iri = expand_iri(raw)
+        iri = expand(raw)
         if not _IRI_SCHEME.match(iri) or _IRI_FORBIDDEN.search(iri):
             raise SpacefilmsError(f"parameter {name!r}: {raw!r} is not a valid IRI or prefixed name (e.g. sfr:the-challenge)")
         return URIRef(iri)

@@ -15,6 +15,7 @@ import pyoxigraph as ox
 from spacefilms import workspace as bundled
 from spacefilms.errors import SpacefilmsError
 from spacefilms.namespaces import BUILD_GRAPH, ONTOLOGY_GRAPH, PROV, RDF, XSD
+from spacefilms.querying.backends import LocalBackend
 from spacefilms.store.loading import LoadedData, load, load_file
 from spacefilms.store.ondisk import add_merge, staged_store
 from spacefilms.store.stats import GraphStats, graph_stats
@@ -117,7 +118,7 @@ def build(graph_dir: Path | None = None, store: Path | None = None, progress: Pr
             metadata = _build_metadata(datetime.now(timezone.utc))
             data.store.extend(metadata)
             with ThreadPoolExecutor(max_workers=1) as pool:
-                counting = pool.submit(graph_stats, data.store)  # the quads of the new store, counted meanwhile
+                counting = pool.submit(graph_stats, LocalBackend(data.store))  # the quads of the new store, counted meanwhile
                 _check(data, progress)
                 stats = counting.result()
             if progress:

@@ -9,6 +9,7 @@ import pyoxigraph as ox
 from spacefilms.errors import SpacefilmsError
 from spacefilms.files import write_atomically
 from spacefilms.namespaces import PREFIXES
+from spacefilms.querying.backends import LocalBackend
 from spacefilms.store.ondisk import has_merged_default_graph, named_quads
 
 FORMATS: dict[str, ox.RdfFormat] = {
@@ -37,7 +38,7 @@ def export(store: ox.Store, fmt: str, output: str | Path) -> Path:
         elif rdf_format.supports_datasets:
             store.dump(out, rdf_format, prefixes=prefixes)
         else:
-            triples = store.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+            triples = LocalBackend(store).construct("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
             ox.serialize(triples, out, rdf_format, prefixes=prefixes)
 
     return write_atomically(output, write)

@@ -16,6 +16,7 @@ from rdflib import Dataset
 
 from spacefilms.errors import SpacefilmsError
 from spacefilms.namespaces import PREFIXES
+from spacefilms.querying.backends import LocalBackend
 from spacefilms.store.stats import quad_count, triple_count
 from spacefilms.workspace import store_path
 
@@ -55,10 +56,11 @@ def add_merge(store: ox.Store, repeated: bool | None = None) -> None:
     """Put the merge of all named graphs of ``store`` (each triple once, the same blank nodes) in its default graph
     if some triple is stated in more than one graph (``repeated``, counted here unless the caller knows); otherwise
     the union already counts each triple once and nothing is added."""
+    backend = LocalBackend(store)
     if repeated is None:
-        repeated = triple_count(store) < quad_count(store)
+        repeated = triple_count(backend) < quad_count(store)
     if repeated:
-        merge = [ox.Quad(t.subject, t.predicate, t.object) for t in store.query(_MERGE)]
+        merge = [ox.Quad(t.subject, t.predicate, t.object) for t in backend.construct(_MERGE)]
         store.bulk_extend(merge)
 
 

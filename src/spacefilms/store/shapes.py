@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from spacefilms.querying.backends import Backend
+
 SH = "http://www.w3.org/ns/shacl#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDF_FIRST = "http://www.w3.org/1999/02/22-rdf-syntax-ns#first"
@@ -247,16 +249,13 @@ def _unique_lang(shapes: ox.Store, prop) -> _Rule | None:
     return _Rule(path, message.value if message is not None else "more than one value per language", "")
 
 
-def violations(
-    store: ox.Store, checks: list[Check], workers: int = 1, **options
-) -> set[tuple[ox.NamedNode | ox.BlankNode, str, object]]:
-    """(focus, message, value or None) for every constraint broken in ``store``; ``options`` go to ``Store.query``
-    (say which graphs form the data graph). Oxigraph evaluates queries without holding the GIL, so ``workers``
-    threads run that many checks at once."""
+def violations(backend: Backend, checks: list[Check], workers: int = 1) -> set[tuple[ox.NamedNode | ox.BlankNode, str, object]]:
+    """(focus, message, value or None) for every constraint broken in the data graph ``backend`` reads. Oxigraph
+    evaluates queries without holding the GIL, so ``workers`` threads run that many checks at once."""
 
     def run(check: Check) -> list[tuple]:
-        result = store.query(check.query, **options)
-        with_value = any(variable.value == "v" for variable in result.variables)
+        result = backend.select(check.query)
+        with_value = "v" in result.variables
         return [(row["focus"], check.messages[int(row["rule"].value)], row["v"] if with_value else None) for row in result]
 
     with ThreadPoolExecutor(max_workers=workers) as pool:

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from spacefilms.namespaces import BUILD_GRAPH, ONTOLOGY_GRAPH, PROV, SOURCES_GRAPH, WIKIDATA_GRAPH_BASE, sparql_prologue
+from spacefilms.namespaces import BUILD_GRAPH, ONTOLOGY_GRAPH, PROV, SOURCES_GRAPH, WIKIDATA_GRAPH_BASE
+from spacefilms.querying.backends import Backend
 
 
 @dataclass
@@ -35,8 +36,8 @@ SELECT ?class (SAMPLE(?l) AS ?label) (COUNT(DISTINCT ?s) AS ?n) WHERE {{
 }} GROUP BY ?class ORDER BY DESC(?n) ?class"""
 
 
-def _count(store: ox.Store, query: str, **options) -> int:
-    return int(next(iter(store.query(sparql_prologue() + query, **options)))[0].value)
+def _count(backend: Backend, query: str) -> int:
+    return int(backend.select(query).rows[0][0].value)
 
 
 def default_graph_size(store: ox.Store) -> int:
@@ -49,37 +50,35 @@ def quad_count(store: ox.Store) -> int:
     return len(store) - default_graph_size(store)
 
 
-def triple_count(store: ox.Store) -> int:
+def triple_count(backend: Backend) -> int:
     """How many distinct triples the named graphs hold."""
-    return _count(store, "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }")
+    return _count(backend, "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }")
 
 
-def built_at(store: ox.Store) -> str | None:
+def built_at(backend: Backend) -> str | None:
     """When the store was built (the build record's prov:generatedAtTime), if it says."""
-    stamps = store.quads_for_pattern(
-        ox.NamedNode(BUILD_GRAPH), ox.NamedNode(str(PROV.generatedAtTime)), None, ox.NamedNode(BUILD_GRAPH)
-    )
+    stamps = backend.quads(ox.NamedNode(BUILD_GRAPH), ox.NamedNode(str(PROV.generatedAtTime)), None, ox.NamedNode(BUILD_GRAPH))
     return next((quad.object.value for quad in stamps), None)
 
 
-def graph_stats(store: ox.Store) -> GraphStats:
-    """Count triples, curated facts, sources and entities per class in ``store``."""
+def graph_stats(backend: Backend) -> GraphStats:
+    """Count triples, curated facts, sources and entities per class in the graph ``backend`` reads."""
     classes = [
         (row["class"].value, row["label"].value if row["label"] else row["class"].value, int(row["n"].value))
-        for row in store.query(sparql_prologue() + _CLASS_COUNTS)
+        for row in backend.select(_CLASS_COUNTS)
     ]
     return GraphStats(
-        triples=triple_count(store),
-        quads=quad_count(store),
+        triples=triple_count(backend),
+        quads=_count(backend, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"),
         curated_triples=_count(
-            store,
+            backend,
             f"""SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }}
                 {_CURATED} }} }}""",
         ),
         sources=_count(
-            store,
+            backend,
             f"SELECT (COUNT(DISTINCT ?src) AS ?n) WHERE {{ GRAPH <{SOURCES_GRAPH}> {{ ?src a sf:Source }} }}",
         ),
         classes=classes,
-        built_at=built_at(store),
+        built_at=built_at(backend),
     )

@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
-from oxrdflib._converter import from_ox
 from rdflib import Graph
 
 from spacefilms.namespaces import BUILD_GRAPH, ONTOLOGY_GRAPH, SOURCES_GRAPH, WIKIDATA_GRAPH_BASE, sparql_prologue
+from spacefilms.querying.backends import LocalBackend
+from spacefilms.querying.results import rdflib_terms
 from spacefilms.store.loading import LoadedData, Locator
 from spacefilms.store.shapes import compile_shapes, violations
 
@@ -32,7 +33,7 @@ def _in_memory_copy(data: LoadedData) -> Graph:
     """An rdflib memory graph of all triples: pyshacl is ~1000x faster on it than on the store.
 
     Wikidata enrichment graphs stay out: the shapes describe curated records, fetched values follow Wikidata's model."""
-    graph = Graph()
+    graph, from_ox = Graph(), rdflib_terms()
     for quad in data.store:
         if isinstance(quad.graph_name, ox.NamedNode) and quad.graph_name.value.startswith(WIKIDATA_GRAPH_BASE):
             continue
@@ -53,8 +54,8 @@ def shacl_problems(data: LoadedData, shapes: Path, locator: Locator) -> list[Pro
         options: dict = {"default_graph": curated}
     else:
         options = {"use_default_graph_as_union": True}
-    problems = set()
-    for focus, message, value in violations(store, checks, workers=os.cpu_count() or 1, **options):
+    problems, from_ox = set(), rdflib_terms()
+    for focus, message, value in violations(LocalBackend(store, **options), checks, workers=os.cpu_count() or 1):
         text = message + (f" (value {from_ox(value).n3()})" if value is not None else "")
         problems.add(Problem(locator.locate(focus.value) or "graph", from_ox(focus).n3(), text))
     return sorted(problems, key=lambda p: (p.where, p.focus, p.message))
@@ -146,7 +147,7 @@ def provenance_problems(data: LoadedData, locator: Locator) -> list[Problem]:
         for path, count in data.default_graph_files.items()
     ]
     found = set()
-    for row in data.store.query(provenance_query(), use_default_graph_as_union=True):
+    for row in LocalBackend(data.store, use_default_graph_as_union=True).select(provenance_query()):
         check = int(row["check"].value)
         found.add((check, row["focus"].value, row["type"].value if check == _BAD_TYPE else ""))
     for check, focus, type_ in sorted(found):

@@ -6,27 +6,28 @@ from __future__ import annotations
 
 from collections import defaultdict
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import Literal, URIRef
 
-from spacefilms.namespaces import RDFS, SCHEMA, SF, WIKIDATA_GRAPH_BASE, sparql_prologue
+from spacefilms.namespaces import RDFS, SCHEMA, SF, WIKIDATA_GRAPH_BASE
+from spacefilms.querying.backends import Backend
 from spacefilms.querying.library import get_query
 from spacefilms.querying.results import QueryResult
-from spacefilms.store.ondisk import open_ox, query_options
 
 COLUMNS = ["entity", "property", "curated", "curatedSources", "wikidata", "wikidataGraphs"]
 
 # The bundled query compares values by their text, which a blank node has none of: amounts are compared here.
 _AMOUNTS = f"""
-SELECT ?subjectLabel ?property ?curated ?curatedSource ?wikidata ?wikidataGraph WHERE {{
+SELECT ?subjectLabel ?property ?curated ?curatedSource ?wikidata ?wikidataGraph ?cv ?cc ?wv ?wc WHERE {{
   VALUES ?property {{ sf:budget sf:boxOffice }}
   GRAPH ?wikidataGraph {{ ?subject ?property ?wikidata }}
   FILTER (STRSTARTS(STR(?wikidataGraph), "{WIKIDATA_GRAPH_BASE}"))
   GRAPH ?curatedSource {{ ?subject ?property ?curated }}
   ?curatedSource a sf:Source .
   ?subject rdfs:label ?subjectLabel . FILTER (LANG(?subjectLabel) = "en")
+  OPTIONAL {{ ?curated schema:value ?cv ; schema:currency ?cc }}
+  OPTIONAL {{ ?wikidata schema:value ?wv ; schema:currency ?wc }}
 }}"""
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
@@ -35,11 +36,14 @@ Term = ox.NamedNode | ox.BlankNode | ox.Literal
 class _Reader:
     """Shows values of the store as text a reader can compare."""
 
-    def __init__(self, store: ox.Store) -> None:
-        self.store = store
+    def __init__(self, backend: Backend, values: dict[Term, dict[str, list[Term]]]) -> None:
+        self.backend = backend
+        self.values = values  # what the answers said about blank nodes (amounts), which cannot be asked about again
 
     def objects(self, node: Term, predicate: str) -> list[Term]:
-        return [q.object for q in self.store.quads_for_pattern(node, ox.NamedNode(predicate), None, None)]
+        if isinstance(node, ox.BlankNode):
+            return self.values.get(node, {}).get(predicate, [])
+        return [q.object for q in self.backend.quads(node, ox.NamedNode(predicate))]
 
     def amount(self, node: Term) -> tuple[Decimal, str] | None:
         values, currencies = self.objects(node, str(SCHEMA.value)), self.objects(node, str(SCHEMA.currency))
@@ -72,13 +76,16 @@ def _same_up_to_precision(a: str, b: str) -> bool:
     return long.startswith(short) and long[len(short) : len(short) + 1] in ("-", "T")
 
 
-def conflicts(store: str | Path | None = None) -> QueryResult:
+def conflicts(backend: Backend) -> QueryResult:
     """Facts the curated graph and Wikidata state differently, grouped by entity and property, with both sources."""
-    ox_store = open_ox(store)
-    reader = _Reader(ox_store)
+    amounts: dict[Term, dict[str, list[Term]]] = {}
+    reader = _Reader(backend, amounts)
     grouped: dict[tuple[str, str], dict[str, dict]] = defaultdict(lambda: {"curated": {}, "wikidata": {}})
-    for text in (get_query("conflicts-with-wikidata").text, sparql_prologue() + _AMOUNTS):
-        for row in ox_store.query(text, **query_options(ox_store)):
+    for text in (get_query("conflicts-with-wikidata").text, _AMOUNTS):
+        for row in backend.select(text):
+            for node, value, currency in (("curated", "cv", "cc"), ("wikidata", "wv", "wc")):
+                if row.get(value) is not None and row.get(currency) is not None:
+                    amounts[row[node]] = {str(SCHEMA.value): [row[value]], str(SCHEMA.currency): [row[currency]]}
             entry = grouped[(row["subjectLabel"].value, row["property"].value)]
             entry["curated"].setdefault(row["curated"], set()).add(row["curatedSource"].value)
             entry["wikidata"].setdefault(row["wikidata"], set()).add(row["wikidataGraph"].value)

@@ -12,14 +12,12 @@ import io
 from dataclasses import astuple, dataclass, field, fields
 from pathlib import Path
 
-import pyoxigraph as ox
 from rdflib import URIRef
 
 from spacefilms.errors import SpacefilmsError
 from spacefilms.files import write_atomically
-from spacefilms.namespaces import sparql_prologue
+from spacefilms.querying.backends import Backend
 from spacefilms.querying.formatting import display
-from spacefilms.store.ondisk import query_options
 from spacefilms.wikidata.client import WikidataClient, chunks, item_iri, prologue, qid_of, values_block
 from spacefilms.wikidata.linking import Link
 
@@ -83,14 +81,14 @@ def _describe_query(qids: list[str]) -> str:
     )
 
 
-def discover(store: ox.Store, links: list[Link], client: WikidataClient, limit: int = 50, batch_size: int = 50) -> Discovery:
+def discover(backend: Backend, links: list[Link], client: WikidataClient, limit: int = 50, batch_size: int = 50) -> Discovery:
     """Run the discovery queries (each capped at ``limit`` rows) and describe the new items found."""
     if limit < 1:
         raise SpacefilmsError(f"--limit must be at least 1, got {limit}")
     qid = {link.entity: link.qid for link in links if link.linked}
     name = {link.qid: link.entity for link in links if link.linked}
     seeds, places, unlinked = set(), set(), set()
-    for row in store.query(sparql_prologue() + _SEEDS, **query_options(store)):
+    for row in backend.select(_SEEDS):
         seed = row["seed"].value
         (seeds if seed in qid else unlinked).add(seed)
         if row["place"] is not None and row["place"].value in qid:

@@ -12,12 +12,10 @@ from dataclasses import astuple, dataclass, field, fields
 from pathlib import Path
 from urllib.parse import quote, unquote
 
-import pyoxigraph as ox
-
 from spacefilms.errors import SpacefilmsError
 from spacefilms.files import write_atomically
-from spacefilms.namespaces import SCHEMA, SF, sparql_prologue
-from spacefilms.store.ondisk import query_options
+from spacefilms.namespaces import SCHEMA, SF
+from spacefilms.querying.backends import Backend
 from spacefilms.wikidata.client import ENWIKI, Answer, WikidataClient, chunks, item_iri, prologue, qid_of, values_block
 
 # The kind of entity decides which Wikidata properties enrichment fetches; first matching class wins.
@@ -79,12 +77,12 @@ class Link:
         return self.status == "linked"
 
 
-def curated_entities(store: ox.Store) -> list[Entity]:
+def curated_entities(backend: Backend) -> list[Entity]:
     """Every curated entity of a linkable class, with its English article(s) and owl:sameAs QIDs."""
     types = " ".join(f"<{iri}>" for iri, _ in KINDS)
     rank = {iri: i for i, (iri, _) in enumerate(KINDS)}
     found: dict[str, dict] = {}
-    for row in store.query(sparql_prologue() + _ENTITIES % types, **query_options(store)):
+    for row in backend.select(_ENTITIES % types):
         entry = found.setdefault(row["entity"].value, {"types": set(), "labels": set(), "articles": set(), "same": set()})
         entry["types"].add(row["type"].value)
         for key, name in (("labels", "label"), ("articles", "article"), ("same", "sameAs")):
