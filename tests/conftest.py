@@ -6,6 +6,7 @@ import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner, Result
 
@@ -53,4 +54,16 @@ def exported_server(built_store: Path, tmp_path_factory: pytest.TempPathFactory)
     dump = export(open_ox(built_store), "nq", folder / "graph.nq")
     load_server_store(folder / "db", dump)
     with OxigraphServer(folder / "db", read_only=True) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def wikidata_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphServer]:
+    """A real `oxigraph serve` holding the Wikidata-shaped FIXTURE data."""
+    location = tmp_path_factory.mktemp("wikidata") / "db"
+    store = ox.Store(str(location))
+    store.load(path=DATA / "wikidata" / "fixture.ttl", format=ox.RdfFormat.TURTLE)
+    store.flush()
+    del store
+    with OxigraphServer(location, read_only=True) as server:
         yield server

@@ -39,18 +39,6 @@ FAST = ["--backoff", "0.001", "--timeout", "5"]
 
 
 @pytest.fixture(scope="session")
-def wikidata_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphServer]:
-    """A real `oxigraph serve` holding the Wikidata-shaped FIXTURE data."""
-    location = tmp_path_factory.mktemp("wikidata") / "db"
-    store = ox.Store(str(location))
-    store.load(path=DATA / "fixture.ttl", format=ox.RdfFormat.TURTLE)
-    store.flush()
-    del store
-    with OxigraphServer(location, read_only=True) as server:
-        yield server
-
-
-@pytest.fixture(scope="session")
 def session_proxy(wikidata_server: OxigraphServer) -> Iterator[FaultProxy]:
     with FaultProxy(wikidata_server.url) as proxy:
         yield proxy

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import time
 
+from typing import TYPE_CHECKING
+
 import click
 
-from spacefilms.querying.backends import Backend, open_backend
+if TYPE_CHECKING:
+    from spacefilms.querying.backends import Backend
 
 
 def progress_printer():
@@ -31,4 +34,6 @@ def graph_options(command):
 
 def backend_from(obj: dict, endpoint: str | None, timeout: float) -> Backend:
     """The backend a command reads: ``--endpoint`` if given, else the store (``--store`` or the workspace's)."""
+    from spacefilms.querying.backends import open_backend
+
     return open_backend(obj["store"], endpoint, timeout)

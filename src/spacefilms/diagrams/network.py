@@ -171,7 +171,7 @@ def _neighbourhood_quads(backend: Backend, focus: str, depth: int) -> Iterable[o
         frontier = ring
     whole = {ox.NamedNode(focus)}.union(*rings[:-1])
     for node in whole:
-        yield from backend.quads(node, None, None, None)
+        yield from backend.quads_about(node)
     for node in rings[-1] - whole:
         yield from backend.quads(node, ox.NamedNode(_TYPE), None, None)
         yield from backend.quads(node, ox.NamedNode(_LABEL), None, None)

@@ -66,6 +66,16 @@ class Backend(ABC):
         return (ox.Quad(s, p, o, g) for s, p, o, g in rows.rows)
 
 
+    def quads_about(self, subject: ox.NamedNode) -> list[ox.Quad]:
+        """Every quad with ``subject`` as subject, and those of the blank nodes it points to (e.g. an amount of
+        money), read in one answer so that the blank nodes line up."""
+        text = """SELECT ?s ?p ?o ?g WHERE {
+          { GRAPH ?g { ?subject ?p ?o } BIND (?subject AS ?s) }
+          UNION { GRAPH ?g0 { ?subject ?p0 ?s } FILTER (isBlank(?s)) GRAPH ?g { ?s ?p ?o } }
+        }"""
+        return [ox.Quad(s, p, o, g) for s, p, o, g in self.select(text, {"subject": subject}).rows]
+
+
 class LocalBackend(Backend):
     """A pyoxigraph store: the built on-disk store (a path, or None for the workspace's) or any store in memory."""
 
@@ -99,6 +109,11 @@ class LocalBackend(Backend):
     ) -> Iterator[ox.Quad]:
         found = self.store.quads_for_pattern(subject, predicate, obj, graph)
         return (q for q in found if not isinstance(q.graph_name, ox.DefaultGraph))
+
+    def quads_about(self, subject: ox.NamedNode) -> list[ox.Quad]:
+        about = list(self.quads(subject))
+        blanks = {q.object for q in about if isinstance(q.object, ox.BlankNode)}
+        return about + [q for blank in blanks for q in self.quads(blank)]
 
 
 class RemoteBackend(Backend):

@@ -1,0 +1,57 @@
+"""Every command that reads the graph reads it as well from a real SPARQL server (``oxigraph serve`` on 127.0.0.1
+holding the export) as from the local store: one backend interface behind all of them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from spacefilms.endpoints.oxigraph_server import OxigraphServer
+from spacefilms.querying.backends import LocalBackend, RemoteBackend
+from spacefilms.store.stats import graph_stats
+from spacefilms.wikidata.linking import curated_entities
+
+
+def test_curated_entities_are_the_same_from_the_endpoint(exported_server: OxigraphServer, local: LocalBackend) -> None:
+    remote = curated_entities(RemoteBackend(exported_server.query_endpoint, timeout=60))
+    assert remote == curated_entities(local) and len(remote) > 50
+
+
+def test_stats_count_the_same_from_the_endpoint(exported_server: OxigraphServer, local: LocalBackend) -> None:
+    remote, here = graph_stats(RemoteBackend(exported_server.query_endpoint, timeout=60)), graph_stats(local)
+    assert (remote.quads, remote.triples, remote.sources, remote.classes) == (here.quads, here.triples, here.sources, here.classes)
+
+
+def test_conflicts_from_the_endpoint(cli, exported_server: OxigraphServer) -> None:
+    result = cli("conflicts", "--format", "csv", "--endpoint", exported_server.query_endpoint)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0] == "entity,property,curated,curatedSources,wikidata,wikidataGraphs"
+
+
+def test_diagram_from_the_endpoint_draws_what_the_store_draws(cli, exported_server: OxigraphServer, tmp_path: Path) -> None:
+    args = ["diagram", "--focus", "sfr:oleg-novitsky", "--date", "2026-01-01"]
+    remote = cli(*args, "-o", str(tmp_path / "remote.graphml"), "--endpoint", exported_server.query_endpoint)
+    local = cli(*args, "-o", str(tmp_path / "local.graphml"))
+    assert remote.exit_code == 0 and local.exit_code == 0, remote.output + local.output
+    drawn = (tmp_path / "remote.graphml").read_text(encoding="utf-8")
+    assert drawn == (tmp_path / "local.graphml").read_text(encoding="utf-8") and "Soyuz MS-18" in drawn
+
+
+def test_link_and_discover_read_the_curated_graph_from_the_endpoint(
+    cli, exported_server: OxigraphServer, wikidata_server: OxigraphServer, tmp_path: Path
+) -> None:
+    links = tmp_path / "links.tsv"
+    common = ["--endpoint", wikidata_server.query_endpoint, "--graph-endpoint", exported_server.query_endpoint]
+    linked = cli("link", *common, "--links", str(links))
+    assert linked.exit_code in (0, 1) and links.is_file(), linked.output
+    assert "wd:Q963226" in links.read_text(encoding="utf-8") or "Q963226" in links.read_text(encoding="utf-8")
+    found = cli("discover", *common, "--links", str(links))
+    assert found.exit_code == 0, found.output
+    assert "candidate(s)" in found.stdout
+
+
+def test_a_dead_endpoint_is_one_line_for_every_reading_command(cli, tmp_path: Path) -> None:
+    url = "http://127.0.0.1:9/query"
+    for args in (["conflicts"], ["stats"], ["diagram", "film-world", "-o", str(tmp_path / "x.svg")]):
+        result = cli(*args, "--endpoint", url, "--timeout", "5")
+        assert result.exit_code == 1 and result.stderr.count("\n") == 1 and url in result.stderr, (args, result.output)
+    assert not (tmp_path / "x.svg").exists()
