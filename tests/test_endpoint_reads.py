@@ -18,7 +18,12 @@ def test_curated_entities_are_the_same_from_the_endpoint(exported_server: Oxigra
 
 def test_stats_count_the_same_from_the_endpoint(exported_server: OxigraphServer, local: LocalBackend) -> None:
     remote, here = graph_stats(RemoteBackend(exported_server.query_endpoint, timeout=60)), graph_stats(local)
-    assert (remote.quads, remote.triples, remote.sources, remote.classes) == (here.quads, here.triples, here.sources, here.classes)
+    assert (remote.quads, remote.triples, remote.sources, remote.classes) == (
+        here.quads,
+        here.triples,
+        here.sources,
+        here.classes,
+    )
 
 
 def test_conflicts_from_the_endpoint(cli, exported_server: OxigraphServer) -> None:

@@ -83,7 +83,8 @@ def test_the_rival_project(store: ox.Store) -> None:
 
 
 def test_first_is_made_precise_by_precedents(store: ox.Store) -> None:
-    assert labels(store, "sfr:first-feature-film-shot-in-orbit sf:precedent ?x .") >= {"Apogee of Fear"}
+    assert labels(store, "sfr:first-imax-3d-film-shot-in-space sf:precedent ?x .") == {"The Dream Is Alive"}
+    assert labels(store, "sfr:first-science-fiction-film-shot-in-space sf:precedent ?x .") == {"Return from Orbit"}
 
 
 def test_every_curated_fact_has_a_declared_source(store: ox.Store) -> None:

@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
@@ -99,21 +100,23 @@ def test_serve_runs_from_the_installed_package(venv: Path, home: Path) -> None:
     assert run(venv, home, "build").returncode == 0
     port = free_port()
     env = {"PATH": f"{venv / 'bin'}:/usr/bin:/bin", "HOME": str(home), "XDG_DATA_HOME": str(home / "data")}
-    server = subprocess.Popen(
-        [str(venv / "bin" / "spacefilms"), "serve", "--port", str(port)], cwd=home, env=env, stderr=subprocess.PIPE
-    )
+    log = (home / "serve.log").open("wb")
+    server = subprocess.Popen([str(venv / "bin" / "spacefilms"), "serve", "--port", str(port)], cwd=home, env=env, stderr=log)
     try:
-        query = urllib.parse.urlencode({"query": "ASK { ?film a schema:Movie }"})
+        query = urllib.parse.urlencode({"query": "ASK { ?film a <http://schema.org/Movie> }"})
         deadline = time.monotonic() + 120
         while True:
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/query?{query}", timeout=30) as answer:
                     assert b'"boolean":true' in answer.read().replace(b" ", b"")
                     break
-            except OSError:
-                assert server.poll() is None and time.monotonic() < deadline, server.stderr.read().decode() if server.stderr else ""
+            except urllib.error.HTTPError:
+                raise
+            except OSError:  # not listening yet
+                assert server.poll() is None and time.monotonic() < deadline, (home / "serve.log").read_text()
                 time.sleep(0.2)
     finally:
         server.terminate()
         server.wait(timeout=60)
+        log.close()
     assert os.path.isdir(home / "data" / "spacefilms")

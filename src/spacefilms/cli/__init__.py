@@ -20,7 +20,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "build": ("build", "Load ontology + facts into the store, validate them, print a summary."),
     "conflicts": ("wikidata", "List facts where the curated graph and the fetched Wikidata facts disagree, with both sources."),
     "diagram": ("diagram", "Draw a relationship diagram: a PRESET, or part of the graph chosen by the options."),
-    "discover": ("wikidata", "Find other works filmed in space (or linked to the seed projects) on Wikidata, as candidates for review."),
+    "discover": (
+        "wikidata",
+        "Find other works filmed in space (or linked to the seed projects) on Wikidata, as candidates for review.",
+    ),
     "enrich": ("wikidata", "Fetch Wikidata facts of the linked entities into their own graphs, then update the store."),
     "export": ("export", "Write the whole graph, ontology included, to one RDF file."),
     "link": ("wikidata", "Resolve curated entities to Wikidata items by their English Wikipedia article, or a verified QID."),

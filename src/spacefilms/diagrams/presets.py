@@ -78,7 +78,7 @@ PRESETS: dict[str, Preset] = {
                 SCHEMA.musicBy,
                 SCHEMA.producer,
                 SCHEMA.actor,
-                SCHEMA.contributor,
+                SCHEMA.editor,
                 SCHEMA.productionCompany,
                 SF.partnerOrganisation,
                 SF.distributor,

@@ -65,7 +65,6 @@ class Backend(ABC):
         )
         return (ox.Quad(s, p, o, g) for s, p, o, g in rows.rows)
 
-
     def quads_about(self, subject: ox.NamedNode) -> list[ox.Quad]:
         """Every quad with ``subject`` as subject, and those of the blank nodes it points to (e.g. an amount of
         money), read in one answer so that the blank nodes line up."""
