@@ -30,8 +30,9 @@ from spacefilms.store.ondisk import named_quads, open_ox, replace_store
 from spacefilms.store.stats import graph_stats
 from spacefilms.wikidata.client import WikidataClient
 from spacefilms.wikidata.conflicts import _same_up_to_precision
-from spacefilms.wikidata.enrichment import FIELDS, ontology_mapping, predicates, time_literal
+from spacefilms.wikidata.fields import FIELDS, ontology_mapping, predicates
 from spacefilms.wikidata.linking import read_links, sitelink_form
+from spacefilms.wikidata.values import time_literal
 from spacefilms.workspace import SNAPSHOT_DIR, curated_files, data_dir, wikidata_dir
 
 DATA = Path(__file__).parent / "data" / "wikidata"

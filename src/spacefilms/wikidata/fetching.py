@@ -1,0 +1,128 @@
+"""Fetching statements and labels: the queries, and reading their answers into :class:`Statement` records."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from spacefilms.wikidata.client import Answer, item_iri, prologue, qid_of, values_block
+from spacefilms.wikidata.fields import CURRENCY_CODE, FIELDS, PQ
+
+PREFERRED = "http://wikiba.se/ontology#PreferredRank"
+
+
+def statements_query(kind: str, qids: list[str]) -> str:
+    """All non-deprecated statements of this kind's properties for a batch of items, with the details of
+    time/quantity values and the wanted qualifiers, plus one row per existing item (``?present``)."""
+    items = values_block("item", [item_iri(q) for q in qids])
+    props = " ".join(f'("{f.pid}" p:{f.pid} ps:{f.pid} psv:{f.pid})' for f in FIELDS[kind])
+    qualifiers = sorted({f.qualifier for f in FIELDS[kind] if f.qualifier})
+    qualifier_part = (
+        f"    OPTIONAL {{ VALUES ?qualifier {{ {' '.join(f'pq:{q}' for q in qualifiers)} }} ?statement ?qualifier ?qvalue }}\n"
+        if qualifiers
+        else ""
+    )
+    return prologue() + (
+        "SELECT ?item ?pid ?statement ?rank ?value ?node ?precision ?amount ?unit ?qualifier ?qvalue ?present WHERE {\n"
+        "  {\n"
+        f"    {items}\n"
+        f"    VALUES (?pid ?claim ?simple ?full) {{ {props} }}\n"
+        "    ?item ?claim ?statement .\n"
+        "    ?statement ?simple ?value ; wikibase:rank ?rank .\n"
+        "    FILTER (?rank != wikibase:DeprecatedRank)\n"
+        "    OPTIONAL { ?statement ?full ?node .\n"
+        "      OPTIONAL { ?node wikibase:timePrecision ?precision }\n"
+        "      OPTIONAL { ?node wikibase:quantityAmount ?amount }\n"
+        "      OPTIONAL { ?node wikibase:quantityUnit ?unit } }\n"
+        f"{qualifier_part}"
+        "  } UNION {\n"
+        f"    SELECT ?item (SAMPLE(?anyLabel) AS ?present) WHERE {{ {items} ?item rdfs:label ?anyLabel }} GROUP BY ?item\n"
+        "  }\n"
+        "}"
+    )
+
+
+def labels_query(qids: list[str]) -> str:
+    """English and Russian labels (and the ISO 4217 code of currencies) of the items values point to."""
+    return prologue() + (
+        "SELECT ?item ?label ?code WHERE {\n"
+        f"  {values_block('item', [item_iri(q) for q in qids])}\n"
+        '  { ?item rdfs:label ?label FILTER (LANG(?label) IN ("en", "ru")) }\n'
+        f"  UNION {{ ?item wdt:{CURRENCY_CODE} ?code }}\n"
+        "}"
+    )
+
+
+@dataclass
+class Statement:
+    """One Wikidata statement as fetched: its value, value details and qualifier values."""
+
+    iri: str
+    qid: str
+    pid: str
+    rank: str
+    value: dict
+    node: str | None
+    precision: int | None
+    amount: str | None
+    unit: str | None
+    fetched_at: str
+    qualifiers: dict[str, list[dict]] = field(default_factory=lambda: defaultdict(list))
+
+
+@dataclass
+class Fetched:
+    statements: list[Statement] = field(default_factory=list)
+    present: set[str] = field(default_factory=set)
+    labels: dict[str, dict[str, str]] = field(default_factory=lambda: defaultdict(dict))  # QID -> lang -> label
+    codes: dict[str, str] = field(default_factory=dict)  # currency QID -> ISO 4217 code
+    label_times: dict[str, str] = field(default_factory=dict)
+
+
+def read_statements(answer: Answer, fetched: Fetched) -> None:
+    by_iri: dict[str, Statement] = {}
+    for row in answer.rows:
+        item = qid_of(answer.value(row, "item") or "")
+        if item and answer.value(row, "present") is not None:
+            fetched.present.add(item)
+        iri = answer.value(row, "statement")
+        if not item or iri is None:
+            continue
+        statement = by_iri.get(iri)
+        if statement is None:
+            precision = answer.value(row, "precision")
+            statement = by_iri[iri] = Statement(
+                iri,
+                item,
+                answer.value(row, "pid"),
+                answer.value(row, "rank") or "",
+                row["value"],
+                answer.value(row, "node"),
+                int(precision) if precision else None,
+                answer.value(row, "amount"),
+                answer.value(row, "unit"),
+                answer.fetched_at,
+            )
+        qualifier, qvalue = answer.value(row, "qualifier"), row.get("qvalue")
+        if qualifier and qvalue and qvalue not in statement.qualifiers[qualifier[len(PQ) :]]:
+            statement.qualifiers[qualifier[len(PQ) :]].append(qvalue)
+    fetched.statements.extend(by_iri.values())
+
+
+def read_labels(answer: Answer, fetched: Fetched) -> None:
+    for row in answer.rows:
+        item = qid_of(answer.value(row, "item") or "")
+        if item is None:
+            continue
+        fetched.label_times[item] = answer.fetched_at
+        label = row.get("label")
+        if label and label.get("xml:lang") in ("en", "ru"):
+            fetched.labels[item].setdefault(label["xml:lang"], label["value"])
+        if answer.value(row, "code"):
+            fetched.codes[item] = answer.value(row, "code")
+
+
+def best_ranked(statements: list[Statement]) -> list[Statement]:
+    """Wikidata's 'truthy' choice: where an item has preferred statements for a property, only those."""
+    preferred = {(s.qid, s.pid) for s in statements if s.rank == PREFERRED}
+    return [s for s in statements if s.rank == PREFERRED or (s.qid, s.pid) not in preferred]
