@@ -26,7 +26,7 @@ from SPARQLWrapper import CSV, JSON, TURTLE, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
 
 from spacefilms.endpoints.oxigraph_server import free_port
-from spacefilms.endpoints.serving import Refused, check_query, negotiate
+from spacefilms.endpoints.protocol import Refused, check_query, negotiate
 from spacefilms.querying.library import list_queries
 from spacefilms.store.build import build
 

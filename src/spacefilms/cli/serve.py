@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from spacefilms.endpoints.serving import DEFAULT_HOST, DEFAULT_PORT, Front, Limits, serve
+from spacefilms.endpoints.protocol import Limits
+from spacefilms.endpoints.serving import DEFAULT_HOST, DEFAULT_PORT, Front, serve
 
 
 @click.command(name="serve")

@@ -14,8 +14,9 @@ from matplotlib.patches import FancyArrowPatch
 from matplotlib.path import Path as MplPath
 from matplotlib.text import Text
 
+from spacefilms.diagrams.arranging import Arranged, arrange
 from spacefilms.diagrams.labels import FONT, PAD, Box, overlapping, text_size
-from spacefilms.diagrams.layout import HEADING_PT, Arranged, arrange
+from spacefilms.diagrams.layout import HEADING_PT
 from spacefilms.diagrams.model import Diagram
 from spacefilms.diagrams.styles import KINDS, node_style
 from spacefilms.errors import SpacefilmsError

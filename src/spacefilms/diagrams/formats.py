@@ -6,7 +6,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from spacefilms.diagrams.layout import arrange
+from spacefilms.diagrams.arranging import arrange
 from spacefilms.diagrams.model import Diagram
 from spacefilms.diagrams.styles import node_style
 from spacefilms.files import write_atomically

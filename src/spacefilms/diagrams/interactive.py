@@ -10,7 +10,7 @@ import html
 import json
 from pathlib import Path
 
-from spacefilms.diagrams.layout import arrange
+from spacefilms.diagrams.arranging import arrange
 from spacefilms.diagrams.model import Diagram
 from spacefilms.diagrams.styles import marker_svg_path, node_style
 from spacefilms.files import write_atomically
