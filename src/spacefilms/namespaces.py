@@ -20,6 +20,26 @@ BUILD_GRAPH = GRAPH_BASE + "build"
 # Facts fetched from Wikidata: one graph per item, not curated sources (see spacefilms.wikidata.enrichment).
 WIKIDATA_GRAPH_BASE = GRAPH_BASE + "wikidata/"
 
+# Graphs that hold no facts: the vocabulary, the description of the sources, the build record.
+INFRASTRUCTURE_GRAPHS = (ONTOLOGY_GRAPH, SOURCES_GRAPH, BUILD_GRAPH)
+
+
+def is_fact_graph(iri: str) -> bool:
+    """A graph of facts: a curated source's, or a Wikidata item's (not the vocabulary, sources or build record)."""
+    return bool(iri) and iri not in INFRASTRUCTURE_GRAPHS
+
+
+def is_curated_graph(iri: str) -> bool:
+    """A curated source's graph: a graph of facts not fetched from Wikidata."""
+    return is_fact_graph(iri) and not iri.startswith(WIKIDATA_GRAPH_BASE)
+
+
+def curated_graph_filter(variable: str = "?g") -> str:
+    """:func:`is_curated_graph` as a SPARQL FILTER on ``variable``."""
+    names = ", ".join(f"<{iri}>" for iri in INFRASTRUCTURE_GRAPHS)
+    return f'FILTER ({variable} NOT IN ({names}) && !STRSTARTS(STR({variable}), "{WIKIDATA_GRAPH_BASE}"))'
+
+
 PREFIXES: dict[str, str] = {
     "sf": str(SF),
     "sfr": str(SFR),

@@ -26,7 +26,7 @@ import pyoxigraph as ox
 
 from spacefilms.diagrams.styles import kind_of, node_style
 from spacefilms.errors import SpacefilmsError
-from spacefilms.namespaces import BUILD_GRAPH, ONTOLOGY_GRAPH, RDF, RDFS, SCHEMA, SF, SOURCES_GRAPH, expand
+from spacefilms.namespaces import ONTOLOGY_GRAPH, RDF, RDFS, SCHEMA, SF, SOURCES_GRAPH, expand, is_fact_graph
 from spacefilms.namespaces import compact as curie
 from spacefilms.querying.backends import Backend
 from spacefilms.querying.results import Solutions
@@ -34,7 +34,6 @@ from spacefilms.store.stats import built_at
 
 Triple = tuple[str, str, str]
 _TYPE, _LABEL = str(RDF.type), str(RDFS.label)
-_NON_CURATED = {ONTOLOGY_GRAPH, SOURCES_GRAPH, BUILD_GRAPH}
 # (class, how to reach end A, how to reach end B, predicate of the folded A -> B edge, predicate giving its role)
 _N_ARY = [
     (str(SF.CastRole), ("in", str(SF.hasCastRole)), ("out", str(SF.performer)), str(SCHEMA.actor), str(SF.character)),
@@ -112,7 +111,7 @@ def load_graph_data(backend: Backend, around: tuple[str, int] | None = None) -> 
                 data.source_labels[s.value] = o.value
             else:
                 data.labels[s.value].setdefault(o.language or "", o.value)
-        if graph in _NON_CURATED or not graph:
+        if not is_fact_graph(graph):
             continue
         if isinstance(s, ox.BlankNode):
             blank[s.value].append((p, o))
@@ -143,7 +142,7 @@ def load_graph_data(backend: Backend, around: tuple[str, int] | None = None) -> 
 def _is_entity(backend: Backend, node: ox.NamedNode) -> bool:
     """Typed in a source graph (not a class, a milestone type or a source page)."""
     return any(
-        isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value not in _NON_CURATED
+        isinstance(q.graph_name, ox.NamedNode) and is_fact_graph(q.graph_name.value)
         for q in backend.quads(node, ox.NamedNode(_TYPE), None, None)
     )
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from spacefilms.namespaces import BUILD_GRAPH, ONTOLOGY_GRAPH, PROV, SOURCES_GRAPH, WIKIDATA_GRAPH_BASE
+from spacefilms.namespaces import BUILD_GRAPH, ONTOLOGY_GRAPH, PROV, SOURCES_GRAPH, curated_graph_filter
 from spacefilms.querying.backends import Backend
 
 
@@ -26,7 +26,7 @@ class GraphStats:
 
 
 # Curated graphs only: not the ontology, build, sources or Wikidata enrichment graphs.
-_CURATED = f"""FILTER (?g NOT IN (<{ONTOLOGY_GRAPH}>, <{BUILD_GRAPH}>, <{SOURCES_GRAPH}>) && !STRSTARTS(STR(?g), "{WIKIDATA_GRAPH_BASE}"))"""
+_CURATED = curated_graph_filter("?g")
 
 _CLASS_COUNTS = f"""
 SELECT ?class (SAMPLE(?l) AS ?label) (COUNT(DISTINCT ?s) AS ?n) WHERE {{

@@ -10,7 +10,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph
 
-from spacefilms.namespaces import BUILD_GRAPH, ONTOLOGY_GRAPH, SOURCES_GRAPH, WIKIDATA_GRAPH_BASE, sparql_prologue
+from spacefilms.namespaces import SOURCES_GRAPH, WIKIDATA_GRAPH_BASE, curated_graph_filter, sparql_prologue
 from spacefilms.querying.backends import LocalBackend
 from spacefilms.querying.results import rdflib_terms
 from spacefilms.store.loading import LoadedData, Locator
@@ -97,7 +97,7 @@ _PROVENANCE = """
 SELECT DISTINCT ?check ?focus ?type WHERE {
   {
     GRAPH ?focus { }
-    FILTER (?focus NOT IN (<%(sources)s>, <%(ontology)s>, <%(build)s>) && !STRSTARTS(STR(?focus), "%(wikidata)s"))
+    %(curated)s
     FILTER NOT EXISTS { GRAPH <%(sources)s> { ?focus a sf:Source } }
     BIND (0 AS ?check)
   } UNION {
@@ -131,7 +131,7 @@ _BAD_TYPE = 3  # the rule whose rows name the offending ?type
 def provenance_query() -> str:
     """The provenance rules as one SPARQL query, to run with the union of all graphs as the default graph.
     Also run by benchmarks/bench_scale.py on rdflib's engine, so both sides do the same checks."""
-    params = {"sources": SOURCES_GRAPH, "ontology": ONTOLOGY_GRAPH, "build": BUILD_GRAPH, "wikidata": WIKIDATA_GRAPH_BASE}
+    params = {"sources": SOURCES_GRAPH, "curated": curated_graph_filter("?focus"), "wikidata": WIKIDATA_GRAPH_BASE}
     return sparql_prologue() + _PROVENANCE % params
 
 
