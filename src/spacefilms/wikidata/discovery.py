@@ -18,11 +18,11 @@ from spacefilms.errors import SpacefilmsError
 from spacefilms.files import write_atomically
 from spacefilms.querying.backends import Backend
 from spacefilms.querying.formatting import display
-from spacefilms.wikidata.client import WikidataClient, chunks, item_iri, prologue, qid_of, values_block
+from spacefilms.wikidata.client import WikidataClient, chunks, item_iri, qid_of
 from spacefilms.wikidata.linking import Link
+from spacefilms.wikidata.queries import query_text
 
 CANDIDATES_FILE = "candidates.tsv"
-FILM = "Q11424"  # film (graph/wikidata-ids.tsv); P31 "instance of" is in the property dump cited by enrichment.py
 
 _SEEDS = """SELECT DISTINCT ?seed ?place WHERE {
   GRAPH ?g { ?seed a sf:SpaceFilmProject } ?g a sf:Source .
@@ -51,36 +51,6 @@ class Discovery:
     unlinked_seeds: list[str] = field(default_factory=list)
 
 
-def filmed_at_query(places: list[str], limit: int) -> str:
-    return prologue() + (
-        "SELECT DISTINCT ?item ?place WHERE {\n"
-        f"  {values_block('place', [item_iri(q) for q in places])}\n"
-        "  ?item wdt:P915 ?place .\n"
-        f"}} ORDER BY ?item ?place LIMIT {limit}"
-    )
-
-
-def linked_to_seed_query(seeds: list[str], limit: int) -> str:
-    return prologue() + (
-        "SELECT DISTINCT ?item ?property ?seed WHERE {\n"
-        f"  {values_block('seed', [item_iri(q) for q in seeds])}\n"
-        "  ?item ?property ?seed .\n"
-        '  FILTER (STRSTARTS(STR(?property), "http://www.wikidata.org/prop/direct/"))\n'
-        f"  {{ ?item wdt:P31 wd:{FILM} }} UNION {{ ?item wdt:P915 ?somewhere }}\n"
-        f"}} ORDER BY ?item ?property LIMIT {limit}"
-    )
-
-
-def _describe_query(qids: list[str]) -> str:
-    return prologue() + (
-        "SELECT ?item ?label ?description WHERE {\n"
-        f"  {values_block('item', [item_iri(q) for q in qids])}\n"
-        '  { ?item rdfs:label ?label FILTER (LANG(?label) IN ("en", "ru")) }\n'
-        '  UNION { ?item schema:description ?description FILTER (LANG(?description) = "en") }\n'
-        "}"
-    )
-
-
 def discover(backend: Backend, links: list[Link], client: WikidataClient, limit: int = 50, batch_size: int = 50) -> Discovery:
     """Run the discovery queries (each capped at ``limit`` rows) and describe the new items found."""
     if limit < 1:
@@ -104,13 +74,15 @@ def discover(backend: Backend, links: list[Link], client: WikidataClient, limit:
         return f"{display(URIRef(name[q]))} (wd:{q})" if q in name else (f"wd:{q}" if q else iri)
 
     if places:
-        queries["filmed-at"] = filmed_at_query(sorted(places), limit)
+        queries["filmed-at"] = query_text("filmed-at", "place", [item_iri(q) for q in sorted(places)], limit)
         for row in (answer := client.select(queries["filmed-at"])).rows:
             item = qid_of(answer.value(row, "item") or "")
             if item:
                 found.setdefault(item, ("filmed-at", f"wdt:P915 {shown(answer.value(row, 'place'))}"))
     if seeds:
-        queries["linked-to-seed"] = linked_to_seed_query(sorted(qid[s] for s in seeds), limit)
+        queries["linked-to-seed"] = query_text(
+            "linked-to-seed", "seed", [item_iri(q) for q in sorted(qid[s] for s in seeds)], limit
+        )
         for row in (answer := client.select(queries["linked-to-seed"])).rows:
             item = qid_of(answer.value(row, "item") or "")
             prop = (answer.value(row, "property") or "").rsplit("/", 1)[-1]
@@ -120,7 +92,7 @@ def discover(backend: Backend, links: list[Link], client: WikidataClient, limit:
     new = sorted(set(found) - known)
     labels: dict[str, dict[str, str]] = {q: {} for q in new}
     for batch in chunks(new, batch_size):
-        answer = client.select(_describe_query(batch))
+        answer = client.select(query_text("describe", "item", [item_iri(q) for q in batch]))
         for row in answer.rows:
             item = qid_of(answer.value(row, "item") or "")
             for var, key in (("label", None), ("description", "description")):

@@ -24,10 +24,11 @@ from spacefilms.store.loading import LoadedData, Locator
 from spacefilms.store.ondisk import named_quads, open_ox, replace_store
 from spacefilms.store.validation import provenance_problems
 from spacefilms.wikidata.client import ENTITY, Answer, WikidataClient, chunks, item_iri
-from spacefilms.wikidata.fetching import Fetched, best_ranked, labels_query, read_labels, read_statements, statements_query
+from spacefilms.wikidata.fetching import Fetched, best_ranked, read_labels, read_statements, statements_query
 from spacefilms.wikidata.fields import FIELDS, WDT
 from spacefilms.wikidata.linking import Link
 from spacefilms.wikidata.mapping import Enrichment, EnrichReport, Mapper, wanted_items
+from spacefilms.wikidata.queries import query_text
 from spacefilms.workspace import ENRICHMENT_FILE, wikidata_dir
 
 MANIFEST_FILE = "manifest.json"
@@ -62,7 +63,7 @@ def enrich(links: list[Link], client: WikidataClient, batch_size: int = 50, prog
     report.label_items = len(wanted)
     label_batches = chunks(wanted, batch_size)
     for batch in label_batches:
-        read_labels(ask(labels_query(batch), [], len(plan) + len(label_batches)), fetched)
+        read_labels(ask(query_text("labels", "item", [item_iri(q) for q in batch]), [], len(plan) + len(label_batches)), fetched)
     asked = {link.qid for link in linked}
     report.not_found = sorted(asked - fetched.present)
     report.enriched = len(asked & fetched.present)

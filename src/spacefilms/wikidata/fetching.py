@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from spacefilms.wikidata.client import Answer, item_iri, prologue, qid_of, values_block
-from spacefilms.wikidata.fields import CURRENCY_CODE, FIELDS, PQ
+from spacefilms.wikidata.fields import FIELDS, PQ
 
 PREFERRED = "http://wikiba.se/ontology#PreferredRank"
 
@@ -38,17 +38,6 @@ def statements_query(kind: str, qids: list[str]) -> str:
         "  } UNION {\n"
         f"    SELECT ?item (SAMPLE(?anyLabel) AS ?present) WHERE {{ {items} ?item rdfs:label ?anyLabel }} GROUP BY ?item\n"
         "  }\n"
-        "}"
-    )
-
-
-def labels_query(qids: list[str]) -> str:
-    """English and Russian labels (and the ISO 4217 code of currencies) of the items values point to."""
-    return prologue() + (
-        "SELECT ?item ?label ?code WHERE {\n"
-        f"  {values_block('item', [item_iri(q) for q in qids])}\n"
-        '  { ?item rdfs:label ?label FILTER (LANG(?label) IN ("en", "ru")) }\n'
-        f"  UNION {{ ?item wdt:{CURRENCY_CODE} ?code }}\n"
         "}"
     )
 

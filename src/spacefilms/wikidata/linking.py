@@ -16,7 +16,8 @@ from spacefilms.errors import SpacefilmsError
 from spacefilms.files import write_atomically
 from spacefilms.namespaces import SCHEMA, SF
 from spacefilms.querying.backends import Backend
-from spacefilms.wikidata.client import ENWIKI, Answer, WikidataClient, chunks, item_iri, prologue, qid_of, values_block
+from spacefilms.wikidata.client import ENWIKI, Answer, WikidataClient, chunks, item_iri, qid_of
+from spacefilms.wikidata.queries import query_text
 
 # The kind of entity decides which Wikidata properties enrichment fetches; first matching class wins.
 KINDS: list[tuple[str, str]] = [
@@ -108,28 +109,6 @@ def sitelink_form(article: str) -> str:
     return prefix + quote(title, safe=";@$!*(),/~:")
 
 
-def _sitelink_query(articles: list[str]) -> str:
-    return prologue() + (
-        "SELECT ?article ?item ?label WHERE {\n"
-        f"  {values_block('article', articles)}\n"
-        "  ?article schema:about ?item .\n"
-        '  OPTIONAL { ?item rdfs:label ?label FILTER (LANG(?label) = "en") }\n'
-        "}"
-    )
-
-
-def _items_query(qids: list[str]) -> str:
-    return prologue() + (
-        "SELECT ?item ?present ?article ?label WHERE {\n"
-        "  { SELECT ?item (SAMPLE(?anyLabel) AS ?present) WHERE {\n"
-        f"      {values_block('item', [item_iri(q) for q in qids])}\n"
-        "      ?item rdfs:label ?anyLabel } GROUP BY ?item }\n"
-        f"  OPTIONAL {{ ?article schema:about ?item ; schema:isPartOf <{ENWIKI}> }}\n"
-        '  OPTIONAL { ?item rdfs:label ?label FILTER (LANG(?label) = "en") }\n'
-        "}"
-    )
-
-
 @dataclass
 class _Answers:
     """What the endpoint said: items per article, which QIDs exist, English labels, and when it said so."""
@@ -162,10 +141,10 @@ def resolve(entities: list[Entity], client: WikidataClient, batch_size: int = 50
     qids = sorted({q for e in entities for q in e.same_as})
     said = _Answers()
     for batch in chunks(articles, batch_size):
-        said.read(client.select(_sitelink_query(batch)), batch, "article")
+        said.read(client.select(query_text("sitelinks", "article", batch)), batch, "article")
     for batch in chunks(qids, batch_size):
         iris = [item_iri(q) for q in batch]
-        said.read(client.select(_items_query(batch), expect=iris), iris, "item")
+        said.read(client.select(query_text("items", "item", iris), expect=iris), iris, "item")
     return _mark_duplicates([_decide(e, variants[e.iri], said) for e in entities])
 
 
