@@ -60,3 +60,19 @@ def test_a_dead_endpoint_is_one_line_for_every_reading_command(cli, tmp_path: Pa
         result = cli(*args, "--endpoint", url, "--timeout", "5")
         assert result.exit_code == 1 and result.stderr.count("\n") == 1 and url in result.stderr, (args, result.output)
     assert not (tmp_path / "x.svg").exists()
+
+
+def test_export_from_the_endpoint_keeps_every_source_graph(cli, exported_server: OxigraphServer, tmp_path: Path) -> None:
+    import pyoxigraph as ox
+
+    remote = cli("export", "--format", "nq", "-o", str(tmp_path / "remote.nq"), "--endpoint", exported_server.query_endpoint)
+    local = cli("export", "--format", "nq", "-o", str(tmp_path / "local.nq"))
+    assert remote.exit_code == 0 and local.exit_code == 0, remote.output + local.output
+
+    def ground(path: Path) -> tuple[set, int]:
+        quads = list(ox.parse(path=path, format=ox.RdfFormat.N_QUADS))
+        return {q for q in quads if not isinstance(q.subject, ox.BlankNode) and not isinstance(q.object, ox.BlankNode)}, len(
+            quads
+        )
+
+    assert ground(tmp_path / "remote.nq") == ground(tmp_path / "local.nq")

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import click
 
+from spacefilms.cli._common import backend_from, graph_options
 from spacefilms.store.export import FORMATS
 from spacefilms.store.export import export as export_store
-from spacefilms.store.ondisk import open_ox
 
 
 @click.command()
@@ -27,10 +27,11 @@ from spacefilms.store.ondisk import open_ox
     required=True,
     help="File to write (replaced atomically).",
 )
+@graph_options
 @click.pass_obj
-def export(obj: dict, fmt: str, output: Path) -> None:
+def export(obj: dict, fmt: str, output: Path, endpoint: str | None, timeout: float) -> None:
     """Write the whole graph, ontology included, to one RDF file."""
-    path = export_store(open_ox(obj["store"]), fmt, output)
+    path = export_store(backend_from(obj, endpoint, timeout), fmt, output)
     click.echo(f"Wrote {path} ({path.stat().st_size} bytes, {fmt})")
 
 

@@ -9,8 +9,7 @@ import pyoxigraph as ox
 from spacefilms.errors import SpacefilmsError
 from spacefilms.files import write_atomically
 from spacefilms.namespaces import PREFIXES
-from spacefilms.querying.backends import LocalBackend
-from spacefilms.store.ondisk import has_merged_default_graph, named_quads
+from spacefilms.querying.backends import Backend, LocalBackend
 
 FORMATS: dict[str, ox.RdfFormat] = {
     "ttl": ox.RdfFormat.TURTLE,
@@ -21,24 +20,24 @@ FORMATS: dict[str, ox.RdfFormat] = {
 }
 
 
-def export(store: ox.Store, fmt: str, output: str | Path) -> Path:
-    """Write ``store`` to ``output`` in ``fmt`` (ttl, nt, trig, nq, jsonld).
+def export(source: ox.Store | Backend, fmt: str, output: str | Path) -> Path:
+    """Write the graph ``source`` holds (a store, or what a backend reads) to ``output`` in ``fmt`` (ttl, nt, trig,
+    nq, jsonld).
 
-    Dataset formats (trig, nq, jsonld) keep each fact in its source's named graph;
-    triple formats (ttl, nt) write the union of all graphs, each triple once.
+    Dataset formats (trig, nq, jsonld) keep each fact in its source's named graph (the merged default graph is
+    left out: it is derived); triple formats (ttl, nt) write the union of all graphs, each triple once.
     """
+    backend = LocalBackend(source) if isinstance(source, ox.Store) else source
     if fmt not in FORMATS:
         raise SpacefilmsError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
     rdf_format = FORMATS[fmt]
     prefixes = PREFIXES if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
 
     def write(out) -> None:
-        if rdf_format.supports_datasets and has_merged_default_graph(store):
-            ox.serialize(named_quads(store), out, rdf_format, prefixes=prefixes)  # not the merge: it is derived
-        elif rdf_format.supports_datasets:
-            store.dump(out, rdf_format, prefixes=prefixes)
+        if rdf_format.supports_datasets:
+            ox.serialize(backend.quads(), out, rdf_format, prefixes=prefixes)
         else:
-            triples = LocalBackend(store).construct("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+            triples = backend.construct("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
             ox.serialize(triples, out, rdf_format, prefixes=prefixes)
 
     return write_atomically(output, write)

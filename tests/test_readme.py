@@ -1,0 +1,36 @@
+"""The README's Python example runs as written and prints what it promises."""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import io
+import re
+from pathlib import Path
+
+import pytest
+
+README = Path(__file__).parents[1] / "README.md"
+
+
+def python_example() -> str:
+    text = README.read_text(encoding="utf-8")
+    return re.search(r"From Python.*?```python\n(.*?)```", text, re.DOTALL).group(1)
+
+
+def test_the_python_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SPACEFILMS_STORE", str(tmp_path / "store"))
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(compile(python_example(), str(README), "exec"), {})
+    printed = ast.literal_eval(out.getvalue().strip())
+    assert {"Yulia Peresild", "Oleg Novitsky"} <= set(printed) and printed == sorted(printed)
+    assert (tmp_path / "store").is_symlink()
+
+
+def test_the_command_table_names_every_command() -> None:
+    from spacefilms.cli import COMMANDS
+
+    table = README.read_text(encoding="utf-8").split("## Commands", 1)[1].split("## Queries", 1)[0]
+    named = set(re.findall(r"`spacefilms (\w+)", table)) | set(re.findall(r"/ `(\w+)`", table))
+    assert named == set(COMMANDS)
