@@ -216,3 +216,94 @@ def test_a_graph_without_repeated_facts_stores_no_merge(tmp_path: Path) -> None:
     build(_write_synthetic(tmp_path), tmp_path / "store")
     store = open_ox(tmp_path / "store")
     assert not has_merged_default_graph(store) and query_options(store) == {"use_default_graph_as_union": True}
+
+
+# ---------------------------------------------------------------- the source policy
+
+
+def _declare(graph: Path, name: str, source: str, kind: str, fact: str) -> Path:
+    return _add_file(
+        graph,
+        name,
+        "<https://w3id.org/spacefilms/graph/sources> {",
+        f'  <{source}> a sf:Source ; rdfs:label "a page"@en ; sf:sourceKind {kind} .',
+        "}",
+        f"<{source}> {{",
+        f"  {fact}",
+        "}",
+    )
+
+
+def test_a_fact_resting_only_on_a_secondary_copy_is_refused(tmp_path: Path) -> None:
+    graph = _copy_mini(tmp_path)
+    path = _declare(
+        graph,
+        "copy.trig",
+        "https://mirror.example/wiki/Film",
+        "sf:SecondaryCopy",
+        'sfr:test-film rdfs:comment "only a mirror says so" .',
+    )
+    with pytest.raises(ValidationFailed) as failure:
+        build(graph, tmp_path / "store")
+    (problem,) = [p for p in failure.value.problems if "secondary copies" in p.message]
+    assert problem.focus == "<https://mirror.example/wiki/Film>"
+    assert 'fact sfr:test-film rdfs:comment "only a mirror says so" rests only on' in problem.message
+    assert problem.where.startswith(f"{path}:")
+    assert not (tmp_path / "store").exists()
+
+
+def test_a_fact_also_on_a_citable_page_may_be_restated_by_a_copy(tmp_path: Path) -> None:
+    graph = _copy_mini(tmp_path)
+    _declare(
+        graph,
+        "copy.trig",
+        "https://mirror.example/wiki/Film",
+        "sf:SecondaryCopy",
+        "sfr:test-film schema:director sfr:test-director .",
+    )
+    assert build(graph, tmp_path / "store").files == 2
+
+
+def test_a_listed_copy_domain_cannot_pass_as_news(tmp_path: Path) -> None:
+    graph = _copy_mini(tmp_path)
+    _declare(
+        graph,
+        "farm.trig",
+        "https://juksun.com/movie/test/",
+        "sf:NewsSource",
+        'sfr:test-film schema:duration "PT95M"^^xsd:duration .',
+    )
+    with pytest.raises(ValidationFailed) as failure:
+        build(graph, tmp_path / "store")
+    messages = [p.message for p in failure.value.problems if p.focus == "<https://juksun.com/movie/test/>"]
+    assert any("listed copy domain (SEO template" in m for m in messages)
+    assert any("rests only on secondary copies" in m for m in messages)  # a listed domain is a copy whatever it says
+
+
+def test_a_source_needs_exactly_one_kind(tmp_path: Path) -> None:
+    graph = _copy_mini(tmp_path)
+    _add_file(
+        graph,
+        "kindless.trig",
+        "<https://w3id.org/spacefilms/graph/sources> {",
+        '  <https://news.example/a> a sf:Source ; rdfs:label "a page"@en .',
+        "}",
+        "<https://news.example/a> {",
+        '  sfr:test-film rdfs:comment "a comment" .',
+        "}",
+    )
+    with pytest.raises(ValidationFailed) as failure:
+        build(graph, tmp_path / "store")
+    assert any("exactly one sf:sourceKind" in p.message for p in failure.value.problems)
+
+
+def test_the_copy_domain_list_is_well_formed_and_used(tmp_path: Path) -> None:
+    from spacefilms.store.source_policy import read_copy_domains
+    from spacefilms.workspace import copy_domains_file
+
+    domains = read_copy_domains(copy_domains_file())
+    assert len(domains) > 50 and all(d.reason for d in domains)
+    bad = tmp_path / "domains.tsv"
+    bad.write_text("domain\twhat\treason\nhttps://x.example/\tmirror\n", encoding="utf-8")
+    with pytest.raises(SpacefilmsError, match=r"domains.tsv:2"):
+        read_copy_domains(bad)

@@ -64,6 +64,11 @@ def shapes_file() -> Path:
     return data_dir("ontologies") / "shapes.ttl"
 
 
+def copy_domains_file() -> Path:
+    """The source policy's list of domains whose pages are never enough on their own."""
+    return data_dir("ontologies") / "copy-domains.tsv"
+
+
 # A recorded Wikidata enrichment shipped with the graph (see spacefilms.wikidata.enrichment); not curated facts.
 SNAPSHOT_DIR = "wikidata-snapshot"
 ENRICHMENT_FILE = "enrichment.trig"

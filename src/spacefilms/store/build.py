@@ -61,7 +61,7 @@ def _load(ontology: list[Path], curated: list[Path], progress: Progress | None) 
 def _check(data: LoadedData, progress: Progress | None) -> None:
     if progress:
         progress("validating (provenance and SHACL)")
-    problems = validate(data, bundled.shapes_file())
+    problems = validate(data, bundled.shapes_file(), bundled.copy_domains_file())
     if problems:
         raise ValidationFailed(problems)
 

@@ -31,6 +31,7 @@ def _source(src: ox.NamedNode, title: str) -> Iterator[ox.Quad]:
     """Declare a synthetic source page in the sources graph."""
     sources = _n(SOURCES_GRAPH)
     yield ox.Quad(src, _n(str(RDF.type)), _n(str(SF.Source)), sources)
+    yield ox.Quad(src, _n(str(SF.sourceKind)), _n(str(SF.NewsSource)), sources)
     yield ox.Quad(src, _n(str(RDFS.label)), _label(title), sources)
 
 

@@ -10,11 +10,13 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph
 
-from spacefilms.namespaces import SOURCES_GRAPH, WIKIDATA_GRAPH_BASE, curated_graph_filter, sparql_prologue
+from spacefilms.namespaces import SOURCES_GRAPH, WIKIDATA_GRAPH_BASE, compact, curated_graph_filter, sparql_prologue
 from spacefilms.querying.backends import LocalBackend
 from spacefilms.querying.results import rdflib_terms
+from spacefilms.store import source_policy
 from spacefilms.store.loading import LoadedData, Locator
 from spacefilms.store.shapes import compile_shapes, violations
+from spacefilms.store.source_policy import CopyDomain
 
 
 @dataclass(frozen=True)
@@ -156,10 +158,29 @@ def provenance_problems(data: LoadedData, locator: Locator) -> list[Problem]:
     return problems
 
 
-def validate(data: LoadedData, shapes: Path) -> list[Problem]:
-    """All problems with ``data``: provenance first, then SHACL (checked at the same time, in threads)."""
+def source_problems(data: LoadedData, locator: Locator, domains: list[CopyDomain]) -> list[Problem]:
+    """The source policy (see :mod:`spacefilms.store.source_policy`): no fact rests only on secondary copies."""
+    backend = LocalBackend(data.store, use_default_graph_as_union=True)
+    problems = set()
+    for check, s, p, o, graph in source_policy.violations(backend, domains):
+        if check == 0:
+            fact = " ".join(compact(t.value) if isinstance(t, ox.NamedNode) else str(t) for t in (s, p, o))
+            message = f"fact {fact} rests only on secondary copies, e.g. <{graph}> ({source_policy.reason_for(graph, domains)})"
+            problems.add(Problem(locator.locate(s.value) if isinstance(s, ox.NamedNode) else "graph", f"<{graph}>", message))
+        else:
+            message = (
+                f"on a listed copy domain ({source_policy.reason_for(graph, domains)}): declare it sf:sourceKind sf:SecondaryCopy"
+            )
+            problems.add(Problem(locator.locate(graph) or "graph", f"<{graph}>", message))
+    return sorted(problems, key=lambda p: (p.where, p.focus, p.message))
+
+
+def validate(data: LoadedData, shapes: Path, copy_domains: Path | None = None) -> list[Problem]:
+    """All problems with ``data``: provenance and the source policy first, then SHACL (checked at the same time,
+    in threads). ``copy_domains`` is the policy's list of copy domains (none checked when not given)."""
     locator = Locator(data.files)
+    domains = source_policy.read_copy_domains(copy_domains) if copy_domains else []
     with ThreadPoolExecutor(max_workers=1) as pool:
-        provenance = pool.submit(provenance_problems, data, locator)
+        provenance = pool.submit(lambda: provenance_problems(data, locator) + source_problems(data, locator, domains))
         shacl = shacl_problems(data, shapes, locator)
         return provenance.result() + shacl
