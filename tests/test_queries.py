@@ -11,6 +11,7 @@ from rdflib import BNode, Literal, URIRef
 from spacefilms.errors import SpacefilmsError
 from spacefilms.namespaces import SFR
 from spacefilms.querying.backends import LocalBackend, RemoteBackend
+from spacefilms.querying.formatting import display
 from spacefilms.querying.library import get_query, list_queries, to_term
 from spacefilms.querying.parameters import inline_bindings
 from spacefilms.querying.results import QueryResult
@@ -98,11 +99,28 @@ EXPECTED = {
     ),
     "precedents": lambda r: {"Apogee of Fear", "The Challenge", "Return from Orbit"} <= labels(r, "workLabel"),
     "release-dates": lambda r: {"2023-04-12", "2023-04-20"} <= {d[:10] for d in r.values("date")},
-    "source-disagreements": lambda r: any("Soyuz MS-18" in str(row[0]) for row in r.rows),
+    "source-disagreements": lambda r: (
+        any(str(row[0]) == "Soyuz MS-18" and str(row[1]).endswith("#landingTime") for row in r.rows)
+        and len({(str(row[0]), str(row[1])) for row in r.rows}) == len(r.rows)  # one row per entity and property
+        and "Soyuz MS-19" not in {str(row[0]) for row in r.rows if str(row[1]).endswith("#launchTime")}  # 08:55:02.442 vs :02
+        and "Jim Bridenstine, NASA Administrator" not in r.values("subjectLabel")  # 2018-04 vs 2018-04-23: precision
+        and all(
+            int(n) >= 2 and str(v).count(" | ") == int(n) - 1 for n, v in zip(r.values("values"), r.values("valuesAndSources"))
+        )
+    ),
     "conflicts-with-wikidata": lambda r: r.variables[0] == "subjectLabel" and r.rows == [],
     "class-counts": lambda r: dict(zip(r.values("class"), map(int, r.values("entities"))))["http://schema.org/Person"] >= 25,
     "source-counts": lambda r: len(r.rows) >= 30 and all(int(n) > 0 for n in r.values("facts")),
     "entity-search": lambda r: str(SFR["soyuz-ms-19"]) in r.values("entity") and str(SFR["soyuz-ms-18"]) in r.values("entity"),
+    "source-kinds": lambda r: (
+        {"sf:NewsSource", "sf:Encyclopedia", "sf:SecondaryCopy"} <= {display(URIRef(k)) for k in r.values("kind")}
+        and all(int(n) > 0 for n in r.values("sources"))
+    ),
+    "linkable-entities": lambda r: (
+        all(int(a) >= int(b) >= 0 for a, b in zip(r.values("entities"), r.values("withKey")))
+        and all(int(k) >= int(lk) for k, lk in zip(r.values("withKey"), r.values("linkable")))
+        and dict(zip(r.values("class"), map(int, r.values("linkable"))))["http://schema.org/Person"] >= 20
+    ),
     "organisation-people": lambda r: (
         ("Roscosmos", "head", "Dmitry Rogozin") in {(str(a), str(b), str(c)) for a, b, c, *_ in r.rows}
     ),

@@ -34,3 +34,11 @@ def test_the_command_table_names_every_command() -> None:
     table = README.read_text(encoding="utf-8").split("## Commands", 1)[1].split("## Queries", 1)[0]
     named = set(re.findall(r"`spacefilms (\w+)", table)) | set(re.findall(r"/ `(\w+)`", table))
     assert named == set(COMMANDS)
+
+
+def test_the_sources_section_shows_what_stats_prints(cli) -> None:
+    result = cli("stats", "--sources")
+    assert result.exit_code == 0, result.output
+    printed = result.stdout[result.stdout.index("Sources by kind") :].rstrip("\n")
+    section = README.read_text(encoding="utf-8").split("$ spacefilms stats --sources\n…\n", 1)[1].split("```", 1)[0]
+    assert section.rstrip("\n") == printed

@@ -20,11 +20,21 @@ def print_stats(stats: GraphStats) -> None:
 
 
 @click.command()
+@click.option("--sources", is_flag=True, help="Also: sources by kind, and entities linkable to Wikipedia/Wikidata by class.")
 @graph_options
 @click.pass_obj
-def stats(obj: dict, endpoint: str | None, timeout: float) -> None:
+def stats(obj: dict, sources: bool, endpoint: str | None, timeout: float) -> None:
     """Print triple, source and entity counts of the built store (or of the graph at --endpoint)."""
-    print_stats(graph_stats(backend_from(obj, endpoint, timeout)))
+    backend = backend_from(obj, endpoint, timeout)
+    print_stats(graph_stats(backend))
+    if sources:
+        from spacefilms.querying.formatting import format_result
+        from spacefilms.querying.library import get_query
+
+        for name in ("source-kinds", "linkable-entities"):
+            query = get_query(name)
+            click.echo(f"\n{query.title} (spacefilms query {name}):")
+            click.echo(format_result(backend.run(query.text, query.bind({}))))
 
 
 COMMANDS = [stats]
