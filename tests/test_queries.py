@@ -87,6 +87,8 @@ EXPECTED = {
     "facts-about": lambda r: (
         any(str(row[1]).endswith("/director") and str(row[2]) == str(SFR["klim-shipenko"]) for row in r.rows)
         and all(str(row[4]).startswith("http") for row in r.rows)
+        and {"1155 million RUB", "23.4 million USD", "35–40"} <= set(r.values("valueLabel"))  # amounts, ranges readable
+        and all(row[3] is not None for row in r.rows if isinstance(row[2], BNode))  # no node shown as its hash
     ),
     "connection-path": lambda r: r.rows and all(int(a) <= int(b) for a, b in zip(r.values("length"), r.values("length")[1:])),
     "firsts": lambda r: (
@@ -112,6 +114,10 @@ EXPECTED = {
     "class-counts": lambda r: dict(zip(r.values("class"), map(int, r.values("entities"))))["http://schema.org/Person"] >= 25,
     "source-counts": lambda r: len(r.rows) >= 30 and all(int(n) > 0 for n in r.values("facts")),
     "entity-search": lambda r: str(SFR["soyuz-ms-19"]) in r.values("entity") and str(SFR["soyuz-ms-18"]) in r.values("entity"),
+    "money": lambda r: (
+        {("budget", "1155 million RUB"), ("box office", "23.4 million USD")} <= {(str(f), str(m)) for f, _, _, m, *_ in r.rows}
+        and all(str(source).startswith("http") for source in r.values("source"))
+    ),
     "source-kinds": lambda r: (
         {"sf:NewsSource", "sf:Encyclopedia", "sf:SecondaryCopy"} <= {display(URIRef(k)) for k in r.values("kind")}
         and all(int(n) > 0 for n in r.values("sources"))
