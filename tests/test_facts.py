@@ -128,3 +128,35 @@ def test_every_wikidata_id_is_verified() -> None:
 def test_russian_labels_where_known(store: ox.Store) -> None:
     ru = answers(store, 'SELECT ?l WHERE { ?x rdfs:label ?l FILTER (LANG(?l) = "ru") }')
     assert {"Юлия Пересильд", "Клим Шипенко"} <= ru
+
+
+# ---------------------------------------------------------------- the data, record by record (bioregistry's habit)
+
+MAIN_CLASSES = "schema:Person schema:Organization schema:Movie sf:SpaceFilmProject sf:Spaceflight sf:Expedition sf:SpaceStation sf:SpaceAgency sf:LaunchVehicle"
+
+
+def test_every_source_has_one_kind_a_publisher_and_a_language(store: ox.Store) -> None:
+    lacking = answers(
+        store,
+        """SELECT ?src WHERE { GRAPH <https://w3id.org/spacefilms/graph/sources> { ?src a sf:Source }
+             FILTER (NOT EXISTS { ?src sf:sourceKind ?k } || NOT EXISTS { ?src schema:inLanguage ?l }
+                     || (NOT EXISTS { ?src schema:publisher ?p } && ?src != <https://w3id.org/spacefilms/graph/wikidata-ids>)) }""",
+    )
+    assert lacking == set()
+
+
+def test_every_cast_role_is_labelled(store: ox.Store) -> None:
+    assert answers(store, 'SELECT ?r WHERE { ?r a sf:CastRole FILTER NOT EXISTS { ?r rdfs:label ?l FILTER (LANG(?l) = "en") } }') == set()
+
+
+def test_every_entity_without_a_key_is_listed_with_a_reason(store: ox.Store) -> None:
+    unkeyed = answers(
+        store,
+        f"""SELECT DISTINCT ?e WHERE {{ VALUES ?class {{ {MAIN_CLASSES} }} ?e a ?class FILTER (STRSTARTS(STR(?e), STR(sfr:)))
+              FILTER NOT EXISTS {{ ?e owl:sameAs ?item }} FILTER NOT EXISTS {{ ?e foaf:isPrimaryTopicOf ?article }} }}""",
+    )
+    path = Path(__file__).parents[1] / "graph" / "unlinked-entities.tsv"
+    rows = list(csv.DictReader((line for line in path.open(encoding="utf-8") if not line.startswith("#")), delimiter="\t"))
+    listed = {row["entity"].replace("sfr:", str(SFR)): row["reason"] for row in rows}
+    assert all(reason.strip() for reason in listed.values())
+    assert set(listed) == unkeyed  # none missing, and none listed that has a key by now
