@@ -86,7 +86,7 @@ class FaultProxy:
         keep = {k: v for k, v in headers.items() if k.lower() in ("content-type", "accept", "user-agent")}
         request = urllib.request.Request(self.upstream + path, data=body, headers=keep, method=method)
         try:
-            with urllib.request.urlopen(request, timeout=30) as response:
+            with urllib.request.urlopen(request, timeout=300) as response:
                 return response.status, response.headers.get("Content-Type", ""), response.read()
         except urllib.error.HTTPError as exc:
             return exc.code, exc.headers.get("Content-Type", ""), exc.read()

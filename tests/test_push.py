@@ -84,7 +84,7 @@ def test_keep_graphs_runs_the_bundled_queries_unchanged(target: OxigraphServer, 
     report = push(open_ox(built_store), update_endpoint(target), keep_graphs=True, batch_size=1000)
     store = open_ox(built_store)
     assert report.statements == len(list(named_quads(store))) + len(report.graphs)  # the manifest lists every graph
-    remote = RemoteBackend(target.query_endpoint, timeout=30)
+    remote = RemoteBackend(target.query_endpoint, timeout=300)
     local = LocalBackend(built_store)
     for name in ("source-counts", "flight-crews", "facts-about", "source-disagreements"):
         query = get_query(name)

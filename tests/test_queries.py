@@ -161,7 +161,7 @@ def _normalised(result: QueryResult) -> list[tuple[str, ...]]:
 
 @pytest.mark.parametrize("name", NAMES)
 def test_same_rows_from_a_real_sparql_server(local: LocalBackend, exported_server, name: str) -> None:
-    remote = RemoteBackend(exported_server.query_endpoint, timeout=30)
+    remote = RemoteBackend(exported_server.query_endpoint, timeout=300)
     assert _normalised(run(remote, name)) == _normalised(run(local, name))
 
 
