@@ -162,13 +162,23 @@ class Transport:
             raise HttpError(response, url)
         return response
 
-    def request(self, method: str, url: str, check: Callable[[Response], T], **kwargs) -> T:
+    def request(
+        self,
+        method: str,
+        url: str,
+        check: Callable[[Response], T],
+        final: Callable[[HttpError], SpacefilmsError | None] = lambda _: None,
+        **kwargs,
+    ) -> T:
         """:meth:`send` with up to ``retries`` more attempts for what is worth retrying; ``check`` reads the answer
-        and may raise :class:`Retry` when it came back wrong (e.g. cut-off JSON). Returns what ``check`` returns."""
+        and may raise :class:`Retry` when it came back wrong (e.g. cut-off JSON). Returns what ``check`` returns.
+        ``final`` may turn an HTTP error into one that is not retried (e.g. a query the server timed out on)."""
         for attempt in range(self.retries + 1):
             try:
                 return check(self.send(method, url, **kwargs))
             except (HttpError, NetworkError, Retry) as problem:
+                if isinstance(problem, HttpError) and (stop := final(problem)) is not None:
+                    raise stop from None
                 retryable = problem.retryable if isinstance(problem, HttpError) else True
                 if not retryable or attempt == self.retries:
                     if attempt and retryable:

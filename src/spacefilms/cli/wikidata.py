@@ -14,11 +14,11 @@ from spacefilms.querying.backends import open_backend
 from spacefilms.querying.formatting import FORMATS, display, format_result
 from spacefilms.wikidata import conflicts as conflicts_module
 from spacefilms.wikidata import discovery, enrichment, linking
-from spacefilms.wikidata.client import WDQS, ResponseCache, WikidataClient
+from spacefilms.wikidata.client import DEFAULT_TIMEOUT, WDQS, ResponseCache, WikidataClient
 from spacefilms.workspace import LINKS_FILE, wikidata_dir
 from spacefilms.workspace import links_path as workspace_links_path
 
-_SEVERITY = ["conflict", "ambiguous", "not-found", "missing"]
+_SEVERITY = ["conflict", "merged", "ambiguous", "not-found", "missing"]
 
 
 def _client_options(command):
@@ -32,7 +32,13 @@ def _client_options(command):
         ),
         click.option("--offline", is_flag=True, help="Replay the recorded answers; send nothing over the network."),
         click.option("--batch-size", type=click.IntRange(min=1), default=50, show_default=True, help="Items per query."),
-        click.option("--timeout", type=click.FloatRange(min=0.001), default=60.0, show_default=True, help="Seconds per request."),
+        click.option(
+            "--timeout",
+            type=click.FloatRange(min=0.001),
+            default=DEFAULT_TIMEOUT,
+            show_default=True,
+            help="Seconds per request (above WDQS's own 60 s deadline, so its timeout error arrives first).",
+        ),
         click.option(
             "--retries", type=click.IntRange(min=0), default=4, show_default=True, help="Retries after a failed request."
         ),
@@ -143,6 +149,8 @@ def enrich(obj: dict, endpoint, offline, batch_size, timeout, retries, backoff, 
         click.echo(f"No English or Russian label: {', '.join('wd:' + q for q in report.unlabelled)}")
     if report.unmapped:
         click.echo("Values not mapped: " + ", ".join(f"{pid} x{n}" for pid, n in sorted(report.unmapped.items())))
+    if report.unknown_values or report.invalid_iris:
+        click.echo(f"Skipped: {report.unknown_values} unknown value(s), {report.invalid_iris} value(s) that are not valid IRIs")
     click.echo(f"Wrote {path} and updated the store")
     if save_snapshot:
         click.echo(f"Snapshot: {enrichment.save_snapshot(obj['store'], save_snapshot)}")

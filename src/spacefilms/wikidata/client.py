@@ -42,6 +42,14 @@ WIKIDATA_PREFIXES = {
 _QID = re.compile(r"Q[1-9][0-9]*")
 # Above this many characters of query text the request is a POST (not cacheable by the endpoint, but no URL limit).
 POST_OVER = 1500
+# WDQS stops a query after 60 s; waiting a little longer lets its own timeout error arrive instead of ours.
+DEFAULT_TIMEOUT = 70.0
+# How WDQS says it timed out: a 500 whose body, or a 200 whose cut-off JSON, carries this exception's name.
+_SERVER_TIMEOUT = b"java.util.concurrent.TimeoutException"
+
+
+class QueryTimeout(SpacefilmsError):
+    """The endpoint gave up on the query (its own deadline): not worth sending again as it is; split the batch."""
 
 
 def prologue() -> str:
@@ -127,7 +135,7 @@ class WikidataClient:
     endpoint: str = WDQS
     cache: ResponseCache | None = None
     offline: bool = False
-    timeout: float = 60.0
+    timeout: float = DEFAULT_TIMEOUT
     retries: int = 4
     backoff: float = 2.0
     max_wait: float = 300.0
@@ -171,11 +179,26 @@ class WikidataClient:
         self.keys.append(key)
         return answer
 
+    def select_split(self, build: Callable[[list[str]], str], items: list[str], expect: bool = False) -> list[Answer]:
+        """The answers for a batch of item IRIs: ``build(items)`` is the query; when the endpoint times out on it,
+        each half is asked on its own, down to single items. ``expect``: the items are known to exist."""
+        try:
+            return [self.select(build(items), expect=items if expect else ())]
+        except QueryTimeout as timeout:
+            if len(items) == 1:
+                raise SpacefilmsError(
+                    f"the endpoint times out on <{items[0]}> even alone: {timeout.message}", self.endpoint
+                ) from None
+            half = len(items) // 2
+            return self.select_split(build, items[:half], expect) + self.select_split(build, items[half:], expect)
+
     def _fetch(self, query: str, expected: list[str]) -> dict:
         """One query through the transport: GET when short (cacheable by the endpoint), POST when long; the answer
         checked as SPARQL JSON results, an empty one for items known to exist retried as a rejection."""
 
         def check(response: Response) -> dict:
+            if _SERVER_TIMEOUT in response.body:
+                raise QueryTimeout(f"the endpoint timed out on the query: {excerpt(response.body[-400:])}", self.endpoint)
             try:
                 data = json_results(response.body, self.endpoint)
             except SpacefilmsError:
@@ -190,12 +213,23 @@ class WikidataClient:
                 )
             return data
 
+        def final(error: HttpError) -> SpacefilmsError | None:
+            if _SERVER_TIMEOUT in error.response.body:
+                return QueryTimeout(f"the endpoint timed out on the query (HTTP {error.response.status})", self.endpoint)
+            if error.response.status == 429 and "retry-after" not in error.response.headers:
+                return SpacefilmsError(
+                    "HTTP 429 without Retry-After: the endpoint cancelled this query (as QLever does on a timeout or when "
+                    "out of memory), not a request to wait; try a smaller --batch-size",
+                    self.endpoint,
+                )
+            return None
+
         accept = {"Accept": "application/sparql-results+json"}
         form = {"query": query}
         try:
             if len(query) > POST_OVER:
-                return self.transport.request("POST", self.endpoint, check, data=form, headers=accept)
-            return self.transport.request("GET", self.endpoint, check, params=form, headers=accept)
+                return self.transport.request("POST", self.endpoint, check, final, data=form, headers=accept)
+            return self.transport.request("GET", self.endpoint, check, final, params=form, headers=accept)
         except HttpError as exc:
             if exc.response.status == 403:
                 raise SpacefilmsError(

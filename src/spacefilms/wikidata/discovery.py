@@ -92,17 +92,17 @@ def discover(backend: Backend, links: list[Link], client: WikidataClient, limit:
     new = sorted(set(found) - known)
     labels: dict[str, dict[str, str]] = {q: {} for q in new}
     for batch in chunks(new, batch_size):
-        answer = client.select(query_text("describe", "item", [item_iri(q) for q in batch]))
-        for row in answer.rows:
-            item = qid_of(answer.value(row, "item") or "")
-            for var, key in (("label", None), ("description", "description")):
-                cell = row.get(var)
-                if item and cell:
-                    labels[item].setdefault(key or cell.get("xml:lang", ""), cell["value"])
+        for described in client.select_split(lambda part: query_text("describe", "item", part), [item_iri(q) for q in batch]):
+            for row in described.rows:
+                item = qid_of(described.value(row, "item") or "")
+                for var, key in (("label", None), ("description", "description")):
+                    cell = row.get(var)
+                    if item and cell:
+                        labels[item].setdefault(key or cell.get("xml:lang", ""), cell["value"])
     candidates = [
         Candidate(
             q,
-            labels[q].get("en", ""),
+            labels[q].get("en") or labels[q].get("mul", ""),
             labels[q].get("ru", ""),
             labels[q].get("description", ""),
             found[q][0],

@@ -23,7 +23,7 @@ from spacefilms.namespaces import BUILD_GRAPH, PREFIXES, WIKIDATA_GRAPH_BASE
 from spacefilms.store.loading import LoadedData, Locator
 from spacefilms.store.ondisk import named_quads, open_ox, replace_store
 from spacefilms.store.validation import provenance_problems
-from spacefilms.wikidata.client import ENTITY, Answer, WikidataClient, chunks, item_iri
+from spacefilms.wikidata.client import ENTITY, Answer, WikidataClient, chunks, item_iri, qid_of
 from spacefilms.wikidata.fetching import Fetched, best_ranked, read_labels, read_statements, statements_query
 from spacefilms.wikidata.fields import FIELDS, WDT
 from spacefilms.wikidata.linking import Link
@@ -49,21 +49,24 @@ def enrich(links: list[Link], client: WikidataClient, batch_size: int = 50, prog
     fetched = Fetched()
     times = []
 
-    def ask(query: str, expect: list[str], total: int) -> Answer:
-        answer = client.select(query, expect=expect)
-        times.append(answer.fetched_at)
+    def ask(build: Callable[[list[str]], str], qids: list[str], expect: bool, total: int) -> list[Answer]:
+        """One batch (split in halves where the endpoint times out on it)."""
+        answers = client.select_split(build, [item_iri(q) for q in qids], expect)
+        times.extend(answer.fetched_at for answer in answers)
         if progress:
             progress(len(times), total)
-        return answer
+        return answers
 
     for kind, batch in plan:
-        read_statements(ask(statements_query(kind, batch), [item_iri(q) for q in batch], len(plan)), fetched)
+        for answer in ask(lambda iris, kind=kind: statements_query(kind, [qid_of(i) for i in iris]), batch, True, len(plan)):
+            read_statements(answer, fetched)
     statements = best_ranked(fetched.statements)
     wanted = wanted_items(statements, {link.qid for link in links if link.linked})
     report.label_items = len(wanted)
     label_batches = chunks(wanted, batch_size)
     for batch in label_batches:
-        read_labels(ask(query_text("labels", "item", [item_iri(q) for q in batch]), [], len(plan) + len(label_batches)), fetched)
+        for answer in ask(lambda iris: query_text("labels", "item", iris), batch, False, len(plan) + len(label_batches)):
+            read_labels(answer, fetched)
     asked = {link.qid for link in linked}
     report.not_found = sorted(asked - fetched.present)
     report.enriched = len(asked & fetched.present)
@@ -122,6 +125,8 @@ def _manifest(report: EnrichReport) -> dict:
         "graphs": report.graphs,
         "facts": report.facts,
         "unmapped": dict(sorted(report.unmapped.items())),
+        "unknown_values": report.unknown_values,
+        "invalid_iris": report.invalid_iris,
         "unlabelled": report.unlabelled,
         "responses": report.responses,
     }

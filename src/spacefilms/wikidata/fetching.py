@@ -9,34 +9,42 @@ from spacefilms.wikidata.client import Answer, item_iri, prologue, qid_of, value
 from spacefilms.wikidata.fields import FIELDS, PQ
 
 PREFERRED = "http://wikiba.se/ontology#PreferredRank"
+# English and Russian, and Wikidata's "mul" (default for all languages): since 2024 the label of many Latin-script
+# names is only there (phabricator T285156), so it stands in for a missing English or Russian label.
+LABEL_LANGUAGES = ("en", "ru", "mul")
 
 
 def statements_query(kind: str, qids: list[str]) -> str:
     """All non-deprecated statements of this kind's properties for a batch of items, with the details of
-    time/quantity values and the wanted qualifiers, plus one row per existing item (``?present``)."""
+    time/quantity values and the wanted qualifiers; plus one row per existing item (``?present``) with its
+    revision (``?version``) and last change (``?modified``) where the endpoint has them.
+
+    Generated from :data:`~spacefilms.wikidata.fields.FIELDS`: one explicit block per property
+    (``?item p:P57 ?statement . ?statement ps:P57 ?value``) rather than variable predicates joined with the VALUES
+    of the items, a shape QLever runs out of memory on (ad-freiburg/qlever#2423, #3103)."""
     items = values_block("item", [item_iri(q) for q in qids])
-    props = " ".join(f'("{f.pid}" p:{f.pid} ps:{f.pid} psv:{f.pid})' for f in FIELDS[kind])
-    qualifiers = sorted({f.qualifier for f in FIELDS[kind] if f.qualifier})
-    qualifier_part = (
-        f"    OPTIONAL {{ VALUES ?qualifier {{ {' '.join(f'pq:{q}' for q in qualifiers)} }} ?statement ?qualifier ?qvalue }}\n"
-        if qualifiers
-        else ""
-    )
+    blocks = []
+    for f in FIELDS[kind]:
+        qualifier = (
+            f"\n      OPTIONAL {{ ?statement pq:{f.qualifier} ?qvalue . BIND (pq:{f.qualifier} AS ?qualifier) }}"
+            if f.qualifier
+            else ""
+        )
+        blocks.append(
+            f'    {{ ?item p:{f.pid} ?statement . ?statement ps:{f.pid} ?value ; wikibase:rank ?rank . BIND ("{f.pid}" AS ?pid)\n'
+            f"      OPTIONAL {{ ?statement psv:{f.pid} ?node .\n"
+            "        OPTIONAL { ?node wikibase:timePrecision ?precision }\n"
+            "        OPTIONAL { ?node wikibase:quantityAmount ?amount }\n"
+            f"        OPTIONAL {{ ?node wikibase:quantityUnit ?unit }} }}{qualifier} }}"
+        )
     return prologue() + (
-        "SELECT ?item ?pid ?statement ?rank ?value ?node ?precision ?amount ?unit ?qualifier ?qvalue ?present WHERE {\n"
-        "  {\n"
-        f"    {items}\n"
-        f"    VALUES (?pid ?claim ?simple ?full) {{ {props} }}\n"
-        "    ?item ?claim ?statement .\n"
-        "    ?statement ?simple ?value ; wikibase:rank ?rank .\n"
-        "    FILTER (?rank != wikibase:DeprecatedRank)\n"
-        "    OPTIONAL { ?statement ?full ?node .\n"
-        "      OPTIONAL { ?node wikibase:timePrecision ?precision }\n"
-        "      OPTIONAL { ?node wikibase:quantityAmount ?amount }\n"
-        "      OPTIONAL { ?node wikibase:quantityUnit ?unit } }\n"
-        f"{qualifier_part}"
+        "SELECT ?item ?pid ?statement ?rank ?value ?node ?precision ?amount ?unit ?qualifier ?qvalue ?present ?version ?modified WHERE {\n"
+        f"  {items}\n"
+        "  {\n" + "\n    UNION\n".join(blocks) + "\n    FILTER (?rank != wikibase:DeprecatedRank)\n"
         "  } UNION {\n"
-        f"    SELECT ?item (SAMPLE(?anyLabel) AS ?present) WHERE {{ {items} ?item rdfs:label ?anyLabel }} GROUP BY ?item\n"
+        f"    {{ SELECT ?item (SAMPLE(?anyLabel) AS ?present) WHERE {{ {items} ?item rdfs:label ?anyLabel }} GROUP BY ?item }}\n"
+        "    OPTIONAL { ?item schema:version ?version }\n"
+        "    OPTIONAL { ?item schema:dateModified ?modified }\n"
         "  }\n"
         "}"
     )
@@ -66,6 +74,7 @@ class Fetched:
     labels: dict[str, dict[str, str]] = field(default_factory=lambda: defaultdict(dict))  # QID -> lang -> label
     codes: dict[str, str] = field(default_factory=dict)  # currency QID -> ISO 4217 code
     label_times: dict[str, str] = field(default_factory=dict)
+    revisions: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)  # QID -> (version, modified)
 
 
 def read_statements(answer: Answer, fetched: Fetched) -> None:
@@ -74,6 +83,7 @@ def read_statements(answer: Answer, fetched: Fetched) -> None:
         item = qid_of(answer.value(row, "item") or "")
         if item and answer.value(row, "present") is not None:
             fetched.present.add(item)
+            fetched.revisions[item] = (answer.value(row, "version"), answer.value(row, "modified"))
         iri = answer.value(row, "statement")
         if not item or iri is None:
             continue
@@ -105,7 +115,7 @@ def read_labels(answer: Answer, fetched: Fetched) -> None:
             continue
         fetched.label_times[item] = answer.fetched_at
         label = row.get("label")
-        if label and label.get("xml:lang") in ("en", "ru"):
+        if label and label.get("xml:lang") in LABEL_LANGUAGES:
             fetched.labels[item].setdefault(label["xml:lang"], label["value"])
         if answer.value(row, "code"):
             fetched.codes[item] = answer.value(row, "code")

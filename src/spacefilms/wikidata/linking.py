@@ -66,7 +66,7 @@ class Link:
     kind: str
     label: str
     qid: str
-    status: str  # linked | missing | ambiguous | conflict | not-found
+    status: str  # linked | missing | ambiguous | conflict | merged | not-found
     method: str  # sitelink | verified-qid | sitelink+verified-qid | none
     article: str
     wikidata_label: str
@@ -115,6 +115,7 @@ class _Answers:
 
     items: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # article -> QIDs
     existing: set[str] = field(default_factory=set)
+    merged: dict[str, str] = field(default_factory=dict)  # QID -> the QID it was merged into (a redirect)
     labels: dict[str, str] = field(default_factory=dict)  # QID -> English label at the endpoint
     when: dict[str, str] = field(default_factory=dict)  # article or QID -> fetch time
 
@@ -129,6 +130,8 @@ class _Answers:
                 self.items[answer.value(row, "article")].add(item)
             elif answer.value(row, "present") is not None:
                 self.existing.add(item)
+            elif qid_of(answer.value(row, "mergedInto") or ""):
+                self.merged[item] = qid_of(answer.value(row, "mergedInto"))
             if answer.value(row, "label"):
                 self.labels[item] = answer.value(row, "label")
 
@@ -141,10 +144,14 @@ def resolve(entities: list[Entity], client: WikidataClient, batch_size: int = 50
     qids = sorted({q for e in entities for q in e.same_as})
     said = _Answers()
     for batch in chunks(articles, batch_size):
-        said.read(client.select(query_text("sitelinks", "article", batch)), batch, "article")
+        for answer in client.select_split(lambda part: query_text("sitelinks", "article", part), batch):
+            said.read(answer, batch, "article")
     for batch in chunks(qids, batch_size):
         iris = [item_iri(q) for q in batch]
-        said.read(client.select(query_text("items", "item", iris), expect=iris), iris, "item")
+        # No "empty answer means rejected" check here: a batch of merged or deleted items rightly answers nothing,
+        # and Wikimedia rejects a client with a 403 or a text body, which the client's JSON check catches.
+        for answer in client.select_split(lambda part: query_text("items", "item", part), iris):
+            said.read(answer, iris, "item")
     return _mark_duplicates([_decide(e, variants[e.iri], said) for e in entities])
 
 
@@ -165,8 +172,12 @@ def _decide(entity: Entity, variants: dict[str, list[str]], said: _Answers) -> L
         return link("ambiguous", "sitelink", "", f"the article(s) resolve to several items: {detail}", *forms)
     if entity.same_as:
         qid = entity.same_as[0]
+        if qid in said.merged:
+            target = said.merged[qid]
+            detail = f"wd:{qid} was merged into wd:{target}: update graph/wikidata-ids.tsv and graph/wikidata-ids.trig"
+            return link("merged", "verified-qid", qid, detail, qid)
         if qid not in said.existing:
-            return link("not-found", "verified-qid", qid, "the endpoint has no item with this QID (merged or deleted?)", qid)
+            return link("not-found", "verified-qid", qid, "the endpoint has no item with this QID (deleted?)", qid)
         if sitelinked and sitelinked != {qid}:
             other = next(iter(sitelinked))
             detail = f"curated owl:sameAs wd:{qid} but {article} is the sitelink of wd:{other}: fix the curated data"

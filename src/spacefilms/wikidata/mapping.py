@@ -16,6 +16,8 @@ from spacefilms.wikidata.linking import Link
 from spacefilms.wikidata.values import decimal_literal, duration_literal, time_literal
 
 DCTERMS_SOURCE = "http://purl.org/dc/terms/source"
+# WDQS writes an "unknown value" as a skolem IRI under this base (Blank Node Skolemization): not data to map.
+GENID = "http://www.wikidata.org/.well-known/genid/"
 
 
 @dataclass
@@ -33,7 +35,9 @@ class EnrichReport:
     not_found: list[str] = field(default_factory=list)
     graphs: int = 0
     facts: int = 0
-    unmapped: Counter = field(default_factory=Counter)
+    unmapped: Counter = field(default_factory=Counter)  # by property, values that could not be mapped
+    unknown_values: int = 0  # "unknown value" statements (genid IRIs or blank nodes), never mapped as data
+    invalid_iris: int = 0  # values that are not valid IRIs, skipped
     unlabelled: list[str] = field(default_factory=list)
     fetched_at: str = ""
     responses: list[str] = field(default_factory=list)
@@ -57,17 +61,38 @@ class _Graphs:
         self.quads[qid].add(ox.Quad(ox.NamedNode(subject), ox.NamedNode(predicate), obj, graph))
         self.times[qid] = max(self.times.get(qid, ""), when)
 
-    def provenance(self, endpoint: str) -> list[ox.Quad]:
+    def provenance(self, endpoint: str, revisions: dict[str, tuple[str | None, str | None]]) -> list[ox.Quad]:
+        """Each graph: derived from its item, when, from which endpoint; and the item's revision (schema:version)
+        and last change (schema:dateModified) as the endpoint stated them, so a fact can be traced to a revision."""
         out = []
         for qid in self.quads:
-            graph = ox.NamedNode(WIKIDATA_GRAPH_BASE + qid)
+            graph, item = ox.NamedNode(WIKIDATA_GRAPH_BASE + qid), ox.NamedNode(item_iri(qid))
             stamp = ox.Literal(self.times[qid], datatype=ox.NamedNode(str(XSD.dateTime)))
             out += [
                 ox.Quad(graph, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(PROV.Entity)), graph),
-                ox.Quad(graph, ox.NamedNode(str(PROV.wasDerivedFrom)), ox.NamedNode(item_iri(qid)), graph),
+                ox.Quad(graph, ox.NamedNode(str(PROV.wasDerivedFrom)), item, graph),
                 ox.Quad(graph, ox.NamedNode(str(PROV.generatedAtTime)), stamp, graph),
                 ox.Quad(graph, ox.NamedNode(DCTERMS_SOURCE), ox.NamedNode(endpoint), graph),
             ]
+            version, modified = revisions.get(qid, (None, None))
+            if version and version.isdigit():
+                out.append(
+                    ox.Quad(
+                        item,
+                        ox.NamedNode(str(SCHEMA.version)),
+                        ox.Literal(version, datatype=ox.NamedNode(str(XSD.integer))),
+                        graph,
+                    )
+                )
+            if modified:
+                out.append(
+                    ox.Quad(
+                        item,
+                        ox.NamedNode(str(SCHEMA.dateModified)),
+                        ox.Literal(modified, datatype=ox.NamedNode(str(XSD.dateTime))),
+                        graph,
+                    )
+                )
         return out
 
 
@@ -94,8 +119,21 @@ class Mapper:
         return ox.NamedNode(item_iri(qid))
 
     def label(self, qid: str, lang: str = "en") -> str:
+        """Our label of a linked entity, else the item's label in ``lang``, else its "mul" label."""
         link = self.entity.get(qid)
-        return link.label if link and lang == "en" else self.fetched.labels.get(qid, {}).get(lang, "")
+        names = self.fetched.labels.get(qid, {})
+        return link.label if link and lang == "en" else names.get(lang) or names.get("mul", "")
+
+    def iri(self, value: str) -> ox.NamedNode | None:
+        """A value as an IRI; None (counted) for an unknown value or a string that is not a valid IRI."""
+        if value.startswith(GENID):
+            self.report.unknown_values += 1
+            return None
+        try:
+            return ox.NamedNode(value)
+        except ValueError:
+            self.report.invalid_iris += 1
+            return None
 
     def map(self, statement: Statement) -> None:
         spec = self.fields[statement.pid]
@@ -112,9 +150,12 @@ class Mapper:
 
     def value(self, kind: str, s: Statement) -> ox.NamedNode | ox.Literal | None:
         raw = s.value
+        if raw["type"] == "bnode" or raw["value"].startswith(GENID):
+            self.report.unknown_values += 1  # "unknown value": not a fact to map
+            return None
         if kind == "item":
             qid = qid_of(raw["value"]) if raw["type"] == "uri" else None
-            return self.node(qid) if qid else None  # "unknown value" (a blank node) is not a fact to map
+            return self.node(qid) if qid else None
         if kind == "time":
             return time_literal(raw["value"], s.precision)
         if kind == "duration":
@@ -122,23 +163,24 @@ class Mapper:
         if kind == "money":
             return self.money(s)
         if kind == "iri":
-            return ox.NamedNode(raw["value"]) if raw["type"] == "uri" else None
-        return ox.Literal(raw["value"])
+            return self.iri(raw["value"]) if raw["type"] == "uri" else None
+        return ox.Literal(raw["value"]) if raw["type"] == "literal" else None
 
     def money(self, s: Statement) -> ox.NamedNode | None:
         """An amount with a currency that has an ISO 4217 code, as a schema:MonetaryAmount named by Wikidata's
         own IRI for that quantity value."""
         code = self.fetched.codes.get(qid_of(s.unit or "") or "")
         amount = decimal_literal(s.amount)
-        if not (code and amount and s.node):
+        node = self.iri(s.node) if s.node else None
+        if not (code and amount and node):
             return None
         for predicate, obj in (
             (str(RDF.type), ox.NamedNode(str(SCHEMA.MonetaryAmount))),
             (str(SCHEMA.value), amount),
             (str(SCHEMA.currency), ox.Literal(code)),
         ):
-            self.graphs.add(s.qid, s.node, predicate, obj, s.fetched_at)
-        return ox.NamedNode(s.node)
+            self.graphs.add(s.qid, node.value, predicate, obj, s.fetched_at)
+        return node
 
     def cast_role(self, s: Statement, film: str, performer: ox.NamedNode) -> None:
         """A character-role qualifier becomes a sf:CastRole, named like curated ones so the two line up."""
@@ -190,7 +232,7 @@ class Mapper:
             self.graphs.add(qid, milestone, str(RDFS.label), ox.Literal(text, language="en"), when)
         facts = [q for quads in self.graphs.quads.values() for q in quads]
         self.report.graphs, self.report.facts = len(self.graphs.quads), len(facts)
-        return sorted(facts + self.graphs.provenance(endpoint), key=_sort_key)
+        return sorted(facts + self.graphs.provenance(endpoint, self.fetched.revisions), key=_sort_key)
 
 
 def _slug(iri: str) -> str:
