@@ -1,5 +1,7 @@
 """A small fault-injecting HTTP proxy for tests: it forwards SPARQL requests to a real server on 127.0.0.1 and,
-on request, answers instead with 429/503 + Retry-After, 500, a slow answer, truncated JSON or an empty result."""
+on request, answers instead with 429/503 + Retry-After, 500, a slow answer, truncated JSON or an empty result; or as
+Wikidata's query service and QLever really fail: a WDQS timeout (500 with the Java exception; or 200 whose JSON is cut
+off with the exception appended), a QLever cancellation (429 without Retry-After), or a body of the test's choosing."""
 
 from __future__ import annotations
 
@@ -18,12 +20,14 @@ EMPTY_RESULT = b'{"head": {"vars": ["item"]}, "results": {"bindings": []}}'
 class Fault:
     """What to do with one request: ``status`` (answer this code), ``slow`` (wait, then forward),
     ``truncate`` (forward a cut body with a matching length), ``cut`` (announce the full length, send part),
-    ``empty`` (200 with no bindings) or ``pass`` (forward unchanged)."""
+    ``empty`` (200 with no bindings), ``wdqs-timeout`` (WDQS's timeout as a 500), ``wdqs-cut`` (a 200 cut off with
+    the timeout appended, as WDQS streams it), ``body`` (200 with ``body``) or ``pass`` (forward unchanged)."""
 
     kind: str
     status: int = 200
     headers: dict = field(default_factory=dict)
     seconds: float = 0.0
+    body: bytes = b""
 
 
 def status(code: int, retry_after: str | None = None) -> Fault:
@@ -35,6 +39,20 @@ TRUNCATE = Fault("truncate")
 CUT = Fault("cut")
 EMPTY = Fault("empty")
 PASS = Fault("pass")
+# What WDQS sends when a query runs past its 60 s deadline (Blazegraph's query timeout), as a 500 or appended to a
+# 200 answer already under way.
+TIMEOUT_TEXT = (
+    b"SPARQL-QUERY: queryStr=SELECT ...\njava.util.concurrent.TimeoutException\n"
+    b"\tat java.util.concurrent.FutureTask.get(FutureTask.java:205)\n"
+)
+WDQS_TIMEOUT = Fault("wdqs-timeout", 500)
+WDQS_CUT = Fault("wdqs-cut")
+QLEVER_CANCELLED = Fault("status", 429)  # QLever: a cancelled or timed-out query, no Retry-After
+
+
+def answer(body: bytes) -> Fault:
+    """Answer 200 with this body (e.g. well-formed JSON holding what the test needs)."""
+    return Fault("body", body=body)
 
 
 @dataclass
@@ -109,11 +127,19 @@ class FaultProxy:
                     if fault.kind == "empty":
                         self._reply(200, "application/sparql-results+json", EMPTY_RESULT)
                         return
+                    if fault.kind == "wdqs-timeout":
+                        self._reply(500, "text/plain", TIMEOUT_TEXT)
+                        return
+                    if fault.kind == "body":
+                        self._reply(200, "application/sparql-results+json", fault.body)
+                        return
                     if fault.kind == "slow":
                         time.sleep(fault.seconds)
                     code, kind, data = proxy._forward(method, self.path, body, self.headers)
                     if fault.kind == "truncate":
                         data = data[: len(data) // 2]
+                    if fault.kind == "wdqs-cut":
+                        data = data[: len(data) // 2] + b"\n" + TIMEOUT_TEXT
                     if fault.kind == "cut":
                         self._reply(code, kind, data[: len(data) // 2], {"Content-Length": str(len(data))})
                         self.close_connection = True

@@ -146,7 +146,10 @@ def test_every_source_has_one_kind_a_publisher_and_a_language(store: ox.Store) -
 
 
 def test_every_cast_role_is_labelled(store: ox.Store) -> None:
-    assert answers(store, 'SELECT ?r WHERE { ?r a sf:CastRole FILTER NOT EXISTS { ?r rdfs:label ?l FILTER (LANG(?l) = "en") } }') == set()
+    assert (
+        answers(store, 'SELECT ?r WHERE { ?r a sf:CastRole FILTER NOT EXISTS { ?r rdfs:label ?l FILTER (LANG(?l) = "en") } }')
+        == set()
+    )
 
 
 def test_every_entity_without_a_key_is_listed_with_a_reason(store: ox.Store) -> None:

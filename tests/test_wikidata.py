@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from fault_proxy import CUT, EMPTY, PASS, SLOW, TRUNCATE, FaultProxy, status
+from fault_proxy import CUT, EMPTY, PASS, QLEVER_CANCELLED, SLOW, TRUNCATE, WDQS_CUT, WDQS_TIMEOUT, FaultProxy, answer, status
 
 from spacefilms.endpoints.oxigraph_server import OxigraphServer
 from spacefilms.errors import SpacefilmsError
@@ -149,7 +149,10 @@ def test_link_problems_are_shown_as_errors_and_never_overwrite(cli, proxy: Fault
     assert links["fixture-ambiguous-film"].status == "ambiguous" and links["fixture-ambiguous-film"].qid == ""
     assert links["fixture-twin-a"].status == links["fixture-twin-b"].status == "ambiguous"
     assert (links["fixture-parenthesised-film"].status, links["fixture-parenthesised-film"].qid) == ("linked", "Q9999000105")
-    assert links["fixture-gone"].status == "not-found"
+    assert links["fixture-gone"].status == "not-found" and "deleted" in links["fixture-gone"].detail
+    merged = links["fixture-merged"]  # a redirect is reported as one, with the item to use instead
+    assert (merged.status, merged.qid) == ("merged", "Q9999000180") and "merged into wd:Q9999000002" in merged.detail
+    assert "User-Agent" not in result.stderr
     assert (links["fixture-unknown"].status, links["fixture-unknown"].method) == ("missing", "none")
     assert (links["fixture-flight"].status, links["fixture-flight"].qid) == ("linked", "Q9999000040")
 
@@ -583,3 +586,122 @@ def test_replacing_the_store_twice_at_once_keeps_only_the_new_quads(tmp_path: Pa
     replace_store([second], tmp_path / "store")
     assert set(open_ox(tmp_path / "store")) == {second}
     assert len([p for p in tmp_path.iterdir() if p.is_dir() and not p.is_symlink()]) == 1
+
+
+# ---------------------------------------------------------------- Wikidata as it really answers (issue: mul, genid, timeouts, QLever)
+
+
+def test_a_batch_of_only_merged_or_deleted_items_is_not_taken_for_a_rejection(proxy: FaultProxy) -> None:
+    from spacefilms.wikidata.linking import Entity, resolve
+
+    client, waits = client_for(proxy)
+    entities = [
+        Entity(str(SFR["m"]), "person", "M", [], ["Q9999000180"]),
+        Entity(str(SFR["d"]), "person", "D", [], ["Q9999000199"]),
+    ]
+    links = {link.entity: link for link in resolve(entities, client)}
+    assert [links[str(SFR[x])].status for x in "md"] == ["merged", "not-found"] and waits == []
+
+
+def test_mul_labels_stand_in_for_english_ones(enriched: dict) -> None:
+    wikidata = quads_by_graph(enriched["store"])[1]
+    city = ox.NamedNode("http://www.wikidata.org/entity/Q9999000070")
+    assert {q.object for q in wikidata if q.subject == city and q.predicate.value.endswith("#label")} == {
+        ox.Literal("FIXTURE city", language="mul")
+    }
+    birthplace = {
+        q.object
+        for q in wikidata
+        if q.subject == ox.NamedNode(str(SFR["klim-shipenko"])) and q.predicate.value == str(SCHEMA.birthPlace)
+    }
+    assert birthplace == {city}
+
+
+def test_unknown_values_are_never_data(enriched: dict) -> None:
+    wikidata = quads_by_graph(enriched["store"])[1]
+    assert not any(
+        ".well-known/genid/" in (t.value if hasattr(t, "value") else str(t)) for q in wikidata for t in (q.subject, q.object)
+    )
+    imdb = {q.object.value for q in wikidata if q.predicate.value.endswith("/P345")}
+    assert imdb == {"tt9999999"}
+    manifest = json.loads((enriched["store"].parent / "wikidata" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["unknown_values"] == 2 and manifest["invalid_iris"] == 0
+
+
+def test_each_item_graph_records_the_revision_it_came_from(enriched: dict) -> None:
+    wikidata = quads_by_graph(enriched["store"])[1]
+    item = ox.NamedNode("http://www.wikidata.org/entity/Q9999000001")
+    about = {
+        (q.predicate.value, q.object.value) for q in wikidata if q.subject == item and q.graph_name.value.endswith("Q9999000001")
+    }
+    assert (str(SCHEMA.version), "2099000001") in about and (str(SCHEMA.dateModified), "2099-01-01T00:00:00Z") in about
+
+
+@pytest.mark.parametrize("fault", [WDQS_TIMEOUT, WDQS_CUT], ids=["500", "200-cut-off"])
+def test_a_server_timeout_is_not_retried_as_it_is(proxy: FaultProxy, fault) -> None:
+    from spacefilms.wikidata.client import QueryTimeout
+
+    client, waits = client_for(proxy, retries=4)
+    proxy.always(fault)
+    with pytest.raises(QueryTimeout, match="the endpoint timed out on the query") as caught:
+        client.select(PROBE)
+    assert len(proxy.seen) == 1 and waits == [] and caught.value.where == proxy.query_endpoint
+
+
+def test_a_batch_the_server_times_out_on_is_split_in_halves(proxy: FaultProxy) -> None:
+    client, waits = client_for(proxy)
+    proxy.plan(WDQS_TIMEOUT)  # the whole batch times out once; each half then answers
+    items = ["http://www.wikidata.org/entity/Q25271", "http://www.wikidata.org/entity/Q37079"]
+    answers = client.select_split(
+        lambda part: "SELECT ?item WHERE { VALUES ?item { " + " ".join(f"<{i}>" for i in part) + " } ?item ?p ?o } LIMIT 1", items
+    )
+    assert len(answers) == 2 and len(proxy.seen) == 3 and waits == []
+
+
+def test_a_single_item_that_times_out_is_named(proxy: FaultProxy) -> None:
+    client, _ = client_for(proxy)
+    proxy.always(WDQS_TIMEOUT)
+    with pytest.raises(SpacefilmsError, match=r"times out on <http://www.wikidata.org/entity/Q25271> even alone"):
+        client.select_split(lambda part: PROBE, ["http://www.wikidata.org/entity/Q25271"])
+
+
+def test_qlever_429_without_retry_after_is_an_error_of_that_query(proxy: FaultProxy) -> None:
+    client, waits = client_for(proxy, retries=4)
+    proxy.always(QLEVER_CANCELLED)
+    with pytest.raises(SpacefilmsError, match="without Retry-After: the endpoint cancelled this query"):
+        client.select(PROBE)
+    assert len(proxy.seen) == 1 and waits == []
+
+
+def test_invalid_iris_in_an_answer_are_skipped_and_counted(proxy: FaultProxy) -> None:
+    from spacefilms.wikidata.enrichment import enrich
+    from spacefilms.wikidata.linking import Link
+
+    cruise = "http://www.wikidata.org/entity/Q37079"
+    bindings = [
+        {"item": {"type": "uri", "value": cruise}, "present": {"type": "literal", "value": "x"}},
+        {
+            "item": {"type": "uri", "value": cruise},
+            "pid": {"type": "literal", "value": "P18"},
+            "statement": {"type": "uri", "value": "http://www.wikidata.org/entity/statement/Q37079-bad"},
+            "rank": {"type": "uri", "value": "http://wikiba.se/ontology#NormalRank"},
+            "value": {"type": "uri", "value": "http://commons.example/File:A b|{c}.jpg"},
+        },
+    ]
+    body = json.dumps(
+        {"head": {"vars": ["item", "pid", "statement", "rank", "value", "present"]}, "results": {"bindings": bindings}}
+    )
+    proxy.plan(answer(body.encode()))
+    link = Link(str(SFR["tom-cruise"]), "person", "Tom Cruise", "Q37079", "linked", "verified-qid", "", "", "", "")
+    client, _ = client_for(proxy)
+    result = enrich([link], client)
+    assert result.report.invalid_iris == 1 and result.report.enriched == 1
+    assert not any(q.predicate.value == str(SCHEMA.image) for q in result.quads)
+
+
+def test_the_user_agent_names_the_operator(monkeypatch: pytest.MonkeyPatch, proxy: FaultProxy) -> None:
+    monkeypatch.setenv("SPACEFILMS_CONTACT", "mailto:ops@example.org")
+    assert user_agent().startswith("spacefilms/") and "mailto:ops@example.org" in user_agent()
+    client, _ = client_for(proxy)
+    client.select(PROBE)
+    assert proxy.seen[-1].user_agent == user_agent()
