@@ -186,6 +186,8 @@ def test_service_to_another_host_is_refused(served: Served, other_host: list[str
         f"SELECT * WHERE {{ ?x ?y ?z OPTIONAL {{ SELECT ?s WHERE {{ SERVICE SILENT <{remote}> {{ ?s ?p ?o }} }} }} }}",
         f"SELECT * WHERE {{ BIND (<{remote}> AS ?where) SERVICE ?where {{ ?s ?p ?o }} }}",
         f"ASK {{ FILTER EXISTS {{ SERVICE <{remote}> {{ ?s ?p ?o }} }} }}",
+        f"SELECT ?x WHERE {{ #\r SERVICE <{remote}> {{ ?x ?q ?r }} }}",  # a comment ended by a bare CR
+        f"SELECT ?x WHERE {{ #\r\n SERVICE <{remote}> {{ ?x ?q ?r }} }}",
     ):
         status, _, body = post(served, {"query": query})
         assert (status, body) == (

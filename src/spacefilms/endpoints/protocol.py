@@ -64,7 +64,9 @@ def _walk(node: object) -> list[str]:
 def check_query(text: str) -> tuple[str, str]:
     """Parse ``text`` as a SPARQL 1.1 query; return (kind, the text to run). Raise :class:`Refused` for
     syntax errors, updates and any ``SERVICE`` (federated) pattern, wherever it sits in the query."""
-    expanded = expandUnicodeEscapes(text)  # the engine gets exactly the text that was checked
+    # The engine gets exactly the text that was checked. Line ends are made one (the SPARQL grammar ends a comment at
+    # CR or LF, rdflib's parser only at LF: "# <CR> SERVICE …" would be a comment here and a call there).
+    expanded = expandUnicodeEscapes(text).replace("\r\n", "\n").replace("\r", "\n")
     with _parse_lock:
         try:
             tree = parseQuery(expanded)
