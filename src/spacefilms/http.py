@@ -91,6 +91,14 @@ class NetworkError(SpacefilmsError):
     """No usable answer: the host is unreachable, the connection broke, or the deadline passed."""
 
 
+class DeadlinePassed(NetworkError):
+    """No complete answer before the deadline."""
+
+
+class TooLarge(NetworkError):
+    """The answer was larger than the cap: it was not read."""
+
+
 class Retry(SpacefilmsError):
     """Raised by a caller's check of an answer to ask for another attempt (``wait`` seconds, if the server said)."""
 
@@ -108,15 +116,19 @@ class Transport:
     retries: int = 0
     backoff: float = 2.0
     max_wait: float = 300.0
-    auth: httpx.Auth | None = None
+    credentials: tuple[str, str] | None = None  # (user, password), sent to the request's own origin only
+    auth_scheme: str = "basic"  # basic (sent with every request: not every store asks first) or digest
     headers: dict[str, str] = field(default_factory=dict)
     sleep: Callable[[float], None] = time.sleep
     requests: int = 0  # requests actually sent, retries included
 
     def __post_init__(self) -> None:
+        auth = None
+        if self.credentials is not None:
+            auth = (httpx.DigestAuth if self.auth_scheme == "digest" else httpx.BasicAuth)(*self.credentials)
         self._client = httpx.Client(
             headers={"User-Agent": user_agent(), **self.headers},
-            auth=self.auth,
+            auth=auth,
             follow_redirects=True,
             max_redirects=5,
             trust_env=False,
@@ -131,7 +143,7 @@ class Transport:
         url: str,
         *,
         params: Mapping[str, str] | None = None,
-        data: Mapping[str, str] | None = None,
+        data: Mapping[str, str | list[str]] | None = None,
         content: bytes | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> Response:
@@ -147,13 +159,13 @@ class Transport:
                 for chunk in answer.iter_bytes():
                     size += len(chunk)
                     if size > self.max_bytes:
-                        raise NetworkError(f"answer larger than {self.max_bytes:,} bytes: not read", url)
+                        raise TooLarge(f"answer larger than {self.max_bytes:,} bytes: not read", url)
                     if time.monotonic() > deadline:
-                        raise NetworkError(f"no complete answer within the {self.timeout:g}s timeout", url)
+                        raise DeadlinePassed(f"no complete answer within the {self.timeout:g}s timeout", url)
                     chunks.append(chunk)
                 response = Response(str(answer.url), answer.status_code, answer.headers, b"".join(chunks))
         except httpx.TimeoutException:
-            raise NetworkError(f"no answer within the {self.timeout:g}s timeout", url) from None
+            raise DeadlinePassed(f"no answer within the {self.timeout:g}s timeout", url) from None
         except httpx.TooManyRedirects:
             raise NetworkError("too many redirects", url) from None
         except (httpx.HTTPError, OSError) as exc:

@@ -7,7 +7,6 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 from spacefilms.errors import SpacefilmsError
@@ -77,17 +76,23 @@ class OxigraphServer:
         return args
 
     def start(self, wait: float = 20.0) -> OxigraphServer:
+        from spacefilms.http import HttpError, NetworkError, Transport
+
         self.process = subprocess.Popen(self.command(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        probe = Transport(timeout=1.0)
         deadline = time.monotonic() + wait
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                err = self.process.stderr.read().decode("utf-8", "replace").strip() if self.process.stderr else ""
-                raise SpacefilmsError(f"oxigraph server exited: {err.splitlines()[-1] if err else self.process.returncode}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/query?query=ASK%7B%7D", timeout=1):
+        try:
+            while time.monotonic() < deadline:
+                if self.process.poll() is not None:
+                    err = self.process.stderr.read().decode("utf-8", "replace").strip() if self.process.stderr else ""
+                    raise SpacefilmsError(f"oxigraph server exited: {err.splitlines()[-1] if err else self.process.returncode}")
+                try:
+                    probe.send("GET", f"{self.url}/query", params={"query": "ASK {}"})
                     return self
-            except OSError:
-                time.sleep(0.05)
+                except (NetworkError, HttpError):
+                    time.sleep(0.05)
+        finally:
+            probe.close()
         self.stop()
         raise SpacefilmsError(f"oxigraph server did not answer within {wait:.0f}s", self.url)
 

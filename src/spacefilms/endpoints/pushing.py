@@ -74,8 +74,6 @@ class Remote:
     Store PUTs. Credentials go only to the store's own origin (never on after a redirect elsewhere)."""
 
     def __init__(self, endpoint: Endpoint) -> None:
-        import httpx
-
         from spacefilms.http import Transport
 
         if endpoint.protocol not in PROTOCOLS:
@@ -83,11 +81,10 @@ class Remote:
         if endpoint.auth not in AUTH_SCHEMES:
             raise SpacefilmsError(f"unknown auth scheme {endpoint.auth!r}; use one of {', '.join(AUTH_SCHEMES)}")
         self.endpoint = endpoint
-        auth = None
-        if endpoint.user is not None:  # basic is sent with every request: not every store asks first
-            scheme = httpx.DigestAuth if endpoint.auth == "digest" else httpx.BasicAuth
-            auth = scheme(endpoint.user, endpoint.password or "")
-        self.transport = Transport(timeout=endpoint.timeout, auth=auth, headers=dict(endpoint.headers))
+        credentials = (endpoint.user, endpoint.password or "") if endpoint.user is not None else None
+        self.transport = Transport(
+            timeout=endpoint.timeout, credentials=credentials, auth_scheme=endpoint.auth, headers=dict(endpoint.headers)
+        )
 
     def _call(self, method: str, url: str, body: bytes | None, content_type: str | None, accept: str | None = None) -> bytes:
         headers = {name: value for name, value in (("Content-Type", content_type), ("Accept", accept)) if value}

@@ -16,12 +16,10 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import http.client
 import json
 import re
 import signal
 import threading
-import time
 import urllib.parse
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -34,6 +32,7 @@ from spacefilms import __version__
 from spacefilms.endpoints.oxigraph_server import OxigraphServer
 from spacefilms.endpoints.protocol import Limits, Refused, check_query, convert, negotiate
 from spacefilms.errors import SpacefilmsError
+from spacefilms.http import DeadlinePassed, HttpError, NetworkError, TooLarge, Transport
 from spacefilms.namespaces import PREFIXES
 from spacefilms.querying.library import list_queries
 from spacefilms.querying.parameters import inline_bindings
@@ -52,6 +51,7 @@ class Engine:
     def __init__(self, store: str | Path | None, limits: Limits) -> None:
         self.link = store_path(store)
         self.limits = limits
+        self.transport = Transport(timeout=limits.timeout_s + 1.0, max_bytes=limits.max_result_bytes)
         self._lock = threading.Lock()
         self._server: OxigraphServer | None = None
 
@@ -75,32 +75,28 @@ class Engine:
             if self._server is not None:
                 self._server.stop()
                 self._server = None
+            self.transport.close()
 
     def run(self, kind: str, text: str, dataset: dict[str, list[str]], fmt: ox.QueryResultsFormat | ox.RdfFormat) -> bytes:
         """Run a checked query within the limits; return the answer in ``fmt`` or raise :class:`Refused`."""
         server = self.current()
         wire = ox.RdfFormat.N_TRIPLES if kind in ("CONSTRUCT", "DESCRIBE") else ox.QueryResultsFormat.JSON
-        body = urllib.parse.urlencode([("query", text), *((k, v) for k, vs in dataset.items() for v in vs)])
-        deadline = time.monotonic() + self.limits.timeout_s + 1.0
-        connection = http.client.HTTPConnection(server.host, server.port, timeout=self.limits.timeout_s + 1.0)
         try:
-            connection.request(
-                "POST",
-                "/query",
-                body=body.encode(),
-                headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": wire.media_type},
-            )
-            response = connection.getresponse()
-            data = self._read(connection, response, deadline)
-        except TimeoutError:
+            data = self.transport.send(
+                "POST", f"{server.url}/query", data={"query": text, **dataset}, headers={"Accept": wire.media_type}
+            ).body
+        except DeadlinePassed:
             raise self._too_slow() from None
-        except (OSError, http.client.HTTPException) as exc:
-            raise Refused(502, f"the query engine failed: {exc}") from None
-        finally:
-            connection.close()
-        if response.status != 200:
-            message = data.decode("utf-8", "replace").strip().splitlines()
-            raise Refused(400 if response.status == 400 else 502, f"query failed: {message[0] if message else response.reason}")
+        except TooLarge:
+            raise Refused(
+                400, f"result too large: more than {self.limits.max_result_bytes} bytes; add a LIMIT or ask for fewer columns"
+            ) from None
+        except HttpError as error:
+            message = error.response.body.decode("utf-8", "replace").strip().splitlines()
+            status = error.response.status
+            raise Refused(400 if status == 400 else 502, f"query failed: {message[0] if message else f'HTTP {status}'}") from None
+        except NetworkError as exc:
+            raise Refused(502, f"the query engine failed: {exc.message}") from None
         try:
             return convert(data, wire, fmt)
         except (SyntaxError, ValueError):
@@ -109,25 +105,6 @@ class Engine:
                 raise self._too_slow() from None
             tail = re.split(r"[\[\]{},\n]", data[-300:].decode("utf-8", "replace"))[-1].strip()
             raise Refused(502, f"query failed: {tail or 'the engine sent a broken answer'}") from None
-
-    def _read(self, connection: http.client.HTTPConnection, response: http.client.HTTPResponse, deadline: float) -> bytes:
-        chunks, size = [], 0
-        while True:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise TimeoutError
-            if connection.sock is not None:
-                connection.sock.settimeout(left)  # the response reads from this socket
-            chunk = response.read1(65536)
-            if not chunk:
-                return b"".join(chunks)
-            size += len(chunk)
-            if size > self.limits.max_result_bytes:
-                raise Refused(
-                    400,
-                    f"result too large: more than {self.limits.max_result_bytes} bytes; add a LIMIT or ask for fewer columns",
-                )
-            chunks.append(chunk)
 
     def _too_slow(self) -> Refused:
         return Refused(503, f"query stopped: it ran past the time limit of {self.limits.timeout_s} s")
