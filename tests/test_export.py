@@ -37,7 +37,7 @@ def test_export_round_trips(cli, built_store: Path, tmp_path: Path, fmt: str) ->
         expected = next(iter(store.query("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o { GRAPH ?g { ?s ?p ?o } } }")))
         assert len(distinct) == int(expected["n"].value)
     if fmt == "jsonld":
-        assert isinstance(json.loads(output.read_text()), list)
+        assert "@context" in json.loads(output.read_text())  # compact JSON-LD, not the expanded form
 
 
 def test_export_to_unwritable_path_fails_cleanly(cli, tmp_path: Path) -> None:
@@ -61,3 +61,29 @@ def test_export_over_existing_file_replaces_it_whole(cli, tmp_path: Path) -> Non
     assert cli("export", "--format", "nt", "--output", str(output)).exit_code == 0
     assert output.read_text() != "old"
     assert [p.name for p in tmp_path.iterdir()] == ["graph.nt"]
+
+
+def test_the_format_follows_the_file_name(cli, tmp_path: Path) -> None:
+    from rdflib import Graph
+
+    turtle = tmp_path / "graph.ttl"
+    assert cli("export", "-o", str(turtle)).exit_code == 0
+    assert len(Graph().parse(turtle, format="turtle")) > 1000  # Turtle, not TriG, in a .ttl file
+    turtle.write_text("kept", encoding="utf-8")
+    clash = cli("export", "-o", str(turtle), "--format", "trig")
+    assert clash.exit_code == 1 and "ends in .ttl (ttl) but --format trig" in clash.stderr
+    assert turtle.read_text(encoding="utf-8") == "kept"
+    unknown = cli("export", "-o", str(tmp_path / "graph.rdf"))
+    assert unknown.exit_code == 1 and "cannot tell the format" in unknown.stderr and not (tmp_path / "graph.rdf").exists()
+
+
+def test_json_ld_has_a_context_of_the_project_prefixes(cli, built_store: Path, tmp_path: Path) -> None:
+    from rdflib import Dataset
+
+    output = tmp_path / "graph.jsonld"
+    assert cli("export", "-o", str(output)).exit_code == 0
+    document = json.loads(output.read_text(encoding="utf-8"))
+    assert document["@context"]["schema"] == "http://schema.org/" and document["@context"]["sfr"].endswith("/resource/")
+    assert '"schema:director"' in output.read_text(encoding="utf-8")
+    parsed = Dataset().parse(output, format="json-ld")
+    assert len(list(parsed.quads())) == len(list(named_quads(open_ox(built_store))))

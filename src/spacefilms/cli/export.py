@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from spacefilms.cli._common import backend_from, graph_options
-from spacefilms.store.export import FORMATS
+from spacefilms.store.export import FORMATS, format_for
 from spacefilms.store.export import export as export_store
 
 
@@ -16,9 +16,8 @@ from spacefilms.store.export import export as export_store
     "--format",
     "fmt",
     type=click.Choice(sorted(FORMATS)),
-    default="trig",
-    show_default=True,
-    help="trig/nq/jsonld keep the source graphs; ttl/nt write their union.",
+    default=None,
+    help="trig/nq/jsonld keep the source graphs; ttl/nt write their union [default: from the file name's ending].",
 )
 @click.option(
     "--output",
@@ -29,8 +28,9 @@ from spacefilms.store.export import export as export_store
 )
 @graph_options
 @click.pass_obj
-def export(obj: dict, fmt: str, output: Path, endpoint: str | None, timeout: float) -> None:
+def export(obj: dict, fmt: str | None, output: Path, endpoint: str | None, timeout: float) -> None:
     """Write the whole graph, ontology included, to one RDF file."""
+    fmt = format_for(output, fmt)
     path = export_store(backend_from(obj, endpoint, timeout), fmt, output)
     click.echo(f"Wrote {path} ({path.stat().st_size} bytes, {fmt})")
 

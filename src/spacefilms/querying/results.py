@@ -74,7 +74,7 @@ def _rdflib(value: Term) -> Identifier:
         return BNode(value.value)
     if value.language:
         return Literal(value.value, lang=value.language)
-    return Literal(value.value, datatype=URIRef(value.datatype.value))
+    return Literal(value.value, datatype=URIRef(value.datatype.value), normalize=False)  # the lexical form as stated
 
 
 def to_query_result(answer: bool | Solutions | list[ox.Triple]) -> QueryResult:

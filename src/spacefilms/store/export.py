@@ -18,6 +18,26 @@ FORMATS: dict[str, ox.RdfFormat] = {
     "nq": ox.RdfFormat.N_QUADS,
     "jsonld": ox.RdfFormat.JSON_LD,
 }
+# What each file name ending means; .json is JSON-LD.
+SUFFIXES = {".ttl": "ttl", ".nt": "nt", ".trig": "trig", ".nq": "nq", ".jsonld": "jsonld", ".json": "jsonld"}
+
+
+def format_for(output: str | Path, fmt: str | None = None) -> str:
+    """The format to write: ``fmt`` when given (it must agree with the file name's ending, when that names one),
+    else the one the ending names. A Turtle file never receives TriG."""
+    named = SUFFIXES.get(Path(output).suffix.lower())
+    if fmt is not None and fmt not in FORMATS:
+        raise SpacefilmsError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    if fmt is not None and named is not None and named != fmt:
+        raise SpacefilmsError(
+            f"the name ends in {Path(output).suffix} ({named}) but --format {fmt} was asked: make them agree", str(output)
+        )
+    chosen = fmt or named
+    if chosen is None:
+        raise SpacefilmsError(
+            f"cannot tell the format from the name; end it in {', '.join(SUFFIXES)} or give --format", str(output)
+        )
+    return chosen
 
 
 def export(source: ox.Store | Backend, fmt: str, output: str | Path) -> Path:
@@ -34,10 +54,25 @@ def export(source: ox.Store | Backend, fmt: str, output: str | Path) -> Path:
     prefixes = PREFIXES if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
 
     def write(out) -> None:
-        if rdf_format.supports_datasets:
+        if fmt == "jsonld":
+            out.write(_json_ld(backend.quads()))
+        elif rdf_format.supports_datasets:
             ox.serialize(backend.quads(), out, rdf_format, prefixes=prefixes)
         else:
             triples = backend.construct("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
             ox.serialize(triples, out, rdf_format, prefixes=prefixes)
 
     return write_atomically(output, write)
+
+
+def _json_ld(quads) -> bytes:
+    """JSON-LD with an ``@context`` of the project prefixes (compact IRIs such as ``schema:director``), one
+    ``@graph`` per source: rdflib's JSON-LD writer, as pyoxigraph's writes expanded JSON-LD only."""
+    from rdflib import Dataset
+
+    from spacefilms.querying.results import rdflib_terms
+
+    term, dataset = rdflib_terms(), Dataset()
+    for quad in quads:
+        dataset.add((term(quad.subject), term(quad.predicate), term(quad.object), term(quad.graph_name)))
+    return dataset.serialize(format="json-ld", context=dict(PREFIXES), auto_compact=True, indent=1).encode()
