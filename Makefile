@@ -4,18 +4,31 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint build clean browser
+.PHONY: demo test lint build clean browser images stress
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
+	@echo "Installing spacefilms and its dependencies into $(VENV)/ (a few minutes the first time)..."
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
+	@echo "Installed: the command is $(BIN)/spacefilms (or run 'source $(BIN)/activate' once)"
+
+# The main job writes where git does not look (.spacefilms/ is ignored): a demo run leaves the work tree clean.
+DEMO := .spacefilms/demo
 
 demo: $(STAMP)
+	mkdir -p $(DEMO)
 	$(BIN)/spacefilms build
 	$(BIN)/spacefilms query cast
 	$(BIN)/spacefilms query film-people-in-space
+	$(BIN)/spacefilms diagram film-world --output $(DEMO)/film-world.png
+	$(BIN)/spacefilms timeline --output $(DEMO)/timeline.png
+	@echo "Diagrams written to $(DEMO)/; the command is $(BIN)/spacefilms"
+
+# The pictures in the README (committed): redrawn only when asked, with the data's date of the last change.
+images: $(STAMP)
+	$(BIN)/spacefilms build
 	$(BIN)/spacefilms diagram film-world --output docs/images/film-world.png
 	$(BIN)/spacefilms timeline --output docs/images/timeline.png
 
@@ -29,6 +42,12 @@ browser:
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
 		|| echo "warning: could not install chromium; the query-page test will be skipped"; \
 	fi
+
+# The suite under load: five runs in a row while a CPU burner keeps both cores busy (not part of `make test`).
+stress: $(STAMP)
+	@yes > /dev/null & one=$$!; yes > /dev/null & two=$$!; status=0; \
+	for run in 1 2 3 4 5; do echo "stress run $$run/5 (both cores busy)"; $(BIN)/python -m pytest -q -p no:cacheprovider || status=1; done; \
+	kill $$one $$two; exit $$status
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests
