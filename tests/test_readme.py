@@ -42,3 +42,18 @@ def test_the_sources_section_shows_what_stats_prints(cli) -> None:
     printed = result.stdout[result.stdout.index("Sources by kind") :].rstrip("\n")
     section = README.read_text(encoding="utf-8").split("$ spacefilms stats --sources\n…\n", 1)[1].split("```", 1)[0]
     assert section.rstrip("\n") == printed
+
+
+def test_the_build_sample_is_what_a_build_prints(cli, tmp_path: Path) -> None:
+    result = cli("build", store=tmp_path / "store")
+    assert result.exit_code == 0, result.output
+    sample = README.read_text(encoding="utf-8").split("$ spacefilms build\n", 1)[1].split("```", 1)[0].splitlines()
+    printed = result.stdout.splitlines()
+    assert (
+        re.sub(r"Built \S+ ", "Built STORE ", sample[0]).split(" in ")[0]
+        == re.sub(r"Built \S+ ", "Built STORE ", printed[0]).split(" in ")[0]
+    )
+    assert sample[1:3] == printed[1:3]  # triples, facts, quads, sources
+    assert sample[3].startswith("Built at: ") and printed[3].startswith("Built at: ")
+    shown = [line for line in sample[4:] if line.strip() != "…"]
+    assert shown == printed[4 : 4 + len(shown)]  # the first classes and their counts
