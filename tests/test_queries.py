@@ -11,7 +11,7 @@ from rdflib import BNode, Literal, URIRef
 from spacefilms.errors import SpacefilmsError
 from spacefilms.namespaces import SFR
 from spacefilms.querying.backends import LocalBackend, RemoteBackend
-from spacefilms.querying.formatting import display
+from spacefilms.querying.formatting import display, format_result
 from spacefilms.querying.library import get_query, list_queries, to_term
 from spacefilms.querying.parameters import inline_bindings
 from spacefilms.querying.results import QueryResult
@@ -238,7 +238,8 @@ def test_syntax_error_names_file_line_and_column(tmp_path: Path, cli) -> None:
     assert result.exit_code == 1 and re.search(r"error: --sparql:1:\d+: SPARQL syntax error", result.stderr), result.stderr
 
 
-def test_output_formats(cli) -> None:
+def test_output_formats(monkeypatch: pytest.MonkeyPatch, cli) -> None:
+    monkeypatch.setenv("COLUMNS", "400")  # a wide terminal: no cell needs wrapping
     table = cli("query", "flight-crews").stdout
     assert "Soyuz MS-19" in table and "sfr:" not in table.splitlines()[0]
     csv_out = cli("query", "cast", "--format", "csv").stdout.splitlines()
@@ -342,3 +343,12 @@ def test_parameters_are_in_scope_where_queries_compare_them(query) -> None:
 
     params = {p.name for p in query.parameters}
     assert _out_of_scope(prepareQuery(query.text).algebra, params) == set()
+
+
+def test_tables_wrap_to_the_width_and_drop_nothing(local: LocalBackend) -> None:
+    result = run(local, "facts-about", entity="sfr:soyuz-ms-18")
+    wide, narrow = format_result(result, "table", width=10_000), format_result(result, "table", width=90)
+    assert all(len(line) <= 90 for line in narrow.splitlines())
+    assert "https://tass.com/science/1350499" in wide and "…" not in wide + narrow
+    body = lambda table: sorted("".join("".join(table.splitlines()[2:]).split()))  # noqa: E731  (rows, not the rule)
+    assert body(wide) == body(narrow)  # the same characters, only laid out again

@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
+import textwrap
 
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Identifier
@@ -13,7 +15,7 @@ from spacefilms.namespaces import PREFIXES, compact
 from spacefilms.querying.results import QueryResult
 
 FORMATS = ("table", "csv", "tsv", "json", "markdown")
-TABLE_CELL_WIDTH = 60  # longer cells are cut with "…" in the terminal table; csv/tsv/json/markdown keep them whole
+MIN_COLUMN = 12  # a column is never squeezed narrower than this (or its header)
 
 
 def display(term: Identifier | None, full_iris: bool = False) -> str:
@@ -25,8 +27,38 @@ def display(term: Identifier | None, full_iris: bool = False) -> str:
     return str(term)
 
 
-def _cut(text: str) -> str:
-    return text if len(text) <= TABLE_CELL_WIDTH else text[: TABLE_CELL_WIDTH - 1] + "…"
+def terminal_width() -> int:
+    """The terminal's width ($COLUMNS, else the terminal's, else 120 when not a terminal)."""
+    return shutil.get_terminal_size((120, 24)).columns
+
+
+def _fit(natural: list[int], headers: list[int], width: int) -> list[int]:
+    """Column widths that fit ``width`` (two spaces between columns): narrow columns keep their width, the wide
+    ones share what is left equally (none below :data:`MIN_COLUMN` or its header). If even that does not fit, the
+    table is wider than the terminal rather than unreadable."""
+    room = width - 2 * (len(natural) - 1)
+    if sum(natural) <= room:
+        return list(natural)
+    cap = max(natural)
+    while cap > MIN_COLUMN and sum(min(n, cap) for n in natural) > room:
+        cap -= 1
+    return [max(min(n, cap), min(n, max(MIN_COLUMN, h))) for n, h in zip(natural, headers)]
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """A cell's lines: words kept whole where they fit, long words (URLs) broken at the width; nothing dropped."""
+    return textwrap.wrap(text, width, break_long_words=True, break_on_hyphens=False) or [""]
+
+
+def _table(variables: list[str], cells: list[list[str]], width: int) -> str:
+    natural = [max([len(v)] + [len(row[i]) for row in cells]) for i, v in enumerate(variables)]
+    widths = _fit(natural, [len(v) for v in variables], width)
+    lines = ["  ".join(v.ljust(w) for v, w in zip(variables, widths)).rstrip(), "  ".join("-" * w for w in widths)]
+    for row in cells:
+        wrapped = [_wrap(cell, w) for cell, w in zip(row, widths)]
+        for n in range(max(len(part) for part in wrapped)):
+            lines.append("  ".join((part[n] if n < len(part) else "").ljust(w) for part, w in zip(wrapped, widths)).rstrip())
+    return "\n".join([*lines, f"({len(cells)} row{'s' if len(cells) != 1 else ''})"])
 
 
 def _json_term(term: Identifier) -> dict:
@@ -42,8 +74,9 @@ def _json_term(term: Identifier) -> dict:
     return out
 
 
-def format_result(result: QueryResult, fmt: str = "table", full_iris: bool = False) -> str:
-    """The result as text in ``fmt``; CONSTRUCT results are written as Turtle whatever ``fmt``."""
+def format_result(result: QueryResult, fmt: str = "table", full_iris: bool = False, width: int | None = None) -> str:
+    """The result as text in ``fmt``; CONSTRUCT results are written as Turtle whatever ``fmt``. A table fits
+    ``width`` (default: the terminal's) by wrapping long cells over several lines, never by cutting them."""
     if result.kind == "ASK":
         return json.dumps({"head": {}, "boolean": result.boolean}) if fmt == "json" else str(result.boolean).lower()
     if result.graph is not None:
@@ -64,9 +97,5 @@ def format_result(result: QueryResult, fmt: str = "table", full_iris: bool = Fal
         lines = ["| " + " | ".join(result.variables) + " |", "|" + "---|" * len(result.variables)]
         lines += ["| " + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in row) + " |" for row in cells]
         return "\n".join(lines)
-    cells = [[_cut(c.replace("\n", " ")) for c in row] for row in cells]
-    widths = [max([len(v)] + [len(r[i]) for r in cells]) for i, v in enumerate(result.variables)]
-    line = "  ".join(v.ljust(w) for v, w in zip(result.variables, widths)).rstrip()
-    rule = "  ".join("-" * w for w in widths)
-    body = ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in cells]
-    return "\n".join([line, rule, *body, f"({len(cells)} row{'s' if len(cells) != 1 else ''})"])
+    cells = [[c.replace("\n", " ") for c in row] for row in cells]
+    return _table(result.variables, cells, width or terminal_width())
