@@ -8,6 +8,7 @@ graph when that holds the merge of all graphs (each triple once), else through t
 
 from __future__ import annotations
 
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -21,6 +22,8 @@ from spacefilms.querying.parameters import Value, inline_bindings
 from spacefilms.querying.results import QueryResult, Solutions, from_json_results, to_query_result
 
 Answer = bool | Solutions | list[ox.Triple]
+_SELECT_STAR = re.compile(r"\bSELECT\s+(?:DISTINCT\s+|REDUCED\s+)?\*", re.IGNORECASE)
+_VARIABLE = re.compile(r"[?$]([A-Za-z_][A-Za-z0-9_]*)")
 Pattern = ox.NamedNode | ox.BlankNode | ox.Literal | None
 
 
@@ -32,8 +35,18 @@ class Backend(ABC):
     name: str
 
     @abstractmethod
+    def _execute(self, text: str) -> Answer:
+        """Run ``text`` as the engine answers it."""
+
     def answer(self, text: str) -> Answer:
-        """The raw answer to ``text``: a boolean (ASK), :class:`Solutions` (SELECT) or triples (CONSTRUCT)."""
+        """The raw answer to ``text``: a boolean (ASK), :class:`Solutions` (SELECT) or triples (CONSTRUCT). The
+        columns of ``SELECT *`` come in the order the variables first appear in the query, as people read it."""
+        result = self._execute(text)
+        if isinstance(result, Solutions) and _SELECT_STAR.search(text):
+            first = {name: n for n, name in reversed(list(enumerate(_VARIABLE.findall(text))))}
+            order = sorted(range(len(result.variables)), key=lambda i: first.get(result.variables[i], len(first)))
+            result = Solutions([result.variables[i] for i in order], [tuple(row[i] for i in order) for row in result.rows])
+        return result
 
     def run(self, text: str, bindings: Mapping[str, Value] | None = None) -> QueryResult:
         """The answer with ``bindings`` bound, in rdflib terms (for people and scripts)."""
@@ -90,7 +103,7 @@ class LocalBackend(Backend):
             self.options = {**query_options(self.store), **options}
             self.name = str(store_path(store))
 
-    def answer(self, text: str) -> Answer:
+    def _execute(self, text: str) -> Answer:
         try:
             result = self.store.query(text, prefixes=PREFIXES, **self.options)
             if isinstance(result, ox.QueryBoolean):
@@ -125,7 +138,7 @@ class RemoteBackend(Backend):
         self.endpoint = self.name = endpoint
         self.transport = transport or Transport(timeout=timeout)
 
-    def answer(self, text: str) -> Answer:
+    def _execute(self, text: str) -> Answer:
         query = sparql_prologue() + text
         kind = _query_type(query)
         accept = (
