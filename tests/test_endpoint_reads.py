@@ -76,3 +76,15 @@ def test_export_from_the_endpoint_keeps_every_source_graph(cli, exported_server:
         )
 
     assert ground(tmp_path / "remote.nq") == ground(tmp_path / "local.nq")
+
+
+def test_an_empty_answer_says_why(cli, exported_server: OxigraphServer) -> None:
+    with OxigraphServer(exported_server.location, read_only=True, union_default_graph=False) as bare:
+        result = cli("query", "cast", "--endpoint", bare.query_endpoint)
+        conflicts = cli("conflicts", "--endpoint", bare.query_endpoint)
+    assert result.exit_code == 0 and "(0 rows)" in result.stdout
+    assert "hint: the endpoint's default graph is empty" in result.stderr and "hint: the endpoint's" in conflicts.stderr
+    unknown = cli("query", "cast", "-p", "film=sfr:the-chalenge")
+    assert "hint: no such entity sfr:the-chalenge (parameter 'film'); did you mean sfr:the-challenge" in unknown.stderr
+    assert "no Wikidata facts in this graph yet" in cli("conflicts").stderr
+    assert cli("query", "cast").stderr == ""  # an answer with rows needs no hint

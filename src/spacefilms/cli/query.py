@@ -66,8 +66,14 @@ def query(obj: dict, name, params, query_file, sparql, fmt, full_iris, endpoint,
         named = get_query(name)
     named.check_syntax()
     bindings = named.bind(_parse_params(params))
-    result = backend_from(obj, endpoint, timeout).run(named.text, bindings)
+    backend = backend_from(obj, endpoint, timeout)
+    result = backend.run(named.text, bindings)
     click.echo(format_result(result, fmt, full_iris))
+    if result.kind == "SELECT" and not result.rows:
+        from spacefilms.querying.hints import why_empty
+
+        for line in why_empty(backend, bindings):
+            click.echo(f"hint: {line}", err=True)
 
 
 COMMANDS = [queries_command, query]

@@ -162,7 +162,14 @@ def enrich(obj: dict, endpoint, offline, batch_size, timeout, retries, backoff, 
 @click.pass_obj
 def conflicts(obj: dict, fmt: str, endpoint: str | None, timeout: float) -> None:
     """List facts where the curated graph and the fetched Wikidata facts disagree, with both sources."""
-    click.echo(format_result(conflicts_module.conflicts(backend_from(obj, endpoint, timeout)), fmt))
+    backend = backend_from(obj, endpoint, timeout)
+    result = conflicts_module.conflicts(backend)
+    click.echo(format_result(result, fmt))
+    if not result.rows:
+        from spacefilms.querying.hints import endpoint_hint, no_enrichment
+
+        for line in filter(None, (endpoint_hint(backend), no_enrichment(backend))):
+            click.echo(f"hint: {line}", err=True)
 
 
 @click.command()
