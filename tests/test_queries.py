@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from rdflib import BNode, Literal, URIRef
 
+from spacefilms.endpoints.oxigraph_server import OxigraphServer
 from spacefilms.errors import SpacefilmsError
 from spacefilms.namespaces import SFR
 from spacefilms.querying.backends import LocalBackend, RemoteBackend
@@ -365,3 +366,29 @@ def test_select_star_columns_come_in_the_query_order(cli) -> None:
     assert header == "s,p,o"
     header = cli("query", "--sparql", "SELECT * WHERE { ?o ?p ?s } LIMIT 1", "--format", "csv").stdout.splitlines()[0]
     assert header == "o,p,s"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_query_file_runs_as_written_on_a_plain_server(
+    exported_server: OxigraphServer, local: LocalBackend, name: str
+) -> None:
+    """Run unchanged (its defaults are in its text), a .rq file gives its documented default answer anywhere."""
+    query = get_query(name)
+    as_written = RemoteBackend(exported_server.query_endpoint, timeout=300).run(query.path.read_text(encoding="utf-8"))
+    assert _normalised(as_written) == _normalised(local.run(query.text, query.bind({})))
+
+
+def test_a_parameter_replaces_the_default_in_the_text(local: LocalBackend) -> None:
+    for query in list_queries():
+        for param in query.parameters:  # the header's default and the text's default are the same
+            value = param.default if param.type == "iri" else f'"{param.default}"'
+            assert re.search(rf"VALUES[^{{]*\?{param.name}\b[^}}]*\{{[^}}]*{re.escape(value)}", query.text), (
+                query.name,
+                param.name,
+            )
+    cast = get_query("cast")
+    facts = get_query("facts-about")
+    novitsky = local.run(facts.text, facts.bind({"entity": "sfr:oleg-novitsky"}))
+    film = local.run(facts.text, facts.bind({}))
+    assert "sfr:soyuz-ms-18" in {display(v) for v in novitsky.column("value")} and novitsky.rows != film.rows
+    assert inline_bindings(cast.text, cast.bind({})).count("VALUES") == 1

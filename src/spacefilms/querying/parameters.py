@@ -27,9 +27,10 @@ def inline_bindings(text: str, bindings: Mapping[str, Value]) -> str:
 def inline_values(text: str, variables: Sequence[str], rows: Sequence[Sequence[Value]]) -> str:
     """Put a VALUES block of ``rows`` at the start of the query's WHERE group.
 
-    The same mechanism serves the local store and remote endpoints, so both give the same answers.
-    Values are serialised as RDF terms (rdflib's or pyoxigraph's: IRIs checked, literals escaped); the query's
-    own text is never edited, so a value cannot change the query's shape.
+    A query file states its parameters' defaults the same way (a VALUES block opening the WHERE group), so that it
+    runs as written anywhere; a block there over the same variables is replaced, not joined. The same mechanism
+    serves the local store and remote endpoints. Values are serialised as RDF terms (rdflib's or pyoxigraph's:
+    IRIs checked, literals escaped); nothing else of the query's text is edited, so a value cannot change its shape.
     """
     names = " ".join(f"?{name}" for name in variables)
     terms = " ".join("(" + " ".join(_sparql(term) for term in row) + ")" for row in rows)
@@ -43,11 +44,20 @@ def inline_values(text: str, variables: Sequence[str], rows: Sequence[Sequence[V
             after_where = True
         elif token == "open":
             if depth == 0 and (after_where or kind in ("SELECT", "ASK")):
-                return text[: match.end()] + block + text[match.end() :]
+                rest = text[match.end() :]
+                default = _DEFAULTS.match(rest)
+                if default and set(_NAME.findall(default["names"])) == set(variables):
+                    rest = rest[default.end() :]
+                return text[: match.end()] + block + rest
             depth += 1
         elif token == "close":
             depth -= 1
     raise SpacefilmsError("cannot find the WHERE group of the query to bind its parameters")
+
+
+# A VALUES block of defaults at the start of a WHERE group: one variable or a parenthesised list, IRIs/literals.
+_DEFAULTS = re.compile(r"(?:\s|#[^\n\r]*)*VALUES\s*(?P<names>\?\w+|\((?:\s*\?\w+)+\s*\))\s*\{[^{}]*\}", re.IGNORECASE)
+_NAME = re.compile(r"\?(\w+)")
 
 
 def _sparql(term: Value) -> str:
