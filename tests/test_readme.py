@@ -57,3 +57,17 @@ def test_the_build_sample_is_what_a_build_prints(cli, tmp_path: Path) -> None:
     assert sample[3].startswith("Built at: ") and printed[3].startswith("Built at: ")
     shown = [line for line in sample[4:] if line.strip() != "…"]
     assert shown == printed[4 : 4 + len(shown)]  # the first classes and their counts
+
+
+def test_the_query_table_lists_every_bundled_query() -> None:
+    from spacefilms.querying.library import list_queries
+
+    table = README.read_text(encoding="utf-8").split("## Queries", 1)[1].split("```", 1)[0]
+    assert set(re.findall(r"^\| `([\w-]+)` \|", table, re.MULTILINE)) == {q.name for q in list_queries()}
+
+
+def test_the_markdown_sample_is_what_the_query_prints(cli) -> None:
+    sample = (
+        README.read_text(encoding="utf-8").split("$ spacefilms query flight-crews --format markdown\n", 1)[1].split("```", 1)[0]
+    )
+    assert cli("query", "flight-crews", "--format", "markdown").stdout == sample
