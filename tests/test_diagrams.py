@@ -349,7 +349,7 @@ def test_unwritable_or_unknown_outputs_leave_no_partial_file(cli, tmp_path) -> N
     for target in (existing / "x.png", tmp_path / "missing-dir" / "x.svg", tmp_path / "x.jpeg"):
         result = cli("diagram", "film-world", "-o", str(target))
         assert result.exit_code == 1
-        assert result.stderr.startswith(f"error: {target}: "), result.stderr
+        assert result.stderr.splitlines()[-1].startswith(f"error: {target}: "), result.stderr  # after the progress line
     result = cli("timeline", "-o", str(tmp_path / "missing-dir" / "t.svg"))
     assert result.exit_code == 1 and "cannot write here" in result.stderr
     assert existing.read_bytes() == b"previous picture"

@@ -58,7 +58,8 @@ def test_a_dead_endpoint_is_one_line_for_every_reading_command(cli, tmp_path: Pa
     url = "http://127.0.0.1:9/query"
     for args in (["conflicts"], ["stats"], ["diagram", "film-world", "-o", str(tmp_path / "x.svg")]):
         result = cli(*args, "--endpoint", url, "--timeout", "5")
-        assert result.exit_code == 1 and result.stderr.count("\n") == 1 and url in result.stderr, (args, result.output)
+        errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+        assert result.exit_code == 1 and errors == [result.stderr.splitlines()[-1]] and url in errors[0], (args, result.output)
     assert not (tmp_path / "x.svg").exists()
 
 

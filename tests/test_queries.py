@@ -280,7 +280,8 @@ def test_unreachable_endpoint_is_a_clear_error(cli) -> None:
     url = f"http://127.0.0.1:{free_port()}/query"
     result = cli("query", "cast", "--endpoint", url, "--timeout", "3")
     assert result.exit_code == 1
-    assert result.stderr.startswith(f"error: {url}: request failed") and result.stderr.count("\n") == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert errors == [result.stderr.splitlines()[-1]] and errors[0].startswith(f"error: {url}: request failed")
 
 
 def test_conflicts_query_finds_a_wikidata_disagreement(tmp_path: Path) -> None:

@@ -101,7 +101,9 @@ def diagram(
     request = Request(
         preset, focus, depth, list(relations), list(kinds), sparql, layout, title, date_text, lang, max_nodes, edge_labels
     )
-    _report(diagram_to_file(request, output, backend_from(obj, endpoint, timeout)), output)
+    backend = backend_from(obj, endpoint, timeout)
+    click.echo(f"Drawing {preset or 'the chosen part of the graph'} from {backend.name} into {output}…", err=True)
+    _report(diagram_to_file(request, output, backend), output)
 
 
 @click.command()
@@ -128,7 +130,9 @@ def timeline(obj: dict, output, projects, title, date_text, endpoint, timeout) -
 
     if output is None:
         raise click.UsageError("give --output FILE ending in .png, .svg or .pdf")
-    data = load_graph_data(backend_from(obj, endpoint, timeout))
+    backend = backend_from(obj, endpoint, timeout)
+    click.echo(f"Drawing the timeline from {backend.name} into {output}…", err=True)
+    data = load_graph_data(backend)
     chosen = [data.resolve_entity(p) for p in projects] or None
     result = render_timeline(data, output, title, date_text or data.date, chosen)
     _report(result, output)

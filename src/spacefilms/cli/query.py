@@ -67,6 +67,8 @@ def query(obj: dict, name, params, query_file, sparql, fmt, full_iris, endpoint,
     named.check_syntax()
     bindings = named.bind(_parse_params(params))
     backend = backend_from(obj, endpoint, timeout)
+    if endpoint:
+        click.echo(f"Asking {endpoint} (up to {timeout:g} s)…", err=True)
     result = backend.run(named.text, bindings)
     click.echo(format_result(result, fmt, full_iris))
     if result.kind == "SELECT" and not result.rows:
