@@ -354,3 +354,14 @@ def test_unwritable_or_unknown_outputs_leave_no_partial_file(cli, tmp_path) -> N
     assert result.exit_code == 1 and "cannot write here" in result.stderr
     assert existing.read_bytes() == b"previous picture"
     assert [p.name for p in tmp_path.iterdir()] == ["keep.png"]
+
+
+def test_the_organisations_preset_dates_each_headship(store, data, tmp_path) -> None:
+    from spacefilms.diagrams.arranging import roles_of
+
+    diagram = make_diagram(Request(preset="organisations"), store, data, "svg")
+    assert roles_of(diagram, r("dmitry-rogozin")) == "2018-05-24 – 2022-07-15"  # the period, under the person
+    assert roles_of(diagram, r("konstantin-ernst")) == "since 1999"
+    assert roles_of(diagram, r("roscosmos")) == ""  # not under the organisation
+    result = render(diagram, tmp_path / "organisations.svg")
+    assert result.overlaps == [] and "2018-05-24 – 2022-07-15" in (tmp_path / "organisations.svg").read_text(encoding="utf-8")

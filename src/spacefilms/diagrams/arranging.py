@@ -54,7 +54,11 @@ def relations_between(diagram: Diagram, a: str, b: str) -> list[str]:
 
 
 def roles_of(diagram: Diagram, node: str) -> str:
+    """The roles a person holds on the drawn edges (a character, a flight role, the period of a headship): written
+    under the person, whose roles they are, not under the film, flight or organisation at the other end."""
     net = diagram.net
+    if net.nodes[node].get("kind") != "person":
+        return ""
     roles = sorted(
         {d["role"] for *_, d in list(net.in_edges(node, data=True)) + list(net.out_edges(node, data=True)) if d["role"]}
     )

@@ -44,6 +44,14 @@ _N_ARY = [
         str(SF.crewMember),
         str(SF.flightRole),
     ),
+    # a dated headship: the person's "head of" edge, its role the period ("2018-05-24 – 2022-07-15", "since 1999")
+    (
+        str(SF.Headship),
+        ("out", str(SF.heldBy)),
+        ("out", str(SF.headshipOf)),
+        str(SF.headOf),
+        (str(SCHEMA.startDate), str(SCHEMA.endDate)),
+    ),
 ]
 
 
@@ -216,10 +224,18 @@ def _fold_n_ary(data: GraphData, triples: dict[Triple, set[str]], lang: str) -> 
             b = link_b[2] if how_b[0] == "out" else link_b[0]
             sources, roles = out.setdefault((a, folded, b), (set(), []))
             sources |= out.pop(link_a, (set(), []))[0] | out.pop(link_b, (set(), []))[0]
-            roles.extend(_values(data, node, qualifier, lang))
+            roles.extend(_period(data, node, qualifier) if isinstance(qualifier, tuple) else _values(data, node, qualifier, lang))
             for t in [t for t in out if node in (t[0], t[2])]:
                 del out[t]
     return out
+
+
+def _period(data: GraphData, iri: str, bounds: tuple[str, str]) -> list[str]:
+    """A headship's period from its most precise start and end dates: ``2018-05-24 – 2022-07-15`` or ``since 1999``."""
+    start, end = (max(_values(data, iri, predicate, ""), key=len, default="") for predicate in bounds)
+    if not start:
+        return []
+    return [f"{start} – {end}" if end else f"since {start}"]
 
 
 def _values(data: GraphData, iri: str, predicate: str, lang: str) -> list[str]:

@@ -123,6 +123,7 @@ PRESETS: dict[str, Preset] = {
                 (SCHEMA.affiliation, EdgeStyle("#8A8A8A", (0, (3, 2)), 1.2, "member of / affiliated with")),
             ),
             parallel="first",
+            roles_in_labels=True,  # the period of each headship, as the sources date it
         ),
     )
 }

@@ -38,6 +38,7 @@ KINDS: list[tuple[str, NodeStyle]] = [
     (str(SF.Achievement), NodeStyle("achievement", "achievement (a 'first')", "#332288", "8", 10.0)),
     (str(SF.CastRole), NodeStyle("role", "cast role or flight assignment", "#AAAAAA", ".", 8.0)),
     (str(SF.FlightAssignment), NodeStyle("role", "cast role or flight assignment", "#AAAAAA", ".", 8.0)),
+    (str(SF.Headship), NodeStyle("role", "cast role or flight assignment", "#AAAAAA", ".", 8.0)),
 ]
 OTHER = NodeStyle("other", "other", "#BBBBBB", "o", 7.0)
 STYLES: dict[str, NodeStyle] = {style.kind: style for _, style in reversed(KINDS)} | {OTHER.kind: OTHER}
