@@ -29,7 +29,7 @@ demo: $(STAMP)
 # The pictures in the README (committed): redrawn only when asked, with the data's date of the last change.
 images: $(STAMP)
 	$(BIN)/spacefilms build
-	$(BIN)/spacefilms diagram film-world --output docs/images/film-world.png
+	for preset in film-world race flights organisations; do $(BIN)/spacefilms diagram $$preset --output docs/images/$$preset.png; done
 	$(BIN)/spacefilms timeline --output docs/images/timeline.png
 
 test: $(STAMP) lint browser
