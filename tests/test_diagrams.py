@@ -365,3 +365,16 @@ def test_the_organisations_preset_dates_each_headship(store, data, tmp_path) -> 
     assert roles_of(diagram, r("roscosmos")) == ""  # not under the organisation
     result = render(diagram, tmp_path / "organisations.svg")
     assert result.overlaps == [] and "2018-05-24 – 2022-07-15" in (tmp_path / "organisations.svg").read_text(encoding="utf-8")
+
+
+def test_a_type_selection_drops_unrelated_entities_and_says_so(store, data) -> None:
+    diagram = make_diagram(Request(kinds=["person", "organisation"]), store, data, "svg")
+    assert all(diagram.net.degree(n) > 0 for n in diagram.net)
+    assert re.fullmatch(r"[\d,]+ unrelated entities left out", diagram.note)
+    assert diagram.title == "The spacefilms knowledge graph: person, organisation"
+
+
+def test_a_sparql_diagram_is_titled_by_its_query(store, data) -> None:
+    query = "PREFIX x: <http://example.org/>\nSELECT ?s ?p ?o WHERE { ?s sf:headOf ?o BIND (sf:headOf AS ?p) }"
+    diagram = make_diagram(Request(sparql=query), store, data, "svg")
+    assert diagram.title == "SPARQL: SELECT ?s ?p ?o WHERE { ?s sf:headOf ?o BIND (sf:headOf AS ?p) }"

@@ -345,8 +345,9 @@ def select(
     relations: Iterable[str] = (),
     kinds: Iterable[str] = (),
 ) -> nx.MultiDiGraph:
-    """Part of ``net``: only ``relations`` (then only the entities they link), only entities of ``kinds``,
-    then what lies within ``depth`` steps of ``focus`` (either direction). The focus is always kept."""
+    """Part of ``net``: only ``relations`` (then only the entities they link), only entities of ``kinds`` (those
+    left with no relation among the chosen ones are dropped, and the graph's ``note`` says how many), then what lies
+    within ``depth`` steps of ``focus`` (either direction). The focus is always kept."""
     relations, kinds = list(relations), list(kinds)
     center = data.resolve_entity(focus) if focus else None
     if center is not None and center not in net:
@@ -362,7 +363,11 @@ def select(
         nx.set_node_attributes(part, {n: net.nodes[n] for n in part})
     if kinds:
         keep = resolve_kinds(part, data, kinds) | ({center} if center else set())
-        part = part.subgraph(keep)
+        part = nx.MultiDiGraph(part.subgraph(keep))
+        alone = [n for n in part if part.degree(n) == 0 and n != center]
+        if alone and len(alone) < part.number_of_nodes():
+            part.remove_nodes_from(alone)
+            part.graph["note"] = f"{len(alone):,} unrelated entities left out"
     if center is not None:
         reach = nx.single_source_shortest_path_length(part.to_undirected(as_view=True), center, cutoff=depth)
         part = part.subgraph(reach)

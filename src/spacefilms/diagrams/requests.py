@@ -80,9 +80,16 @@ def _default_title(request: Request, data: GraphData) -> str:
         centre = data.label(data.resolve_entity(request.focus), request.lang)
         steps = "one step" if request.depth == 1 else f"{request.depth} steps"
         return f"{centre} and what lies within {steps}"
-    base = "Result of a SPARQL query" if request.sparql else "The spacefilms knowledge graph"
+    base = f"SPARQL: {_shorten(request.sparql)}" if request.sparql else "The spacefilms knowledge graph"
     chosen = [*request.relations, *request.kinds]
     return f"{base}: {', '.join(chosen)}" if chosen else base
+
+
+def _shorten(query: str, width: int = 70) -> str:
+    """A query on one line, without its PREFIX lines, cut to ``width`` characters: a title that says what was asked."""
+    body = " ".join(line for line in query.splitlines() if not line.strip().upper().startswith("PREFIX"))
+    text = " ".join(body.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def write(diagram: Diagram, output: str | Path, fmt: str):
