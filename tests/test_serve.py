@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import select
 import shutil
 import signal
@@ -43,15 +44,20 @@ class Served:
 
     def __init__(self, store: Path, *options: str) -> None:
         self.port = free_port()
+        # the request log goes to a file, so that it can never fill a pipe nobody reads; closed (and removed) in stop()
+        self.errors = tempfile.NamedTemporaryFile("w+", prefix="serve-", suffix=".log")  # noqa: SIM115
         self.process = subprocess.Popen(
             [SPACEFILMS, "--store", str(store), "serve", "--port", str(self.port), *options],
             stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
+            stderr=self.errors,
             text=True,
         )
         self.banner = self.process.stdout.readline()
         if not self.banner.startswith("Serving"):
-            raise RuntimeError(f"serve did not start: {self.banner}{self.process.stderr.read()}")
+            raise RuntimeError(f"serve did not start: {self.banner}{self.log()}")
+
+    def log(self) -> str:
+        return Path(self.errors.name).read_text(encoding="utf-8")
 
     @property
     def url(self) -> str:
@@ -73,6 +79,7 @@ class Served:
     def stop(self) -> None:
         if self.process.poll() is None:
             self.interrupt()
+        self.errors.close()
 
 
 @pytest.fixture(scope="module")
@@ -398,3 +405,14 @@ def test_sparqlwrapper_sees_refusals_as_errors(served: Served) -> None:
     client = sparql(served, "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }")
     with pytest.raises(SPARQLWrapperException, match="federated queries are refused"):
         client.query()
+
+
+def test_every_request_is_logged_in_one_line(served: Served) -> None:
+    post(served, {"query": "ASK { ?s ?p ?o }"})
+    post(served, {"update": "DROP ALL"})
+    lines = served.log().splitlines()
+    assert any(re.fullmatch(r"127\.0\.0\.1 POST /query 200 [\d,]+ B \d+ ms", line) for line in lines), lines[-5:]
+    assert any(
+        line.startswith("127.0.0.1 POST /query 400 ") and line.endswith("— this endpoint is read-only: SPARQL Update is refused")
+        for line in lines
+    )

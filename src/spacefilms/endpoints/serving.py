@@ -19,7 +19,9 @@ import hashlib
 import json
 import re
 import signal
+import sys
 import threading
+import time
 import urllib.parse
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -147,9 +149,12 @@ class Front(ThreadingHTTPServer):
 
     daemon_threads = True
 
-    def __init__(self, address: tuple[str, int], engine: Engine, limits: Limits) -> None:
+    def __init__(
+        self, address: tuple[str, int], engine: Engine, limits: Limits, log: Callable[[str], None] | None = None
+    ) -> None:
         self.engine = engine
         self.limits = limits
+        self.log = log or (lambda line: print(line, file=sys.stderr, flush=True))  # one line per request
         self.page, self.policy = render_page(limits)
         super().__init__(address, _Handler)
 
@@ -164,8 +169,12 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = f"spacefilms/{__version__}"
     protocol_version = "HTTP/1.1"
 
-    def log_message(self, format: str, *args: object) -> None:  # quiet: one line per request would drown the terminal
+    def log_message(self, format: str, *args: object) -> None:  # http.server's own lines: ours are below
         pass
+
+    def parse_request(self) -> bool:
+        self._started = time.monotonic()
+        return super().parse_request()
 
     def do_GET(self) -> None:
         path, _, query = self.path.partition("?")
@@ -227,6 +236,7 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(200, payload, fmt.media_type, {"Vary": "Accept"})
 
     def _error(self, refused: Refused) -> None:
+        self._reason = refused.message
         self._send(refused.status, (refused.message + "\n").encode(), "text/plain; charset=utf-8")
 
     def _send(self, status: int, payload: bytes, media: str, headers: dict[str, str] | None = None) -> None:
@@ -238,6 +248,11 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         self.end_headers()
         self.wfile.write(payload)
+        took = (time.monotonic() - getattr(self, "_started", time.monotonic())) * 1000
+        reason = getattr(self, "_reason", "")
+        self._reason = ""
+        line = f"{self.client_address[0]} {self.command} {self.path.partition('?')[0]} {status} {len(payload):,} B {took:.0f} ms"
+        self.server.log(line + (f" — {reason}" if reason else ""))
 
 
 def serve(
