@@ -355,8 +355,27 @@ def test_the_page_runs_queries_offline(served: Served, chromium: Chromium) -> No
     cells = chromium.js("[...document.querySelectorAll('#results td')].map(td => td.textContent)")
     assert "Yulia Peresild @en" in cells and "sfr:yulia-peresild" in cells
     # A query typed by hand, and a refusal shown on the page.
+    # Entities link to what the graph says about them, sources to their pages; the query is in the page's address.
+    links = chromium.js("[...document.querySelectorAll('#results td a')].map(a => a.getAttribute('href'))")
+    assert any(h.startswith("/#query=DESCRIBE%20%3Chttps%3A%2F%2Fw3id.org%2Fspacefilms%2Fresource%2F") for h in links)
+    assert any(h.startswith("https://tass.com/") for h in links)
+    assert str(chromium.js("location.hash")).startswith("#query=")
+    chromium.js("document.getElementById('status').dataset.download = ''; document.getElementById('csv').click()")
+    download = chromium.wait_for("document.getElementById('status').dataset.download || ''")
+    assert str(download).startswith("spacefilms-results.csv:")
     state, status = run_on_page(chromium, "ASK { ?film a <http://schema.org/Movie> }")
     assert (state, chromium.js("document.querySelector('#results pre').textContent")) == ("done", "true")
+    # A permalink opens with its query and runs it.
+    chromium.call(
+        "Page.navigate", session=True, url=served.url + "#query=" + urllib.parse.quote("ASK { ?x a <http://schema.org/Person> }")
+    )
+    assert (
+        chromium.wait_for(
+            "document.getElementById('status').dataset.state === 'done' && document.querySelector('#results pre') ? document.querySelector('#results pre').textContent : ''"
+        )
+        == "true"
+    )
+    assert "schema.org/Person" in str(chromium.js("document.getElementById('query').value"))
     state, status = run_on_page(chromium, "DELETE WHERE { ?s ?p ?o }")
     assert (state, status) == ("error", "HTTP 400: this endpoint is read-only: SPARQL Update is refused")
     # Everything the page loaded came from the endpoint itself.
