@@ -212,7 +212,8 @@ class Ours(Side):
 
     def network(self) -> dict:
         """What ``spacefilms diagram --focus`` does before drawing: read the focus's surroundings, build the network."""
-        from spacefilms.diagrams.network import build_network, load_graph_data, select
+        from spacefilms.diagrams.network import build_network, load_graph_data
+        from spacefilms.diagrams.selection import select
         from spacefilms.querying.backends import LocalBackend
 
         data = load_graph_data(LocalBackend(self.store), around=(self.data.focus, 1))

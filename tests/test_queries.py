@@ -393,3 +393,23 @@ def test_a_parameter_replaces_the_default_in_the_text(local: LocalBackend) -> No
     film = local.run(facts.text, facts.bind({}))
     assert "sfr:soyuz-ms-18" in {display(v) for v in novitsky.column("value")} and novitsky.rows != film.rows
     assert inline_bindings(cast.text, cast.bind({})).count("VALUES") == 1
+
+
+def test_the_queries_are_data_in_the_built_store(local: LocalBackend) -> None:
+    """Each .rq file is an sh:SPARQLExecutable in the queries graph; run from there, it answers as the file does."""
+    rows = local.select(
+        """SELECT ?name ?text WHERE { GRAPH <https://w3id.org/spacefilms/graph/queries> {
+             ?q a sh:SPARQLExecutable ; schema:identifier ?name ; rdfs:label ?title ; rdfs:comment ?comment ;
+                schema:target ?endpoint . { ?q sh:select ?text } UNION { ?q sh:ask ?text } UNION { ?q sh:construct ?text } } }"""
+    )
+    stored = {row["name"].value: row["text"].value for row in rows}
+    assert set(stored) == set(NAMES)
+    for name in ("cast", "race", "source-kinds"):
+        query = get_query(name)
+        assert stored[name] == query.text
+        assert _normalised(local.run(stored[name])) == _normalised(local.run(query.text, query.bind({})))
+    params = local.select(
+        """SELECT ?name ?default WHERE { GRAPH <https://w3id.org/spacefilms/graph/queries> {
+             <https://w3id.org/spacefilms/query/connection-path> sh:parameter [ schema:name ?name ; sh:defaultValue ?default ] } }"""
+    )
+    assert {(r["name"].value, r["default"].value) for r in params} == {("from", "sfr:tom-cruise"), ("to", "sfr:yulia-peresild")}

@@ -435,3 +435,17 @@ def test_every_request_is_logged_in_one_line(served: Served) -> None:
         line.startswith("127.0.0.1 POST /query 400 ") and line.endswith("— this endpoint is read-only: SPARQL Update is refused")
         for line in lines
     )
+
+
+def test_the_queries_are_published_as_sparql_examples(served: Served) -> None:
+    from rdflib import Graph, URIRef
+
+    with urllib.request.urlopen(served.url + ".well-known/sparql-examples", timeout=20) as response:
+        assert response.headers["Content-Type"].startswith("text/turtle")
+        graph = Graph().parse(data=response.read().decode(), format="turtle")
+    executables = set(
+        graph.subjects(
+            URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), URIRef("http://www.w3.org/ns/shacl#SPARQLExecutable")
+        )
+    )
+    assert {str(e).rsplit("/", 1)[1] for e in executables} == {q.name for q in list_queries()}

@@ -17,11 +17,13 @@ GRAPH_BASE = "https://w3id.org/spacefilms/graph/"
 ONTOLOGY_GRAPH = GRAPH_BASE + "ontology"
 SOURCES_GRAPH = GRAPH_BASE + "sources"
 BUILD_GRAPH = GRAPH_BASE + "build"
+# The bundled queries as data (sparql-examples style): see spacefilms.querying.examples.
+QUERIES_GRAPH = GRAPH_BASE + "queries"
 # Facts fetched from Wikidata: one graph per item, not curated sources (see spacefilms.wikidata.enrichment).
 WIKIDATA_GRAPH_BASE = GRAPH_BASE + "wikidata/"
 
-# Graphs that hold no facts: the vocabulary, the description of the sources, the build record.
-INFRASTRUCTURE_GRAPHS = (ONTOLOGY_GRAPH, SOURCES_GRAPH, BUILD_GRAPH)
+# Graphs that hold no facts: the vocabulary, the description of the sources, the build record, the queries.
+INFRASTRUCTURE_GRAPHS = (ONTOLOGY_GRAPH, SOURCES_GRAPH, BUILD_GRAPH, QUERIES_GRAPH)
 
 
 def is_fact_graph(iri: str) -> bool:
@@ -53,6 +55,7 @@ PREFIXES: dict[str, str] = {
     "owl": str(OWL),
     "skos": str(SKOS),
     "xsd": str(XSD),
+    "sh": "http://www.w3.org/ns/shacl#",
 }
 
 

@@ -10,7 +10,8 @@ import networkx as nx
 
 from spacefilms.diagrams.layout import LAYOUTS
 from spacefilms.diagrams.model import Diagram
-from spacefilms.diagrams.network import GraphData, select, top_by_degree
+from spacefilms.diagrams.network import GraphData
+from spacefilms.diagrams.selection import select, top_by_degree
 from spacefilms.diagrams.styles import EdgeStyle
 from spacefilms.errors import SpacefilmsError
 from spacefilms.namespaces import SCHEMA, SF, SFR

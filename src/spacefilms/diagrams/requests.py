@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from spacefilms.diagrams.model import Diagram
-from spacefilms.diagrams.network import GraphData, build_network, find_entity, load_graph_data, query_triples, select
+from spacefilms.diagrams.network import GraphData, build_network, find_entity, load_graph_data, query_triples
 from spacefilms.diagrams.presets import custom_diagram, get_preset
+from spacefilms.diagrams.selection import select
 from spacefilms.errors import SpacefilmsError
 from spacefilms.querying.backends import Backend
 

@@ -36,6 +36,7 @@ from spacefilms.endpoints.protocol import Limits, Refused, check_query, convert,
 from spacefilms.errors import SpacefilmsError
 from spacefilms.http import DeadlinePassed, HttpError, NetworkError, TooLarge, Transport
 from spacefilms.namespaces import PREFIXES
+from spacefilms.querying.examples import examples_turtle
 from spacefilms.querying.library import list_queries
 from spacefilms.querying.parameters import inline_bindings
 from spacefilms.store.ondisk import has_merged_default_graph, open_ox
@@ -156,6 +157,7 @@ class Front(ThreadingHTTPServer):
         self.limits = limits
         self.log = log or (lambda line: print(line, file=sys.stderr, flush=True))  # one line per request
         self.page, self.policy = render_page(limits)
+        self.examples = examples_turtle()
         super().__init__(address, _Handler)
 
     @property
@@ -180,6 +182,8 @@ class _Handler(BaseHTTPRequestHandler):
         path, _, query = self.path.partition("?")
         if path == "/":
             self._send(200, self.server.page, "text/html; charset=utf-8", {"Content-Security-Policy": self.server.policy})
+        elif path == "/.well-known/sparql-examples":  # the bundled queries as data (sib-swiss/sparql-examples)
+            self._send(200, self.server.examples, "text/turtle; charset=utf-8")
         elif path in QUERY_PATHS:
             self._answer(urllib.parse.parse_qs(query, keep_blank_values=True))
         elif path == "/update":

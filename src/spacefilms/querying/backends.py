@@ -18,7 +18,7 @@ import pyoxigraph as ox
 
 from spacefilms.errors import SpacefilmsError
 from spacefilms.namespaces import PREFIXES, sparql_prologue
-from spacefilms.querying.parameters import Value, inline_bindings
+from spacefilms.querying.parameters import Value, inline_bindings, without_comments
 from spacefilms.querying.results import QueryResult, Solutions, from_json_results, to_query_result
 
 Answer = bool | Solutions | list[ox.Triple]
@@ -140,7 +140,7 @@ class RemoteBackend(Backend):
 
     def _execute(self, text: str) -> Answer:
         query = sparql_prologue() + text
-        kind = _query_type(query)
+        kind = query_type(query)
         accept = (
             "application/n-triples, text/turtle;q=0.9" if kind in ("CONSTRUCT", "DESCRIBE") else "application/sparql-results+json"
         )
@@ -154,12 +154,13 @@ class RemoteBackend(Backend):
         return from_json_results(response.body, self.endpoint)
 
 
-def _query_type(query: str) -> str:
-    """SELECT, ASK, CONSTRUCT or DESCRIBE, as SPARQLWrapper reads it (prologue and comments skipped)."""
+def query_type(query: str) -> str:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE, as SPARQLWrapper reads it. Comments go first: its own comment handling
+    took "# … secondary copy" for a COPY update."""
     from SPARQLWrapper import SPARQLWrapper
 
     client = SPARQLWrapper("http://localhost/")
-    client.setQuery(query)
+    client.setQuery(without_comments(query))
     return client.queryType
 
 

@@ -60,6 +60,11 @@ _DEFAULTS = re.compile(r"(?:\s|#[^\n\r]*)*VALUES\s*(?P<names>\?\w+|\((?:\s*\?\w+
 _NAME = re.compile(r"\?(\w+)")
 
 
+def without_comments(text: str) -> str:
+    """The query with its comments blanked (strings and IRIs that contain a # are left alone)."""
+    return _TOKENS.sub(lambda m: " " * len(m.group()) if m.lastgroup == "comment" else m.group(), text)
+
+
 def _sparql(term: Value) -> str:
     """A term as SPARQL text: rdflib's n3(), or pyoxigraph's N-Triples form (valid SPARQL too)."""
     return term.n3() if isinstance(term, Identifier) else str(term)

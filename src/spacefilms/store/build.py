@@ -16,6 +16,7 @@ from spacefilms import workspace as bundled
 from spacefilms.errors import SpacefilmsError
 from spacefilms.namespaces import BUILD_GRAPH, ONTOLOGY_GRAPH, PROV, RDF, XSD
 from spacefilms.querying.backends import LocalBackend
+from spacefilms.querying.examples import example_quads
 from spacefilms.store.loading import LoadedData, load, load_file
 from spacefilms.store.ondisk import add_merge, staged_store
 from spacefilms.store.stats import GraphStats, graph_stats
@@ -115,7 +116,7 @@ def build(graph_dir: Path | None = None, store: Path | None = None, progress: Pr
         writer.start()
         try:
             data = _load(ontology, curated, progress)  # the same files the writer loads
-            metadata = _build_metadata(datetime.now(timezone.utc))
+            metadata = _build_metadata(datetime.now(timezone.utc)) + example_quads()
             data.store.extend(metadata)
             with ThreadPoolExecutor(max_workers=1) as pool:
                 counting = pool.submit(graph_stats, LocalBackend(data.store))  # the quads of the new store, counted meanwhile
