@@ -308,3 +308,41 @@ def test_the_copy_domain_list_is_well_formed_and_used(tmp_path: Path) -> None:
     bad.write_text("domain\twhat\treason\nhttps://x.example/\tmirror\n", encoding="utf-8")
     with pytest.raises(SpacefilmsError, match=r"domains.tsv:2"):
         read_copy_domains(bad)
+
+
+def test_what_killed_runs_left_is_cleaned_by_the_next(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    graph, store = _copy_mini(tmp_path), tmp_path / "store"
+    build(graph, store)
+    current = os.readlink(store)
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True).stdout.strip()
+    half = tmp_path / f"store-p{dead}-20260101T000000-abc"  # a build killed half-way
+    half.mkdir()
+    (half / "000001.sst").write_bytes(b"x" * 1000)
+    stale = tmp_path / f".export.ttl.{dead}.xyz.tmp"  # an export killed half-way
+    stale.write_bytes(b"partial")
+    build(graph, store)
+    assert not half.exists() and (tmp_path / os.readlink(store)).is_dir() and os.readlink(store) != current
+    from spacefilms.files import write_atomically
+
+    write_atomically(tmp_path / "export.ttl", lambda out: out.write(b"# whole\n"))
+    assert not stale.exists() and (tmp_path / "export.ttl").read_bytes() == b"# whole\n"
+
+
+def test_outputs_are_regular_files_or_links_to_them(tmp_path: Path) -> None:
+    from spacefilms.files import write_atomically
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    with pytest.raises(SpacefilmsError, match="not a regular file"):
+        write_atomically(fifo, lambda out: out.write(b"x"))
+    assert fifo.exists() and not fifo.is_file()
+    real, link = tmp_path / "real.ttl", tmp_path / "link.ttl"
+    real.write_bytes(b"old")
+    link.symlink_to(real)
+    write_atomically(link, lambda out: out.write(b"new"))
+    assert link.is_symlink() and real.read_bytes() == b"new"  # the link is followed, not replaced
+    with pytest.raises(SpacefilmsError, match="not a regular file"):
+        write_atomically("/dev/null", lambda out: out.write(b"x"))

@@ -174,3 +174,12 @@ def test_push_to_nowhere_is_one_clear_error(cli) -> None:
     result = cli("push", "--endpoint", "http://127.0.0.1:9/update")
     assert result.exit_code == 1
     assert result.stderr.strip().splitlines()[-1].startswith("error: http://127.0.0.1:9/update: request failed")
+
+
+def test_a_graph_name_cannot_carry_update_text(cli, target: OxigraphServer) -> None:
+    other = Remote(update_endpoint(target))
+    other.update("INSERT DATA { GRAPH <urn:x-test:another-team> { <urn:a> <urn:b> <urn:c> } }")
+    hostile = "urn:x> ; DROP ALL ; INSERT DATA { GRAPH <urn:y> { <urn:s> <urn:p> <urn:o> } } ; DROP SILENT GRAPH <urn:y"
+    result = cli("push", "--endpoint", target.update_endpoint, "--query-endpoint", target.query_endpoint, "--graph", hostile)
+    assert result.exit_code == 1 and "is not a valid IRI" in result.stderr
+    assert graph_size(target, "urn:x-test:another-team") == 1  # nothing was dropped

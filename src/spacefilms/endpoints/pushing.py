@@ -31,6 +31,7 @@ import pyoxigraph as ox
 
 from spacefilms.errors import SpacefilmsError
 from spacefilms.namespaces import GRAPH_BASE, PROV, RDF
+from spacefilms.querying.library import to_term
 from spacefilms.querying.results import json_results
 from spacefilms.store.ondisk import named_quads
 
@@ -187,6 +188,7 @@ def push(
 ) -> PushReport:
     """Copy ``store`` to ``endpoint``, replacing the previous version; on failure the previous version stays."""
     started = time.perf_counter()
+    graph = str(to_term(graph, "iri", "--graph"))  # checked like a query parameter: it goes into Update text
     remote = Remote(endpoint)
     say = progress or (lambda message: None)
     if endpoint.protocol == "update":

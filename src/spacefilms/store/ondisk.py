@@ -15,6 +15,7 @@ from oxrdflib import OxigraphStore
 from rdflib import Dataset
 
 from spacefilms.errors import SpacefilmsError
+from spacefilms.files import remove_leftovers
 from spacefilms.namespaces import PREFIXES
 from spacefilms.querying.backends import LocalBackend
 from spacefilms.store.stats import quad_count, triple_count
@@ -94,8 +95,10 @@ def staged_store(path: str | Path | None = None) -> Iterator[ox.Store]:
     if link.exists() and not link.is_symlink():
         raise SpacefilmsError("exists and is not a spacefilms store link; remove it or pick another --store", str(link))
     link.parent.mkdir(parents=True, exist_ok=True)
-    # A fresh directory every time: two replacements in the same second must not write into one store.
-    target = Path(tempfile.mkdtemp(prefix=f"{link.name}-{time.strftime('%Y%m%dT%H%M%S')}-", dir=link.parent))
+    # What a killed build left (its process gone) goes first; then a fresh directory named by this process, so that
+    # two replacements in the same second never write into one store and a later run knows whose it was.
+    remove_leftovers(link.parent, f"{link.name}-p", keep=link.resolve() if link.is_symlink() else None)
+    target = Path(tempfile.mkdtemp(prefix=f"{link.name}-p{os.getpid()}-{time.strftime('%Y%m%dT%H%M%S')}-", dir=link.parent))
     try:
         store = ox.Store(str(target))
         yield store
