@@ -183,3 +183,14 @@ def test_a_graph_name_cannot_carry_update_text(cli, target: OxigraphServer) -> N
     result = cli("push", "--endpoint", target.update_endpoint, "--query-endpoint", target.query_endpoint, "--graph", hostile)
     assert result.exit_code == 1 and "is not a valid IRI" in result.stderr
     assert graph_size(target, "urn:x-test:another-team") == 1  # nothing was dropped
+
+
+def test_a_wrong_answer_from_the_target_is_one_line(cli, target: OxigraphServer) -> None:
+    from fault_proxy import FaultProxy, answer
+
+    wrong = b'{"head": {"vars": ["x"]}, "results": {"bindings": [{"x": {"type": "literal", "value": "1"}}]}}'
+    with FaultProxy(target.query_endpoint) as proxy:
+        proxy.always(answer(wrong))
+        result = cli("push", "--endpoint", target.update_endpoint, "--query-endpoint", proxy.query_endpoint)
+    assert result.exit_code == 1 and "Traceback" not in result.stderr
+    assert result.stderr.splitlines()[-1].startswith("error: ") and "the store's answer lacks g" in result.stderr

@@ -37,6 +37,8 @@ def atomic_output(path: str | Path) -> Iterator[BinaryIO]:
         os.replace(temp, target)
     except IsADirectoryError:
         raise SpacefilmsError("is a directory", str(target)) from None
+    except OSError as exc:  # a full disk, a vanished folder, a read-only file system: the old file stays
+        raise SpacefilmsError(f"cannot write: {exc.strerror or exc}", str(target)) from None
     finally:
         temp.unlink(missing_ok=True)
 

@@ -29,6 +29,8 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
         name, sep, value = pair.partition("=")
         if not sep or not name:
             raise SpacefilmsError(f"--param wants name=value, got {pair!r}")
+        if name.strip() in values:
+            raise SpacefilmsError(f"parameter {name.strip()!r} given twice; give each parameter once")
         values[name.strip()] = value
     return values
 

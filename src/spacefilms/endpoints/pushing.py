@@ -21,6 +21,7 @@ in ``INSERT DATA``).
 from __future__ import annotations
 
 import contextlib
+import re
 import time
 import urllib.parse
 import uuid
@@ -95,12 +96,20 @@ class Remote:
         self._call("POST", self.endpoint.url, text.encode("utf-8"), "application/sparql-update")
 
     def select(self, text: str) -> list[dict[str, str]]:
-        """Rows of a SELECT query as plain strings."""
+        """Rows of a SELECT query as plain strings; every row must bind every variable the query projects (an
+        answer that does not is an error, never a row to misread)."""
         url = self.endpoint.query_url or self.endpoint.url
         body = urllib.parse.urlencode({"query": text}).encode()
         data = self._call("POST", url, body, "application/x-www-form-urlencoded", "application/sparql-results+json")
-        rows = json_results(data, url).get("results", {}).get("bindings", [])
-        return [{name: value["value"] for name, value in row.items()} for row in rows]
+        rows = [
+            {name: value["value"] for name, value in row.items()}
+            for row in json_results(data, url).get("results", {}).get("bindings", [])
+        ]
+        wanted = set(re.findall(r"\?(\w+)", text.split("WHERE", 1)[0]))
+        for row in rows:
+            if not wanted <= set(row):
+                raise SpacefilmsError(f"the store's answer lacks {', '.join(sorted(wanted - set(row)))}: {row}", url)
+        return rows
 
     def put_graph(self, graph: str, ntriples: bytes) -> None:
         separator = "&" if "?" in self.endpoint.url else "?"
@@ -115,6 +124,11 @@ class Remote:
             values = " ".join(f"<{name}>" for name in chunk)
             query = f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }} GROUP BY ?g"
             for row in self.select(query):
+                if "g" not in row or not row.get("n", "").isdigit():
+                    raise SpacefilmsError(
+                        f"the store's answer to a count has no graph and number: {row}",
+                        self.endpoint.query_url or self.endpoint.url,
+                    )
                 sizes[row["g"]] = int(row["n"])
         return sizes
 

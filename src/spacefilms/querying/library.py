@@ -50,7 +50,13 @@ class NamedQuery:
 
     @classmethod
     def from_file(cls, path: Path) -> NamedQuery:
-        return cls.from_text(path.stem, path.read_text(encoding="utf-8"), path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            raise SpacefilmsError(f"not UTF-8 text (byte {exc.start}): a query file must be UTF-8", str(path)) from None
+        except OSError as exc:
+            raise SpacefilmsError(f"cannot read the query: {exc.strerror or exc}", str(path)) from None
+        return cls.from_text(path.stem, text, path)
 
     @classmethod
     def from_text(cls, name: str, text: str, path: Path | None = None) -> NamedQuery:
@@ -144,7 +150,9 @@ def list_queries(directory: Path | None = None) -> list[NamedQuery]:
 
 
 def get_query(name: str, directory: Path | None = None) -> NamedQuery:
-    """The query called ``name``; an unknown name suggests the closest ones."""
+    """The query called ``name``; an unknown name suggests the closest ones. A name is a name, not a path."""
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]*", name):
+        raise SpacefilmsError(f"{name!r} is not a query name (letters, digits, - and _); use --file for a file of your own")
     path = (directory or queries_dir()) / f"{name}.rq"
     if path.is_file():
         return NamedQuery.from_file(path)

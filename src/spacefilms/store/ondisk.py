@@ -94,13 +94,22 @@ def staged_store(path: str | Path | None = None) -> Iterator[ox.Store]:
     link = store_path(path)
     if link.exists() and not link.is_symlink():
         raise SpacefilmsError("exists and is not a spacefilms store link; remove it or pick another --store", str(link))
-    link.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        link.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise SpacefilmsError(f"cannot create the store's folder: {exc.strerror or exc}", str(link.parent)) from None
     # What a killed build left (its process gone) goes first; then a fresh directory named by this process, so that
     # two replacements in the same second never write into one store and a later run knows whose it was.
     remove_leftovers(link.parent, f"{link.name}-p", keep=link.resolve() if link.is_symlink() else None)
-    target = Path(tempfile.mkdtemp(prefix=f"{link.name}-p{os.getpid()}-{time.strftime('%Y%m%dT%H%M%S')}-", dir=link.parent))
     try:
-        store = ox.Store(str(target))
+        target = Path(tempfile.mkdtemp(prefix=f"{link.name}-p{os.getpid()}-{time.strftime('%Y%m%dT%H%M%S')}-", dir=link.parent))
+    except OSError as exc:
+        raise SpacefilmsError(f"cannot write a store here: {exc.strerror or exc}", str(link.parent)) from None
+    try:
+        try:
+            store = ox.Store(str(target))
+        except OSError as exc:
+            raise SpacefilmsError(f"cannot create the store: {exc}", str(target)) from None
         yield store
         store.flush()
         del store
