@@ -68,8 +68,9 @@ class Served:
         return self.url + "query"
 
     def engine_pids(self) -> list[int]:
-        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text().split()
-        return [int(pid) for pid in children]
+        """The engine processes: children of any thread of ``serve`` (a restarted engine is started by a request's)."""
+        tasks = Path(f"/proc/{self.process.pid}/task").iterdir()
+        return sorted(int(pid) for task in tasks for pid in (task / "children").read_text().split())
 
     def interrupt(self) -> tuple[int, str]:
         self.process.send_signal(signal.SIGINT)
@@ -446,3 +447,19 @@ def test_the_queries_are_published_as_sparql_examples(served: Served) -> None:
         )
     )
     assert {str(e).rsplit("/", 1)[1] for e in executables} == {q.name for q in list_queries()}
+
+
+def test_the_engine_is_started_again_when_it_dies(served: Served) -> None:
+    (engine,) = served.engine_pids()
+    os.kill(engine, signal.SIGKILL)
+    status, _, body = post(served, {"query": "ASK { ?s ?p ?o }"})
+    assert (status, json.loads(body)["boolean"]) == (200, True)  # the next request is served by a new engine
+    assert served.engine_pids() and served.engine_pids() != [engine]
+
+
+def test_a_query_past_its_time_does_not_keep_running(served: Served) -> None:
+    before = served.engine_pids()
+    status, _, _ = post(served, {"query": SLOW})
+    assert status == 503
+    assert all(not Path(f"/proc/{pid}").exists() or "Z" in Path(f"/proc/{pid}/stat").read_text().split()[2] for pid in before)
+    assert post(served, {"query": "ASK { ?s ?p ?o }"})[0] == 200

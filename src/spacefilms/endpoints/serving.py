@@ -59,10 +59,12 @@ class Engine:
         self._server: OxigraphServer | None = None
 
     def current(self) -> OxigraphServer:
-        """The running engine over the store the link points to now."""
+        """The running engine over the store the link points to now: started again if it died (a crash, a kill)
+        or was stopped after a query overran its time."""
         with self._lock:
             location = self.link.resolve()
-            if self._server is None or self._server.location != location:
+            dead = self._server is not None and self._server.process is not None and self._server.process.poll() is not None
+            if self._server is None or self._server.location != location or dead:
                 built = open_ox(self.link)  # a clear error if there is no built store
                 union = not has_merged_default_graph(built)  # the default graph: the stored merge, else the union
                 del built
@@ -89,6 +91,7 @@ class Engine:
                 "POST", f"{server.url}/query", data={"query": text, **dataset}, headers={"Accept": wire.media_type}
             ).body
         except DeadlinePassed:
+            self._stop_runaway(server)
             raise self._too_slow() from None
         except TooLarge:
             raise Refused(
@@ -105,9 +108,18 @@ class Engine:
         except (SyntaxError, ValueError):
             # The engine reports a failure met while streaming by appending its message to a 200 answer.
             if _CANCELLED in data[-200:]:
+                self._stop_runaway(server)
                 raise self._too_slow() from None
             tail = re.split(r"[\[\]{},\n]", data[-300:].decode("utf-8", "replace"))[-1].strip()
             raise Refused(502, f"query failed: {tail or 'the engine sent a broken answer'}") from None
+
+    def _stop_runaway(self, server: OxigraphServer) -> None:
+        """A query past its time may still run inside the engine (its own timeout does not always stop it): stop that
+        engine, so the work really ends; the next query starts a fresh one."""
+        with self._lock:
+            if self._server is server:
+                server.stop()
+                self._server = None
 
     def _too_slow(self) -> Refused:
         return Refused(503, f"query stopped: it ran past the time limit of {self.limits.timeout_s} s")
