@@ -463,3 +463,28 @@ def test_a_query_past_its_time_does_not_keep_running(served: Served) -> None:
     assert status == 503
     assert all(not Path(f"/proc/{pid}").exists() or "Z" in Path(f"/proc/{pid}/stat").read_text().split()[2] for pid in before)
     assert post(served, {"query": "ASK { ?s ?p ?o }"})[0] == 200
+
+
+def test_requests_for_another_host_or_from_another_site_are_refused(served: Served) -> None:
+    def ask(headers: dict[str, str]) -> int:
+        request = urllib.request.Request(served.endpoint + "?query=ASK%7B%7D", headers=headers)
+        try:
+            with urllib.request.urlopen(request, timeout=20) as response:
+                return response.status
+        except urllib.error.HTTPError as exc:
+            return exc.code
+
+    assert ask({}) == 200 and ask({"Host": f"localhost:{served.port}"}) == 200
+    assert ask({"Host": "rebound.example"}) == 403  # DNS rebinding: a foreign name pointing at 127.0.0.1
+    assert ask({"Origin": "http://evil.example"}) == 403  # a page elsewhere posting to us
+    assert ask({"Origin": f"http://127.0.0.1:{served.port}"}) == 200
+
+
+def test_a_public_address_must_be_named(built_store: Path) -> None:
+    result = subprocess.run(
+        [SPACEFILMS, "--store", str(built_store), "serve", "--host", "0.0.0.0", "--port", "0"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1 and "--public-name" in result.stderr and "Traceback" not in result.stderr

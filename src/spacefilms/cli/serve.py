@@ -21,8 +21,15 @@ from spacefilms.endpoints.serving import DEFAULT_HOST, DEFAULT_PORT, Front, serv
     show_default=True,
     help="Largest result a query may return.",
 )
+@click.option(
+    "--public-name",
+    "public_names",
+    multiple=True,
+    metavar="NAME",
+    help="With --host other than loopback: a host name clients use to reach the endpoint (repeatable).",
+)
 @click.pass_obj
-def serve_command(obj: dict, host: str, port: int, timeout_s: int, max_result_bytes: int) -> None:
+def serve_command(obj: dict, host: str, port: int, timeout_s: int, max_result_bytes: int, public_names: tuple[str, ...]) -> None:
     """Serve the built graph: a read-only SPARQL 1.1 endpoint at /query and a query page at /.
 
     Updates and SERVICE (federated) queries are refused. Ctrl-C stops the server.
@@ -31,7 +38,10 @@ def serve_command(obj: dict, host: str, port: int, timeout_s: int, max_result_by
     def announce(front: Front) -> None:
         click.echo(f"Serving {front.url} (SPARQL endpoint {front.url}query); Ctrl-C to stop", err=False)
 
-    serve(obj["store"], host, port, Limits(timeout_s=timeout_s, max_result_bytes=max_result_bytes), ready=announce)
+    if public_names:
+        click.echo(f"warning: the endpoint is public on {host}:{port} as {', '.join(public_names)}", err=True)
+    limits = Limits(timeout_s=timeout_s, max_result_bytes=max_result_bytes)
+    serve(obj["store"], host, port, limits, ready=announce, public_names=public_names)
     click.echo("Stopped.")
 
 

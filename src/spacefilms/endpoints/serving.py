@@ -43,6 +43,7 @@ from spacefilms.store.ondisk import has_merged_default_graph, open_ox
 from spacefilms.workspace import store_path
 
 DEFAULT_HOST = "127.0.0.1"
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]", "::1")
 DEFAULT_PORT = 7878
 QUERY_PATHS = ("/query", "/sparql")
 _CANCELLED = b"operation has been cancelled"
@@ -163,10 +164,18 @@ class Front(ThreadingHTTPServer):
     daemon_threads = True
 
     def __init__(
-        self, address: tuple[str, int], engine: Engine, limits: Limits, log: Callable[[str], None] | None = None
+        self,
+        address: tuple[str, int],
+        engine: Engine,
+        limits: Limits,
+        log: Callable[[str], None] | None = None,
+        public_names: tuple[str, ...] = (),
     ) -> None:
         self.engine = engine
         self.limits = limits
+        # The host names requests may carry: loopback ones, and those given for a public endpoint. Anything else is
+        # a browser tricked into calling us (DNS rebinding) or a cross-site form: refused.
+        self.names = set(LOOPBACK_NAMES) | {name.lower() for name in public_names}
         self.log = log or (lambda line: print(line, file=sys.stderr, flush=True))  # one line per request
         self.page, self.policy = render_page(limits)
         self.examples = examples_turtle()
@@ -190,7 +199,22 @@ class _Handler(BaseHTTPRequestHandler):
         self._started = time.monotonic()
         return super().parse_request()
 
+    def _foreign(self) -> str | None:
+        """Why the request comes from where it should not: a Host or an Origin naming another site."""
+        host = (self.headers.get("Host") or "").lower()
+        name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+        if name not in self.server.names:
+            return f"Host {host or '(none)'} is not this endpoint's name (give it with --public-name)"
+        origin = self.headers.get("Origin")
+        if origin is not None and origin != "null":
+            origin_host = urllib.parse.urlsplit(origin).hostname or ""
+            if origin_host.lower() not in self.server.names and f"[{origin_host}]" not in self.server.names:
+                return f"requests from pages of {origin} are refused"
+        return None
+
     def do_GET(self) -> None:
+        if (why := self._foreign()) is not None:
+            return self._error(Refused(403, why))
         path, _, query = self.path.partition("?")
         if path == "/":
             self._send(200, self.server.page, "text/html; charset=utf-8", {"Content-Security-Policy": self.server.policy})
@@ -204,6 +228,9 @@ class _Handler(BaseHTTPRequestHandler):
             self._error(Refused(404, f"nothing at {path}; the SPARQL endpoint is {QUERY_PATHS[0]}"))
 
     def do_POST(self) -> None:
+        if (why := self._foreign()) is not None:
+            self.close_connection = True
+            return self._error(Refused(403, why))
         path, _, query = self.path.partition("?")
         try:
             length = int(self.headers.get("Content-Length") or 0)
@@ -277,13 +304,21 @@ def serve(
     port: int = DEFAULT_PORT,
     limits: Limits | None = None,
     ready: Callable[[Front], None] | None = None,
+    public_names: tuple[str, ...] = (),
 ) -> None:
-    """Serve until Ctrl-C or SIGTERM, then stop the engine and close the socket."""
+    """Serve until Ctrl-C or SIGTERM, then stop the engine and close the socket. On an address other than loopback
+    the endpoint is public: ``public_names`` must say under which host names it is reached."""
     limits = limits or Limits()
+    if host not in LOOPBACK_NAMES and not public_names:
+        raise SpacefilmsError(
+            f"listening on {host} makes the endpoint reachable from the network: say so with --public-name NAME "
+            "(the host name clients use; repeatable), and put a TLS proxy in front of it",
+            "--host",
+        )
     engine = Engine(store, limits)
     engine.current()  # fail early (no store, no oxigraph) before opening the port
     try:
-        front = Front((host, port), engine, limits)
+        front = Front((host, port), engine, limits, public_names=public_names)
     except OSError as exc:
         engine.stop()
         raise SpacefilmsError(f"cannot listen: {exc.strerror or exc}", f"{host}:{port}") from None
