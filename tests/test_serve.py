@@ -488,3 +488,42 @@ def test_a_public_address_must_be_named(built_store: Path) -> None:
         timeout=60,
     )
     assert result.returncode == 1 and "--public-name" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_idle_and_half_sent_connections_are_closed_and_do_not_block_others(served: Served) -> None:
+    import socket
+
+    stalled = []
+    for _ in range(20):  # half-sent requests that never finish
+        sock = socket.create_connection(("127.0.0.1", served.port), timeout=30)
+        sock.sendall(b"POST /query HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\n\r\nquery=")
+        stalled.append(sock)
+    assert post(served, {"query": "ASK { ?s ?p ?o }"})[0] == 200  # everyone else is still served
+    for sock in stalled:  # and the server closes the stalled ones itself, after its idle timeout (10 s)
+        sock.settimeout(120)
+        try:
+            closed = sock.recv(1024) == b""
+        except ConnectionResetError:
+            closed = True
+        sock.close()
+        assert closed
+
+
+def test_connections_over_the_limit_are_told_to_retry(served: Served) -> None:
+    import socket
+
+    held = [socket.create_connection(("127.0.0.1", served.port), timeout=30) for _ in range(64)]
+    try:
+        deadline = time.monotonic() + 60
+        while True:  # the server takes the 64 connections, then answers the next one at once
+            extra = socket.create_connection(("127.0.0.1", served.port), timeout=30)
+            answer = extra.recv(200)
+            extra.close()
+            if answer.startswith(b"HTTP/1.1 503") or time.monotonic() > deadline:
+                break
+        assert answer.startswith(b"HTTP/1.1 503") and b"too many connections" in answer
+    finally:
+        for sock in held:
+            sock.close()
+    time.sleep(0.5)
+    assert post(served, {"query": "ASK { ?s ?p ?o }"})[0] == 200

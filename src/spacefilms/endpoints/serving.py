@@ -15,6 +15,7 @@ any host, and because a timed-out or failing query there still answers ``200`` w
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import json
 import re
@@ -43,6 +44,10 @@ from spacefilms.store.ondisk import has_merged_default_graph, open_ox
 from spacefilms.workspace import store_path
 
 DEFAULT_HOST = "127.0.0.1"
+_TOO_MANY = (
+    b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\nContent-Length: 28\r\nConnection: close\r\n"
+    b"Retry-After: 1\r\n\r\ntoo many connections, retry\n"
+)
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]", "::1")
 DEFAULT_PORT = 7878
 QUERY_PATHS = ("/query", "/sparql")
@@ -162,6 +167,22 @@ class Front(ThreadingHTTPServer):
     """The public HTTP server: the page, and SPARQL 1.1 Protocol queries forwarded to the engine."""
 
     daemon_threads = True
+    request_queue_size = 128  # the listen backlog (http.server's 5 overflowed at 20 clients)
+    max_connections = 64  # open at once; more are answered 503 at once rather than queued without end
+
+    def process_request(self, request, client_address) -> None:
+        if not self._slots.acquire(blocking=False):
+            with contextlib.suppress(OSError):
+                request.sendall(_TOO_MANY)
+            self.shutdown_request(request)
+            return
+        super().process_request(request, client_address)
+
+    def process_request_thread(self, request, client_address) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
 
     def __init__(
         self,
@@ -179,6 +200,7 @@ class Front(ThreadingHTTPServer):
         self.log = log or (lambda line: print(line, file=sys.stderr, flush=True))  # one line per request
         self.page, self.policy = render_page(limits)
         self.examples = examples_turtle()
+        self._slots = threading.BoundedSemaphore(self.max_connections)
         super().__init__(address, _Handler)
 
     @property
@@ -191,6 +213,7 @@ class _Handler(BaseHTTPRequestHandler):
     server: Front
     server_version = f"spacefilms/{__version__}"
     protocol_version = "HTTP/1.1"
+    timeout = 10  # seconds a connection may stay idle or send a request this slowly: then it is closed
 
     def log_message(self, format: str, *args: object) -> None:  # http.server's own lines: ours are below
         pass
