@@ -337,6 +337,26 @@ def test_a_failed_run_leaves_the_previous_enrichment_and_store(
     assert set(open_ox(store)) == quads
 
 
+@pytest.mark.parametrize("command", ["enrich", "link"])
+def test_a_well_formed_but_wrong_answer_changes_nothing(
+    cli, proxy: FaultProxy, enriched: dict, fresh: Path, command: str
+) -> None:
+    store = fresh
+    links = Path(str(enriched["links"]) + ".copy")
+    links.write_bytes(enriched["links"].read_bytes())
+    args = (command, "--endpoint", proxy.query_endpoint, "--links", str(links), *FAST)
+    assert cli("enrich", "--endpoint", proxy.query_endpoint, "--links", str(links), *FAST, store=store).exit_code == 0
+    folder = wikidata_dir(store)
+    before = {p.name: p.read_bytes() for p in (folder / "enrichment.trig", folder / "manifest.json", links)}
+    quads = set(open_ox(store))
+    proxy.reset()
+    proxy.always(answer(b'{"head":{"vars":["x"]},"results":{"bindings":[{"x":{"type":"uri"}}]}}'))  # a term without a value
+    result = cli(*args, "--retries", "1", store=store)
+    assert result.exit_code == 1 and "Traceback" not in result.stderr and "error:" in result.stderr
+    assert {p.name: p.read_bytes() for p in (folder / "enrichment.trig", folder / "manifest.json", links)} == before
+    assert set(open_ox(store)) == quads
+
+
 def test_stale_links_are_rejected_before_anything_changes(
     cli, proxy: FaultProxy, enriched: dict, fresh: Path, tmp_path: Path
 ) -> None:
