@@ -75,24 +75,15 @@ class _Graphs:
                 ox.Quad(graph, ox.NamedNode(DCTERMS_SOURCE), ox.NamedNode(endpoint), graph),
             ]
             version, modified = revisions.get(qid, (None, None))
-            if version and version.isdigit():
-                out.append(
-                    ox.Quad(
-                        item,
-                        ox.NamedNode(str(SCHEMA.version)),
-                        ox.Literal(version, datatype=ox.NamedNode(str(XSD.integer))),
-                        graph,
+            stated = ((SCHEMA.version, XSD.integer, version if version and version.isdigit() else None),
+                      (SCHEMA.dateModified, XSD.dateTime, modified))  # fmt: skip
+            for predicate, datatype, value in stated:
+                if value:
+                    out.append(
+                        ox.Quad(
+                            item, ox.NamedNode(str(predicate)), ox.Literal(value, datatype=ox.NamedNode(str(datatype))), graph
+                        )
                     )
-                )
-            if modified:
-                out.append(
-                    ox.Quad(
-                        item,
-                        ox.NamedNode(str(SCHEMA.dateModified)),
-                        ox.Literal(modified, datatype=ox.NamedNode(str(XSD.dateTime))),
-                        graph,
-                    )
-                )
         return out
 
 
