@@ -31,13 +31,8 @@ def is_fact_graph(iri: str) -> bool:
     return bool(iri) and iri not in INFRASTRUCTURE_GRAPHS
 
 
-def is_curated_graph(iri: str) -> bool:
-    """A curated source's graph: a graph of facts not fetched from Wikidata."""
-    return is_fact_graph(iri) and not iri.startswith(WIKIDATA_GRAPH_BASE)
-
-
 def curated_graph_filter(variable: str = "?g") -> str:
-    """:func:`is_curated_graph` as a SPARQL FILTER on ``variable``."""
+    """A SPARQL FILTER on ``variable``: a curated source's graph (a graph of facts not fetched from Wikidata)."""
     names = ", ".join(f"<{iri}>" for iri in INFRASTRUCTURE_GRAPHS)
     return f'FILTER ({variable} NOT IN ({names}) && !STRSTARTS(STR({variable}), "{WIKIDATA_GRAPH_BASE}"))'
 

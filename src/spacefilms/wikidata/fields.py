@@ -19,8 +19,7 @@ PQ = WIKIDATA_PREFIXES["pq"]
 # src/app/service/wikidata.service.ts, which the tsv cites for other properties; several film queries qualify
 # P577 with pq:P291; a query reads a currency's code with wdt:P498), and the time units below (several unit
 # tables: Q11574 "s", Q7727 "min", Q25235 "h", Q573 "d"/86400 s).
-TIME_UNITS = {"Q11574": 1, "Q7727": 60, "Q25235": 3600, "Q573": 86400}
-CURRENCY_CODE = "P498"
+TIME_UNITS = {"Q11574": 1, "Q7727": 60, "Q25235": 3600, "Q573": 86400}  # (P498 is read by queries/wikidata/labels.rq)
 
 
 @dataclass(frozen=True)
