@@ -527,3 +527,21 @@ def test_connections_over_the_limit_are_told_to_retry(served: Served) -> None:
             sock.close()
     time.sleep(0.5)
     assert post(served, {"query": "ASK { ?s ?p ?o }"})[0] == 200
+
+
+def test_the_interactive_diagram_reads_well_in_a_browser(chromium: Chromium, cli, tmp_path: Path) -> None:
+    page = tmp_path / "race.html"
+    assert cli("diagram", "race", "-o", str(page)).exit_code == 0
+    chromium.call("Page.navigate", session=True, url=page.as_uri())
+    chromium.wait_for("document.readyState === 'complete' && document.querySelectorAll('#nodes .node').length")
+    assert "competed with" in str(chromium.js("document.getElementById('legend').textContent"))
+    fits = """(() => { const i = document.getElementById('search'), c = document.createElement('canvas').getContext('2d');
+      const s = getComputedStyle(i); c.font = s.fontSize + ' ' + s.fontFamily;
+      return c.measureText(i.placeholder).width <= i.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight); })()"""
+    assert chromium.js(fits) is True  # the whole placeholder shows
+    chromium.js("const s = document.getElementById('search'); s.value = 'Peresild'; s.dispatchEvent(new Event('input'))")
+    last = "(() => { const g = document.querySelector('#nodes').lastElementChild; return [g.classList.contains('match'), g.textContent, getComputedStyle(g).opacity]; })()"
+    matched, text, opacity = chromium.js(last)
+    assert matched and "Peresild" in text and opacity == "1"  # drawn on top, not dimmed
+    errors = [e for e in chromium.events if e.get("method") == "Runtime.exceptionThrown"]
+    assert errors == []

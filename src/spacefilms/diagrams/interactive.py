@@ -89,9 +89,28 @@ def diagram_data(diagram: Diagram) -> dict:
         {"label": node_style(k).label, "color": node_style(k).color, "shape": marker_svg_path(node_style(k).marker)}
         for k in sorted(kinds)
     ]
+    # the relations drawn in their own style (e.g. "competed with"), as the static legend lists them
+    relations_legend: dict[str, dict] = {}
+    for line in arranged.lines:
+        style = line.style
+        if style.legend and style.legend not in relations_legend:
+            relations_legend[style.legend] = {
+                "label": style.legend,
+                "color": style.color,
+                "dash": _dash(style.linestyle),
+                "width": style.width,
+            }
     shapes = {k: marker_svg_path(node_style(k).marker) for k in kinds}
     headings = [{"x": round(h.x * PX, 1), "y": round(-h.y * PX, 1), "text": h.text, "anchor": h.ha} for h in placement.headings]
-    return {"nodes": nodes, "lines": lines, "headings": headings, "sources": labels, "legend": legend, "shapes": shapes}
+    return {
+        "nodes": nodes,
+        "lines": lines,
+        "headings": headings,
+        "sources": labels,
+        "legend": legend,
+        "relations": list(relations_legend.values()),
+        "shapes": shapes,
+    }
 
 
 def _dash(linestyle) -> str:
@@ -126,7 +145,7 @@ _PAGE = """<!DOCTYPE html>
   header h1 { font-size: 19px; margin: 0; }
   header p { margin: 2px 0 0; color: #555; font-size: 13px; }
   header .tools { margin-left: auto; display: flex; gap: 6px; align-items: center; }
-  input[type=search] { font: inherit; font-size: 14px; padding: 4px 8px; width: 16em; }
+  input[type=search] { font: inherit; font-size: 14px; padding: 4px 8px; width: 22em; max-width: 60vw; }
   button { font: inherit; font-size: 14px; padding: 3px 9px; cursor: pointer; }
   main { flex: 1; position: relative; overflow: hidden; }
   svg#canvas { width: 100%; height: 100%; display: block; background: #fff; cursor: grab; touch-action: none; }
@@ -135,6 +154,7 @@ _PAGE = """<!DOCTYPE html>
   .node text { font-size: 10px; paint-order: stroke; stroke: #fff; stroke-width: 3px; stroke-linejoin: round; }
   .node.hub text { font-size: 13px; font-weight: bold; }
   .node.match path { stroke: #d00; stroke-width: 3px; }
+  .node.match text { font-weight: bold; fill: #a00; }
   .dim { opacity: 0.15; }
   #headings text { font-size: 9.5px; font-weight: bold; fill: #555; dominant-baseline: central; }
   .line { fill: none; }
@@ -332,6 +352,7 @@ function matches(q) {
 search.addEventListener("input", () => {
   const found = new Set(matches(search.value)), any = search.value.trim() !== "";
   nodeEls.forEach((g, i) => { g.classList.toggle("match", found.has(i)); g.classList.toggle("dim", any && !found.has(i)); });
+  nodeEls.forEach((g, i) => { if (found.has(i)) g.parentNode.appendChild(g); });  // drawn last: nothing covers its label
   lineEls.forEach(e => e.g.classList.toggle("dim", any && !(found.has(e.l.a) || found.has(e.l.b))));
 });
 search.addEventListener("keydown", ev => {
@@ -344,7 +365,9 @@ search.addEventListener("keydown", ev => {
 });
 
 document.getElementById("legend").innerHTML = DATA.legend.map(k =>
-  `<span><svg width="14" height="14" viewBox="-0.6 -0.6 1.2 1.2"><path d="${k.shape}" fill="${k.color}"/></svg> ${esc(k.label)}</span>`).join("");
+  `<span><svg width="14" height="14" viewBox="-0.6 -0.6 1.2 1.2"><path d="${k.shape}" fill="${k.color}"/></svg> ${esc(k.label)}</span>`).join("")
+  + DATA.relations.map(r =>
+  `<span><svg width="24" height="10"><line x1="1" y1="5" x2="23" y2="5" stroke="${r.color}" stroke-width="${Math.max(1, r.width * 1.5)}" stroke-dasharray="${r.dash}"/></svg> ${esc(r.label)}</span>`).join("");
 fit();
 </script>
 </body>
