@@ -545,3 +545,22 @@ def test_the_interactive_diagram_reads_well_in_a_browser(chromium: Chromium, cli
     assert matched and "Peresild" in text and opacity == "1"  # drawn on top, not dimmed
     errors = [e for e in chromium.events if e.get("method") == "Runtime.exceptionThrown"]
     assert errors == []
+
+
+def test_the_editor_highlights_sparql_and_declares_known_prefixes(served: Served, chromium: Chromium) -> None:
+    chromium.call("Page.navigate", session=True, url=served.url)
+    chromium.wait_for("document.readyState === 'complete' && document.querySelectorAll('nav button').length")
+    typed = "SELECT ?film WHERE { ?film a schema:Movie } # sf: only in a comment"
+    chromium.js(f"const q = document.getElementById('query'); q.value = {json.dumps(typed)}; q.dispatchEvent(new Event('input'))")
+    text = str(chromium.js("document.getElementById('query').value"))
+    assert text == "PREFIX schema: <http://schema.org/>\n" + typed  # declared once; a prefix in a comment is not
+    spans = chromium.js("[...document.querySelectorAll('#highlight span')].map(s => s.className + ' ' + s.textContent)")
+    assert {
+        "hl-kw SELECT",
+        "hl-var ?film",
+        "hl-pn schema:Movie",
+        "hl-iri <http://schema.org/>",
+        "hl-com # sf: only in a comment",
+    } <= set(spans)
+    state, status = run_on_page(chromium, text)
+    assert state == "done" and status.startswith("5 rows")
