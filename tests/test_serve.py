@@ -219,10 +219,9 @@ def test_check_query_sees_what_the_engine_would_run() -> None:
 
 
 def test_a_query_past_the_time_limit_is_stopped(served: Served) -> None:
-    started = time.monotonic()
+    # No wall-clock assertion: the 503 says the limit stopped it, and post() gives up (failing the test) if it hangs.
     status, _, body = post(served, {"query": SLOW})
     assert (status, body) == (503, f"query stopped: it ran past the time limit of {TIMEOUT_S} s\n")
-    assert time.monotonic() - started < TIMEOUT_S + 3
     assert post(served, {"query": "ASK {}"})[0] == 200  # and the endpoint still answers
 
 
