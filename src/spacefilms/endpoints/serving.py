@@ -60,7 +60,7 @@ class Engine:
     def __init__(self, store: str | Path | None, limits: Limits) -> None:
         self.link = store_path(store)
         self.limits = limits
-        self.transport = Transport(timeout=limits.timeout_s + 1.0, max_bytes=limits.max_result_bytes)
+        self.transport = self._transport()
         self._lock = threading.Lock()
         self._server: OxigraphServer | None = None
 
@@ -79,7 +79,14 @@ class Engine:
                 if self._server is not None:
                     self._server.stop()
                 self._server = fresh
+                # Connections kept open to the old engine must not be reused: a new engine may get the same port.
+                stale, self.transport = self.transport, self._transport()
+                stale.close()
             return self._server
+
+    def _transport(self) -> Transport:
+        """How the front reaches the engine: within the query's time (plus a second) and the result's size."""
+        return Transport(timeout=self.limits.timeout_s + 1.0, max_bytes=self.limits.max_result_bytes)
 
     def stop(self) -> None:
         with self._lock:
