@@ -79,9 +79,10 @@ class Engine:
                 if self._server is not None:
                     self._server.stop()
                 self._server = fresh
-                # Connections kept open to the old engine must not be reused: a new engine may get the same port.
-                stale, self.transport = self.transport, self._transport()
-                stale.close()
+                # Connections kept open to the old engine must not be reused: a new engine may get the same port. The
+                # old pool is dropped, not closed: a request in another thread may still hold it (closing it would make
+                # that request fail with an error the front does not expect, rather than the 5xx of a dead engine).
+                self.transport = self._transport()
             return self._server
 
     def _transport(self) -> Transport:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from spacefilms.namespaces import QUERIES_GRAPH, RDF, RDFS, SCHEMA, XSD
+from spacefilms.querying.backends import query_type
 from spacefilms.querying.library import NamedQuery, list_queries
 
 SH = "http://www.w3.org/ns/shacl#"
@@ -25,8 +26,6 @@ def _n(iri: object) -> ox.NamedNode:
 
 def query_kind(query: NamedQuery) -> str:
     """SELECT, ASK or CONSTRUCT, as the query's text says."""
-    from spacefilms.querying.backends import query_type
-
     return query_type(query.text)
 
 
