@@ -5,7 +5,14 @@ from __future__ import annotations
 import click
 
 from spacefilms.endpoints.protocol import Limits
-from spacefilms.endpoints.serving import DEFAULT_HOST, DEFAULT_PORT, Front, serve
+from spacefilms.endpoints.serving import (
+    DEFAULT_HOST,
+    DEFAULT_PORT,
+    MAX_CONNECTIONS,
+    MAX_CONNECTIONS_PER_CLIENT,
+    Listening,
+    serve,
+)
 
 
 @click.command(name="serve")
@@ -28,20 +35,44 @@ from spacefilms.endpoints.serving import DEFAULT_HOST, DEFAULT_PORT, Front, serv
     metavar="NAME",
     help="With --host other than loopback: a host name clients use to reach the endpoint (repeatable).",
 )
+@click.option(
+    "--max-connections",
+    type=click.IntRange(1),
+    default=MAX_CONNECTIONS,
+    show_default=True,
+    help="Connections open at once; more are told to retry.",
+)
+@click.option(
+    "--max-connections-per-client",
+    "per_client",
+    type=click.IntRange(1),
+    default=MAX_CONNECTIONS_PER_CLIENT,
+    show_default=True,
+    help="Connections open at once from one address.",
+)
 @click.pass_obj
-def serve_command(obj: dict, host: str, port: int, timeout_s: int, max_result_bytes: int, public_names: tuple[str, ...]) -> None:
+def serve_command(
+    obj: dict,
+    host: str,
+    port: int,
+    timeout_s: int,
+    max_result_bytes: int,
+    public_names: tuple[str, ...],
+    max_connections: int,
+    per_client: int,
+) -> None:
     """Serve the built graph: a read-only SPARQL 1.1 endpoint at /query and a query page at /.
 
     Updates and SERVICE (federated) queries are refused. Ctrl-C stops the server.
     """
 
-    def announce(front: Front) -> None:
+    def announce(front: Listening) -> None:
         click.echo(f"Serving {front.url} (SPARQL endpoint {front.url}query); Ctrl-C to stop", err=False)
 
     if public_names:
         click.echo(f"warning: the endpoint is public on {host}:{port} as {', '.join(public_names)}", err=True)
     limits = Limits(timeout_s=timeout_s, max_result_bytes=max_result_bytes)
-    serve(obj["store"], host, port, limits, ready=announce, public_names=public_names)
+    serve(obj["store"], host, port, limits, announce, public_names, max_connections, per_client)
     click.echo("Stopped.")
 
 

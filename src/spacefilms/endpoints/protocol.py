@@ -1,14 +1,20 @@
 """The SPARQL 1.1 Protocol as the endpoint speaks it: what one query may cost, which queries are refused (updates,
-``SERVICE``), and which result formats are negotiated and converted."""
+``SERVICE``), and which result formats are negotiated and converted.
+
+The engine (``oxigraph serve-read-only``) parses every query itself: there is no second parser here that could read
+a query differently from it. Two refusals come first, and neither needs a parse: a query in which the word
+``SERVICE`` appears anywhere (in any letter case, after codepoint escapes are expanded: the engine cannot see that
+keyword without those seven letters, so no way of hiding it gets through), and an update, which the read-only engine
+cannot run at all; for the message alone, an engine's syntax error on text that starts like an update says so.
+"""
 
 from __future__ import annotations
 
-import threading
+import re
+import unicodedata
 from dataclasses import dataclass
 
 import pyoxigraph as ox
-from pyparsing import ParseResults
-from rdflib.plugins.sparql.parser import expandUnicodeEscapes, parseQuery, parseUpdate
 
 from spacefilms.namespaces import PREFIXES
 
@@ -22,7 +28,17 @@ GRAPH_FORMATS = (
     ox.RdfFormat.N_QUADS,
     ox.RdfFormat.TRIG,
 )
-_KINDS = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT", "DescribeQuery": "DESCRIBE"}
+READ_ONLY = "this endpoint is read-only: SPARQL Update is refused"
+FEDERATED = (
+    "federated queries are refused: this endpoint does not run SERVICE calls to other endpoints "
+    "(the word 'service' may not appear anywhere in a query, not even in a string, an IRI or a comment)"
+)
+_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_UPDATE = re.compile(
+    r"^\s*(?:(?:BASE\s*<[^>]*>|PREFIX\s+[^\s:]*:\s*<[^>]*>)\s*)*(?:INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b",
+    re.IGNORECASE,
+)
+_ENGINE_SYNTAX = re.compile(r"error at (\d+):(\d+): (.*)", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -43,48 +59,44 @@ class Refused(Exception):
         self.message = message
 
 
-_parse_lock = threading.Lock()  # pyparsing's packrat cache is shared state
+def _expanded(text: str) -> str:
+    """``text`` with SPARQL codepoint escapes (``\\u0041``, ``\\U00000041``) replaced by their characters, as the
+    SPARQL 1.1 grammar does before parsing (19.2); an escape of a character that cannot be one is refused."""
+
+    def character(match: re.Match[str]) -> str:
+        code = int(match.group(1) or match.group(2), 16)
+        if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+            raise Refused(400, f"SPARQL syntax error: {match.group(0)} is not a character")
+        return chr(code)
+
+    return _ESCAPE.sub(character, text)
 
 
-def _walk(node: object) -> list[str]:
-    """Names of every rdflib parse-tree node (CompValue) under ``node``."""
-    names, stack = [], [node]
-    while stack:
-        item = stack.pop()
-        name = getattr(item, "name", None)
-        if isinstance(name, str):
-            names.append(name)
-        if isinstance(item, dict):
-            stack.extend(item.values())
-        elif isinstance(item, list | tuple | ParseResults):
-            stack.extend(list(item))
-    return names
+def _names_service(text: str) -> bool:
+    """Whether the letters of ``service`` appear in ``text`` in any case, counting look-alikes that case mapping turns
+    into them (ſ, ı, compatibility forms)."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return "service" in folded or "SERVICE" in text.upper() or "service" in text.lower()
 
 
-def check_query(text: str) -> tuple[str, str]:
-    """Parse ``text`` as a SPARQL 1.1 query; return (kind, the text to run). Raise :class:`Refused` for
-    syntax errors, updates and any ``SERVICE`` (federated) pattern, wherever it sits in the query."""
-    # The engine gets exactly the text that was checked. Line ends are made one (the SPARQL grammar ends a comment at
-    # CR or LF, rdflib's parser only at LF: "# <CR> SERVICE …" would be a comment here and a call there).
-    expanded = expandUnicodeEscapes(text).replace("\r\n", "\n").replace("\r", "\n")
-    with _parse_lock:
-        try:
-            tree = parseQuery(expanded)
-        except Exception as exc:  # pyparsing's ParseException and friends
-            try:
-                parseUpdate(expanded)
-            except Exception:
-                line, col = getattr(exc, "lineno", None), getattr(exc, "col", None)
-                where = f" at line {line}, column {col}" if line else ""
-                detail = getattr(exc, "msg", None) or str(exc).splitlines()[0]
-                raise Refused(400, f"SPARQL syntax error{where}: {detail}") from None
-            raise Refused(400, "this endpoint is read-only: SPARQL Update is refused") from None
-    if "ServiceGraphPattern" in _walk(tree):
-        raise Refused(400, "federated queries are refused: this endpoint does not run SERVICE calls to other endpoints")
-    kind = _KINDS.get(getattr(tree[1], "name", ""))  # tree: [prologue, query]
-    if kind is None:
-        raise Refused(400, "not a SELECT, ASK, CONSTRUCT or DESCRIBE query")
-    return kind, expanded
+def check_query(text: str) -> str:
+    """The text the engine is to run for ``text`` (codepoint escapes expanded, line ends made one); raise
+    :class:`Refused` for any ``SERVICE`` and for updates recognisable before the engine parses the query."""
+    expanded = _expanded(text).replace("\r\n", "\n").replace("\r", "\n")
+    if _names_service(expanded):
+        raise Refused(400, FEDERATED)
+    if _UPDATE.match(expanded):
+        raise Refused(400, READ_ONLY)
+    return expanded
+
+
+def engine_syntax_error(message: str) -> Refused:
+    """The engine's syntax error (``error at L:C: …``) as the endpoint reports it."""
+    found = _ENGINE_SYNTAX.match(message.strip())
+    if not found:
+        return Refused(400, f"query failed: {message.strip().splitlines()[0] if message.strip() else 'refused by the engine'}")
+    line, column, detail = found.groups()
+    return Refused(400, f"SPARQL syntax error at line {line}, column {column}: {detail.splitlines()[0]}")
 
 
 def _accepted(header: str | None) -> list[str]:

@@ -1,0 +1,86 @@
+"""A ``spacefilms serve`` process for tests, and the few calls they make to it."""
+
+from __future__ import annotations
+
+import http.client
+import signal
+import subprocess
+import sys
+import tempfile
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+from spacefilms.endpoints.oxigraph_server import free_port
+
+SPACEFILMS = str(Path(sys.executable).parent / "spacefilms")
+
+
+class Served:
+    """A ``spacefilms serve`` process on a free loopback port."""
+
+    def __init__(self, store: Path, *options: str) -> None:
+        self.port = free_port()
+        # the request log goes to a file, so that it can never fill a pipe nobody reads; closed (and removed) in stop()
+        self.errors = tempfile.NamedTemporaryFile("w+", prefix="serve-", suffix=".log")  # noqa: SIM115
+        self.process = subprocess.Popen(
+            [SPACEFILMS, "--store", str(store), "serve", "--port", str(self.port), *options],
+            stdout=subprocess.PIPE,
+            stderr=self.errors,
+            text=True,
+        )
+        self.banner = self.process.stdout.readline()
+        if not self.banner.startswith("Serving"):
+            raise RuntimeError(f"serve did not start: {self.banner}{self.log()}")
+
+    def log(self) -> str:
+        return Path(self.errors.name).read_text(encoding="utf-8")
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/"
+
+    @property
+    def endpoint(self) -> str:
+        return self.url + "query"
+
+    def engine_pids(self) -> list[int]:
+        """The engine processes: children of any thread of ``serve`` (a restarted engine is started by a request's)."""
+        tasks = Path(f"/proc/{self.process.pid}/task").iterdir()
+        return sorted(int(pid) for task in tasks for pid in (task / "children").read_text().split())
+
+    def interrupt(self) -> tuple[int, str]:
+        self.process.send_signal(signal.SIGINT)
+        out, _ = self.process.communicate(timeout=15)
+        return self.process.returncode, out
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.interrupt()
+        self.errors.close()
+
+
+def post(
+    served: Served, body: dict[str, str], accept: str = "application/sparql-results+json", source: str = "127.0.0.1"
+) -> tuple[int, str, str]:
+    """POST a form to the endpoint from the loopback address ``source``: (status, content type, body)."""
+    data = urllib.parse.urlencode(body).encode()
+    host, port = served.endpoint.split("/")[2].split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=60, source_address=(source, 0))
+    try:
+        connection.request(
+            "POST", "/query", body=data, headers={"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"}
+        )
+        response = connection.getresponse()
+        return response.status, response.headers["Content-Type"], response.read().decode()
+    finally:
+        connection.close()
+
+
+def alive(pid: int) -> bool:
+    """Whether a process runs (not gone, not a zombie)."""
+    try:
+        return "Z" not in Path(f"/proc/{pid}/stat").read_text().split()[2]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
