@@ -346,3 +346,39 @@ def test_outputs_are_regular_files_or_links_to_them(tmp_path: Path) -> None:
     assert link.is_symlink() and real.read_bytes() == b"new"  # the link is followed, not replaced
     with pytest.raises(SpacefilmsError, match="not a regular file"):
         write_atomically("/dev/null", lambda out: out.write(b"x"))
+
+
+@pytest.fixture(scope="module")
+def big_graph(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A graph folder whose build takes seconds: long enough to be stopped inside it."""
+    folder = tmp_path_factory.mktemp("big")
+    ox.serialize(generate(300_000), folder / "synthetic.nq", ox.RdfFormat.N_QUADS)
+    return folder
+
+
+@pytest.mark.parametrize(("signal_name", "status"), [("SIGINT", 1), ("SIGTERM", 143)])
+def test_a_build_stopped_by_a_signal_stops_midway_and_leaves_the_previous_store(
+    tmp_path: Path, big_graph: Path, signal_name: str, status: int
+) -> None:
+    import signal
+    import subprocess
+    import sys
+
+    store = tmp_path / "store"
+    build(DATA / "mini", store)
+    previous = os.readlink(store)
+    spacefilms = str(Path(sys.executable).parent / "spacefilms")
+    process = subprocess.Popen(
+        [spacefilms, "--store", str(store), "build", "--graph-dir", str(big_graph)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    for line in process.stderr:  # the build is busy validating (its writer thread loads the new store meanwhile)
+        if "validating" in line:
+            break
+    process.send_signal(getattr(signal, signal_name))
+    out, _ = process.communicate(timeout=120)
+    assert process.returncode == status and "Built" not in out  # stopped, not finished
+    assert os.readlink(store) == previous and sorted(p.name for p in tmp_path.iterdir()) == sorted(["store", previous])
+    assert LocalBackend(store).select("SELECT ?f WHERE { ?f a <http://schema.org/Movie> }").rows  # still answers

@@ -14,6 +14,7 @@ import click
 
 from spacefilms import __version__
 from spacefilms.errors import SpacefilmsError
+from spacefilms.threads import stop_on_sigterm
 
 # name -> (module in this package, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -77,4 +78,5 @@ class _Group(click.Group):
 @click.pass_context
 def main(ctx: click.Context, store: str | None) -> None:
     """A sourced knowledge graph of films made in space."""
+    stop_on_sigterm()  # SIGTERM cleans up on the way out, as Ctrl-C does
     ctx.obj = {"store": store}

@@ -21,6 +21,7 @@ from spacefilms.store.loading import LoadedData, load, load_file
 from spacefilms.store.ondisk import add_merge, staged_store
 from spacefilms.store.stats import GraphStats, graph_stats
 from spacefilms.store.validation import Problem, validate
+from spacefilms.threads import in_background
 from spacefilms.workspace import store_path
 
 Progress = Callable[[str], None]
@@ -91,7 +92,7 @@ class _StoreWriter(threading.Thread):
     Oxigraph parses and writes without holding the GIL, so the two share the machine's cores."""
 
     def __init__(self, target: ox.Store, ontology: list[Path], curated: list[Path]) -> None:
-        super().__init__(name="spacefilms-store-writer")
+        super().__init__(name="spacefilms-store-writer", daemon=True)  # abandoned when the build is interrupted
         self.target, self.ontology, self.curated = target, ontology, curated
         self.error: BaseException | None = None
 
@@ -105,9 +106,23 @@ class _StoreWriter(threading.Thread):
             self.error = exc
 
 
+def _validated(
+    ontology: list[Path], curated: list[Path], progress: Progress | None
+) -> tuple[LoadedData, list[ox.Quad], GraphStats]:
+    """Parse and check the files in memory; return the data, this build's metadata and the new store's counts."""
+    data = _load(ontology, curated, progress)  # the same files the writer loads
+    metadata = _build_metadata(datetime.now(timezone.utc)) + example_quads()
+    data.store.extend(metadata)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        counting = pool.submit(graph_stats, LocalBackend(data.store))  # the quads of the new store, counted meanwhile
+        _check(data, progress)
+        return data, metadata, counting.result()
+
+
 def build(graph_dir: Path | None = None, store: Path | None = None, progress: Progress | None = None) -> BuildReport:
     """Load, validate and store the graph, with this store's Wikidata enrichment (else the shipped snapshot)
-    when there is one. On any error the previous store stays in place."""
+    when there is one. On any error the previous store stays in place; Ctrl-C stops it at once (see
+    :mod:`spacefilms.threads`)."""
     started = time.perf_counter()
     enrichment = bundled.enrichment_to_load(store, graph_dir)
     ontology, curated = _input_files(graph_dir, enrichment)
@@ -115,21 +130,17 @@ def build(graph_dir: Path | None = None, store: Path | None = None, progress: Pr
         writer = _StoreWriter(target, ontology, curated)
         writer.start()
         try:
-            data = _load(ontology, curated, progress)  # the same files the writer loads
-            metadata = _build_metadata(datetime.now(timezone.utc)) + example_quads()
-            data.store.extend(metadata)
-            with ThreadPoolExecutor(max_workers=1) as pool:
-                counting = pool.submit(graph_stats, LocalBackend(data.store))  # the quads of the new store, counted meanwhile
-                _check(data, progress)
-                stats = counting.result()
-            if progress:
-                progress(f"writing {stats.quads} quads to the store")
-        finally:
-            writer.join()
+            data, metadata, stats = in_background(_validated, ontology, curated, progress)
+        except Exception:
+            in_background(writer.join)  # a failed check: the writer ends before its store is removed
+            raise
+        in_background(writer.join)
         if writer.error is not None:
             raise writer.error
+        if progress:
+            progress(f"writing {stats.quads} quads to the store")
         target.extend(metadata)
         # Where sources agree a triple sits in several graphs: the store then also keeps their merge, each triple
         # once, in the default graph, which queries read (see spacefilms.store.query_options).
-        add_merge(target, repeated=stats.triples < stats.quads)
+        in_background(add_merge, target, stats.triples < stats.quads)
     return BuildReport(store_path(store), stats, len(data.files), time.perf_counter() - started, enrichment)

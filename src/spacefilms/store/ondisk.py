@@ -74,9 +74,9 @@ def open_dataset(path: str | Path | None = None) -> Dataset:
     return dataset
 
 
-def _remove(directory: Path) -> None:
+def _remove(directory: Path, attempts: int = 50) -> None:
     """Delete a store directory; a store still open may write a last file (a RocksDB compaction) while it goes."""
-    for _ in range(50):
+    for _ in range(attempts):
         shutil.rmtree(directory, ignore_errors=True)
         if not directory.exists():
             return
@@ -113,6 +113,11 @@ def staged_store(path: str | Path | None = None) -> Iterator[ox.Store]:
         yield store
         store.flush()
         del store
+    except (KeyboardInterrupt, SystemExit):
+        # Interrupted: a thread may still be writing into it (its new files fail once the folder is gone). Half a second
+        # at most, to stop at once; anything left is removed by the next run.
+        _remove(target, attempts=5)
+        raise
     except BaseException:
         _remove(target)
         raise
