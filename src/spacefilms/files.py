@@ -80,7 +80,10 @@ def _mode_for(target: Path) -> int:
 
 
 def write_atomically(path: str | Path, write: Callable[[BinaryIO], None]) -> Path:
-    """Call ``write`` with a temporary file, then move it to ``path``."""
+    """Call ``write`` with a temporary file, then move it to ``path``. Ctrl-C stops it at once, the temporary file
+    removed (see :mod:`spacefilms.threads`)."""
+    from spacefilms.threads import in_background
+
     with atomic_output(path) as out:
-        write(out)
+        in_background(write, out, name="spacefilms-writer")
     return Path(path)

@@ -134,7 +134,12 @@ def replace_store(quads: Iterable[ox.Quad], path: str | Path | None = None) -> P
     """Write the named-graph ``quads`` to a new store, with their merge in the default graph when some triple
     repeats (see :func:`add_merge`), and swap it in atomically (see :func:`staged_store`). Quads in the
     default graph are left out: the merge is derived again."""
-    with staged_store(path) as store:
+    from spacefilms.threads import in_background
+
+    def fill(store: ox.Store) -> None:
         store.bulk_extend(quad for quad in quads if not isinstance(quad.graph_name, ox.DefaultGraph))
         add_merge(store)
+
+    with staged_store(path) as store:
+        in_background(fill, store)  # Ctrl-C stops it at once
     return store_path(path)
