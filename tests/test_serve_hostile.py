@@ -131,3 +131,28 @@ def test_sigterm_while_queries_run_stops_everything_cleanly(built_store: Path) -
     assert (server.process.returncode, out) == (0, "Stopped.\n")
     assert not alive(engine)
     server.stop()
+
+
+def test_a_long_query_is_parsed_by_the_engine_alone_while_others_are_served(served: Served) -> None:
+    # 190 kB of VALUES: the rdflib parser of the old front took minutes over this, holding a lock everyone waited on.
+    values = " ".join(f'"{n}"' for n in range(25_000))
+    long = f"SELECT (COUNT(*) AS ?n) WHERE {{ VALUES ?v {{ {values} }} }}"
+    assert 150_000 < len(long) < 200_000
+    answers: list[tuple[int, str, str]] = []
+    worker = threading.Thread(target=lambda: answers.append(post(served, {"query": long})))
+    worker.start()
+    assert post(served, {"query": "ASK { ?s ?p ?o }"})[0] == 200
+    worker.join(timeout=120)
+    status, _, body = answers[0]
+    assert status == 200 and json.loads(body)["results"]["bindings"][0]["n"]["value"] == "25000"
+    status, _, body = post(served, {"query": long + " " * 10_000 + "# " + "x" * 10_000})
+    assert (status, body) == (413, "query too long (at most 200000 bytes)\n")
+
+
+def test_a_body_announced_too_large_is_refused_before_it_is_read(served: Served) -> None:
+    sock = connect(served)
+    sock.sendall(
+        b"POST /query HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query\r\nContent-Length: 50000000\r\n\r\n"
+    )
+    answer = until_closed(sock)
+    assert answer.startswith(b"HTTP/1.1 413 ") and answer.endswith(b"request body too large (at most 604096 bytes)\n")

@@ -75,7 +75,7 @@ def make_app(engine: Engine, limits: Limits, site: Site, threads: int = 32) -> A
         params = urllib.parse.parse_qs(request.url.query, keep_blank_values=True)
         if request.method != "POST":
             return params
-        body = await _body(request, limits.max_query_bytes)
+        body = await _body(request, 3 * limits.max_query_bytes + 4096)  # room for URL-encoding (%XX) and other fields
         content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if content_type == "application/x-www-form-urlencoded":
             for key, values in urllib.parse.parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True).items():
