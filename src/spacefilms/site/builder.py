@@ -75,7 +75,8 @@ def build_site(
             writer.write_bytes(f"query/{page.file}", page.text.encode("utf-8"))
             writer.page(page.path, "query.html", query=page, title=page.title or page.name)
         writer.page("queries.html", "queries.html", queries=queries, title="Query library")
-        writer.write_bytes(INDEX_FILE, search_script(search_entries(data, pictures.kinds)))
+        kinds = {iri: pictures.kinds.get(iri) or data.kind_label(iri) for iri in data.entities}
+        writer.write_bytes(INDEX_FILE, search_script(search_entries(data, kinds)))
         _home(writer, data, pictures, classes)
         say(f"wrote {writer.pages:,} pages ({writer.files:,} files, {writer.bytes / 1e6:.1f} MB)")
     return SiteReport(
@@ -93,7 +94,7 @@ def build_site(
 def _entity_pages(writer: Writer, data: SiteData, pictures: Pictures, say: Callable[[str], None]) -> None:
     total = len(data.entities)
     for number, iri in enumerate(sorted(data.entities), 1):
-        page = entity_page(data, iri, pictures.kinds.get(iri, ""))
+        page = entity_page(data, iri, pictures.kinds.get(iri) or data.kind_label(iri))
         picture = pictures.focus.get(iri)
         stem = resource_stem(iri)
         alternates = [(f"{stem.rsplit('/', 1)[-1]}.{suffix}", media) for suffix, (_, media) in FORMATS.items()]
@@ -122,8 +123,8 @@ def _source_pages(writer: Writer, data: SiteData, say: Callable[[str], None]) ->
         facts = []
         for s, p, o in source.facts:
             subject = show(data, s, root)
-            facts.append((subject, show(data, p, root), show(data, o, root)))
-        facts.sort(key=lambda f: (f[0].sort_key, f[1].text, f[2].sort_key))
+            facts.append((subject, data.term_label(p.value), show(data, o, root)))
+        facts.sort(key=lambda f: (f[0].sort_key, f[1], f[2].sort_key))
         ref = source_ref(data, iri, root)
         derived = [source_ref(data, d, root) if d in data.sources else None for d in source.derived_from]
         writer.page(
@@ -172,7 +173,8 @@ def _class_pages(writer: Writer, data: SiteData, pictures: Pictures) -> list[tup
     for cls, iris in sorted(members.items(), key=lambda kv: (-len(kv[1]), data.term_label(kv[0]))):
         label = data.term_label(cls)
         items = sorted(
-            ((data.label(i), data.labels.get(i, {}).get("ru", ""), resource_page(i)) for i in iris), key=lambda t: t[0].casefold()
+            ((data.label(i), data.labels.get(i, {}).get("ru", ""), resource_page(i), data.label_lang(i)) for i in iris),
+            key=lambda t: t[0].casefold(),
         )
         _paged(writer, class_page(cls).removesuffix(".html"), "class.html", label, [(label, "", items)], cls=cls)
         classes.append((label, class_page(cls), len(iris)))

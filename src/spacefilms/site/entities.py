@@ -103,9 +103,9 @@ def kind_key(kind_iri: str) -> str:
 def source_ref(data: SiteData, graph: str, root: str) -> SourceRef:
     source = data.source(graph)
     kind_label = "Wikidata" if source.kind == "wikidata" else (data.term_label(source.kind) if source.kind else "undeclared")
-    return SourceRef(
-        root + source_page(graph), graph, source.publisher or source.name, source.name, kind_key(source.kind), kind_label
-    )
+    name = source.label or source.publisher or graph
+    short = name if len(name) <= 64 else name[:63].rstrip() + "…"
+    return SourceRef(root + source_page(graph), graph, short, source.name, kind_key(source.kind), kind_label)
 
 
 def _refs(data: SiteData, graphs: set[str], root: str) -> list[SourceRef]:

@@ -82,6 +82,18 @@ class SiteData:
         tail = iri.rstrip("/#").rsplit("#", 1)[-1].rsplit("/", 1)[-1]
         return tail or iri
 
+    def label_lang(self, iri: str) -> str:
+        """The language of :meth:`label` (``""`` for English or untagged), for a ``lang`` attribute."""
+        names = self.labels.get(iri, {})
+        if names.get("en") or names.get("") or not names:
+            return ""
+        return next(lang for lang, text in names.items() if text == self.label(iri))
+
+    def kind_label(self, iri: str) -> str:
+        """What the entity is, in words: the label of its first class (``person``, ``cast role``)."""
+        types = sorted(self.entities[iri].types) if iri in self.entities else []
+        return self.term_label(types[0]) if types else ""
+
     def term_label(self, iri: str) -> str:
         """A class's or a relation's English name from the vocabulary (``director``), else its last part."""
         names = self.vocabulary.get(iri, {})

@@ -23,6 +23,8 @@ def search_entries(data: SiteData, kinds: dict[str, str]) -> list[dict]:
         others = {o.value for p, o, _ in entity.out if p in (LABEL, ALT_LABEL) and hasattr(o, "language")}
         ru = names.get("ru", "")
         entry = {"u": resource_page(iri), "l": label, "k": kinds.get(iri, "")}
+        if data.label_lang(iri):
+            entry["ll"] = data.label_lang(iri)
         if ru and ru != label:
             entry["r"] = ru
         alternates = sorted(others - {label, ru})

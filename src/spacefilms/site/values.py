@@ -66,7 +66,7 @@ def format_duration(text: str) -> str:
     total = days * 1440 + hours * 60 + minutes + seconds / 60
     if seconds and total < 60:
         return f"{total:g} min"
-    whole = int(round(total))
+    whole = round(total)
     if whole < 60:
         return f"{whole} min"
     h, m = divmod(whole, 60)
@@ -134,7 +134,7 @@ def show(data: SiteData, term: Term, root: str) -> Shown:
     iri = term.value
     if iri in data.entities:
         label = data.label(iri)
-        return Shown(label, href=root + resource_page(iri), sort_key=label.casefold())
+        return Shown(label, href=root + resource_page(iri), lang=data.label_lang(iri), sort_key=label.casefold())
     if iri in data.vocabulary:
         label = data.term_label(iri)
         return Shown(label, exact=compact(iri), sort_key=label.casefold())

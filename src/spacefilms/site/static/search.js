@@ -90,6 +90,7 @@
       a.href = root + entry.u;
       a.tabIndex = -1;
       a.textContent = entry.l;
+      if (entry.ll) a.lang = entry.ll;
       li.appendChild(a);
       if (entry.r) {
         var ru = document.createElement("span");
