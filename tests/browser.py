@@ -116,10 +116,24 @@ class Chromium:
         return [e["params"]["request"]["url"] for e in self.events if e.get("method") == "Network.requestWillBeSent"]
 
     def screenshot(self, path: Path, width: int = 1280, height: int = 900, full: bool = True) -> Path:
-        self.call("Emulation.setDeviceMetricsOverride", session=True, width=width, height=height, deviceScaleFactor=1, mobile=width < 600)
+        self.call(
+            "Emulation.setDeviceMetricsOverride",
+            session=True,
+            width=width,
+            height=height,
+            deviceScaleFactor=1,
+            mobile=width < 600,
+        )
         size = self.js("[document.documentElement.scrollWidth, document.documentElement.scrollHeight]")
         if full:
-            self.call("Emulation.setDeviceMetricsOverride", session=True, width=width, height=min(size[1], 4000), deviceScaleFactor=1, mobile=width < 600)
+            self.call(
+                "Emulation.setDeviceMetricsOverride",
+                session=True,
+                width=width,
+                height=min(size[1], 4000),
+                deviceScaleFactor=1,
+                mobile=width < 600,
+            )
         shot = self.call("Page.captureScreenshot", session=True, format="png")
         path.write_bytes(base64.b64decode(shot["data"]))
         self.call("Emulation.clearDeviceMetricsOverride", session=True)

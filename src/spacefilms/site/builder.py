@@ -17,7 +17,7 @@ from spacefilms.site.entities import DESCRIPTION, entity_page, kind_key, source_
 from spacefilms.site.index import SiteData, load_site_data
 from spacefilms.site.library import query_pages
 from spacefilms.site.linked_data import FORMATS, entity_quads, schema_org, script_json, serialize
-from spacefilms.site.output import site_folder
+from spacefilms.site.output import check_output, site_folder
 from spacefilms.site.paths import class_page, resource_page, resource_stem, source_page
 from spacefilms.site.pictures import MAX_FOCUS, Pictures, draw_pictures
 from spacefilms.site.render import Writer
@@ -56,6 +56,7 @@ def build_site(
     """Write the website of the graph ``backend`` reads into the folder ``output``, replacing a previous site there."""
     started = time.perf_counter()
     say = progress or (lambda _: None)
+    check_output(Path(output))  # before the graph is read: a wrong folder is refused at once
     say(f"reading the graph from {backend.name}")
     data = load_site_data(backend)
     say(f"read {data.quads:,} quads: {len(data.entities):,} entities, {len(data.sources):,} sources")
