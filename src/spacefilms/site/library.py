@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import pyoxigraph as ox
+
 from spacefilms.errors import SpacefilmsError
 from spacefilms.querying.backends import Backend
 from spacefilms.querying.library import NamedQuery, Parameter, list_queries
 from spacefilms.querying.parameters import inline_bindings
-from spacefilms.site.index import SiteData
-from spacefilms.site.paths import query_page
+from spacefilms.site.index import SiteData, Term
+from spacefilms.site.paths import query_page, source_page
 from spacefilms.site.values import Shown, show
 
 MAX_ROWS = 200
@@ -27,7 +29,7 @@ class QueryPage:
     parameters: list[Parameter]
     text: str
     columns: list[str] = field(default_factory=list)
-    rows: list[list[Shown | None]] = field(default_factory=list)
+    rows: list[list[list[Shown]]] = field(default_factory=list)  # each cell: its values (a list of sources: several)
     total: int = 0
     boolean: bool | None = None
     error: str = ""
@@ -70,9 +72,26 @@ def query_pages(backend: Backend, data: SiteData, queries: list[NamedQuery] | No
         else:
             page.columns = list(answer.variables)
             page.total = len(answer.rows)
-            page.rows = [[None if v is None else show(data, v, "../") for v in row] for row in answer.rows[:MAX_ROWS]]
+            page.rows = [[cell(data, v) for v in row] for row in answer.rows[:MAX_ROWS]]
         pages.append(page)
     return pages
+
+
+def cell(data: SiteData, term: Term | None) -> list[Shown]:
+    """One cell of an answer: its value, or, for a list of source URLs (``GROUP_CONCAT`` of ``?source``), one link each,
+    to the source's page in this site."""
+    if term is None:
+        return []
+    words = term.value.split() if isinstance(term, ox.Literal) else []
+    if words and all(w.startswith(("http://", "https://")) for w in words):
+        return [_source_link(data, w) for w in words]
+    return [show(data, term, "../")]
+
+
+def _source_link(data: SiteData, url: str) -> Shown:
+    if url in data.sources:
+        return Shown(data.sources[url].name, href="../" + source_page(url), exact=url)
+    return Shown(url, href=url, external=True)
 
 
 def _bound(query: NamedQuery) -> str:
