@@ -67,6 +67,7 @@ def build_site(
             writer.write_bytes(f"assets/{name}", resources.files("spacefilms.site").joinpath("static", name).read_bytes())
         say("drawing the pictures")
         pictures = draw_pictures(backend, folder, max_diagrams, say)
+        say(f"drew {len(pictures.home) + len(pictures.focus)} pictures")
         _entity_pages(writer, data, pictures, say)
         _source_pages(writer, data, say)
         classes = _class_pages(writer, data, pictures)

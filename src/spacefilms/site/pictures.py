@@ -11,11 +11,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from spacefilms.diagrams.drawing import render
+import matplotlib
+
+from spacefilms.diagrams.drawing import DPI, RC, figure
+from spacefilms.diagrams.model import Diagram
 from spacefilms.diagrams.network import GraphData, build_network, load_graph_data
 from spacefilms.diagrams.presets import custom_diagram, get_preset
 from spacefilms.diagrams.selection import select
-from spacefilms.diagrams.timeline import milestones, render_timeline
+from spacefilms.diagrams.timeline import milestones, timeline_figure
 from spacefilms.errors import SpacefilmsError
 from spacefilms.querying.backends import Backend
 from spacefilms.site.paths import is_resource, resource_stem
@@ -46,6 +49,20 @@ class Pictures:
         return f"Focus diagrams are drawn for the {len(self.focus):,} best-connected of {self.candidates:,} entities."
 
 
+def _svg(fig, path: Path, title: str) -> None:
+    """Save a figure as SVG. Unlike ``spacefilms diagram``, no check for overlapping labels: that draws every
+    picture a second time (half the cost), and the layouts are the ones the diagram tests already check."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as out:
+        fig.savefig(out, format="svg", dpi=DPI, metadata={"Date": None, "Title": title})
+
+
+def _draw(diagram: Diagram, path: Path) -> None:
+    with matplotlib.rc_context(RC):
+        fig, _ = figure(diagram)
+        _svg(fig, path, diagram.title)
+
+
 def _names(data: GraphData, iris: list[str], limit: int = 12) -> str:
     names = sorted(data.label(i) for i in iris)
     shown = ", ".join(names[:limit])
@@ -63,7 +80,7 @@ def draw_pictures(
     images.mkdir(parents=True, exist_ok=True)
     try:
         diagram = get_preset("film-world").diagram(net, data, data.date, 150)
-        render(diagram, images / "film-world.svg", "svg")
+        _draw(diagram, images / "film-world.svg")
         people = [n for n in diagram.net if n not in diagram.centres]
         pictures.home.append(
             Picture("images/film-world.svg", f"{diagram.title}. Shown: {_names(data, people, 40)}.", diagram.note)
@@ -74,7 +91,9 @@ def draw_pictures(
     if lanes:
         chosen = list(lanes)[:TIMELINE_LANES]
         title = "The race to film in space: dated milestones"
-        render_timeline(data, images / "timeline.svg", title, data.date, chosen)
+        with matplotlib.rc_context(RC):
+            fig, _ = timeline_figure(data, {p: lanes[p] for p in chosen}, title, data.date)
+            _svg(fig, images / "timeline.svg", title)
         events = [e for p in chosen for e in lanes[p]]
         alt = f"{title}, one lane per project ({_names(data, chosen)}): " + "; ".join(
             f"{e.label}, {e.dates_text}" for e in sorted(events, key=lambda e: e.first)[:30]
@@ -90,8 +109,7 @@ def draw_pictures(
         title = f"{data.label(iri)} and what lies one step away"
         diagram = custom_diagram(part, data, title, data.date, iri, 1, None, FOCUS_NODES)
         path = "images/" + resource_stem(iri) + ".svg"
-        (site / path).parent.mkdir(parents=True, exist_ok=True)
-        render(diagram, site / path, "svg")
+        _draw(diagram, site / path)
         around = [n for n in diagram.net if n != iri]
         alt = f"Diagram: {data.label(iri)} linked to {_names(data, around)}."
         pictures.focus[iri] = Picture(path, alt, diagram.note)
