@@ -152,6 +152,9 @@ def test_linked_data_beside_each_page(site: Path) -> None:
     assert list(ox.parse(path=page.with_suffix(".jsonld"), format=ox.RdfFormat.JSON_LD))
     triples = list(ox.parse(path=page.with_suffix(".ttl"), format=ox.RdfFormat.TURTLE))
     assert len(triples) == len({(q.subject, q.predicate, q.object) for q in quads if q.graph_name.value != SOURCES})
+    assert '<p class="ru-name" lang="ru">Юлия Пересильд</p>' in text
+    russian_only = (site / resource_page(f"{SFR}assignment-soyuz-ms-18-mark-vande-hei")).read_text(encoding="utf-8")
+    assert '<h1 lang="ru">Марк Ванде Хай' in russian_only  # a name only the Russian sources give is marked as Russian
     (embedded,) = [json.loads(text) for attrs, text in parse(page).scripts]
     assert embedded["@id"] == f"{SFR}yulia-peresild" and embedded["@type"] == "Person" and embedded["name"] == "Yulia Peresild"
 

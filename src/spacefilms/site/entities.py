@@ -77,6 +77,7 @@ class EntityPage:
     path: str
     root: str
     label: str
+    label_lang: str  # "" for English
     label_ru: str
     alt_labels: list[Shown]
     types: list[tuple[str, str]]  # (label, href)
@@ -200,6 +201,7 @@ def entity_page(data: SiteData, iri: str, kind: str = "") -> EntityPage:
         path=path,
         root=root,
         label=label,
+        label_lang=data.label_lang(iri),
         label_ru=label_ru,
         alt_labels=alt,
         types=types,

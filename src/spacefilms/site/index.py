@@ -39,6 +39,7 @@ class Source:
 
     iri: str
     label: str = ""
+    label_lang: str = ""  # the language of its title, when not English
     kind: str = ""  # the IRI of its sf:SourceKind ("" when undeclared: a Wikidata item's graph, say)
     publisher: str = ""
     date: str = ""
@@ -165,3 +166,5 @@ def _describe_source(data: SiteData, quad: ox.Quad) -> None:
         name = _SOURCE_FIELDS[p]
         if not getattr(source, name) or (name == "label" and isinstance(o, ox.Literal) and o.language == "en"):
             setattr(source, name, o.value)
+            if name == "label" and isinstance(o, ox.Literal):
+                source.label_lang = "" if o.language in ("en", "", None) else o.language
