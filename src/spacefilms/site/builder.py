@@ -70,7 +70,7 @@ def build_site(
         say(f"drew {len(pictures.home) + len(pictures.focus)} pictures")
         _entity_pages(writer, data, pictures, say)
         _source_pages(writer, data, say)
-        classes = _class_pages(writer, data, pictures)
+        classes = _class_pages(writer, data)
         say("running the bundled queries")
         queries = query_pages(backend, data)
         for page in queries:
@@ -166,7 +166,7 @@ def _paged(writer: Writer, stem: str, template: str, title: str, groups: list, *
         writer.page(names[n], template, groups=regrouped, title=title, pages=pages, current=n + 1, total=len(flat), **context)
 
 
-def _class_pages(writer: Writer, data: SiteData, pictures: Pictures) -> list[tuple[str, str, int]]:
+def _class_pages(writer: Writer, data: SiteData) -> list[tuple[str, str, int]]:
     members: dict[str, list[str]] = defaultdict(list)
     for iri, entity in data.entities.items():
         for cls in entity.types:
