@@ -292,6 +292,8 @@ def test_pages_render_without_errors_and_search_finds_entities(site: Path, chrom
     found = search(chromium, "soyuz")
     assert {resource_page(f"{SFR}soyuz-ms-18"), resource_page(f"{SFR}soyuz-ms-19")} <= set(found[:4])
     assert search(chromium, "shkaplerov")[0] == resource_page(f"{SFR}anton-shkaplerov")
+    # a name the graph has only in Cyrillic, found by a Latin query through transliteration
+    assert resource_page(f"{SFR}assignment-soyuz-ms-18-mark-vande-hei") in search(chromium, "vande khay, bortinzhener")
     # keyboard: down to the second match, Enter opens it
     search(chromium, "soyuz ms")
     for key in ("ArrowDown", "ArrowDown", "Enter"):
