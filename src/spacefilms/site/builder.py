@@ -11,7 +11,7 @@ from importlib import resources
 from pathlib import Path
 
 from spacefilms import __version__
-from spacefilms.namespaces import SF, SFR
+from spacefilms.namespaces import SF, SFR, compact
 from spacefilms.querying.backends import Backend
 from spacefilms.site.entities import DESCRIPTION, entity_page, kind_key, source_ref
 from spacefilms.site.index import SiteData, load_site_data
@@ -178,7 +178,9 @@ def _class_pages(writer: Writer, data: SiteData) -> list[tuple[str, str, int]]:
             ((data.label(i), data.labels.get(i, {}).get("ru", ""), resource_page(i), data.label_lang(i)) for i in iris),
             key=lambda t: t[0].casefold(),
         )
-        _paged(writer, class_page(cls).removesuffix(".html"), "class.html", label, [(label, "", items)], cls=cls)
+        _paged(
+            writer, class_page(cls).removesuffix(".html"), "class.html", label, [(label, "", items)], cls=cls, curie=compact(cls)
+        )
         classes.append((label, class_page(cls), len(iris)))
     return classes
 

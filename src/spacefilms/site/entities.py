@@ -46,6 +46,7 @@ class SourceRef:
     title: str
     kind: str  # a CSS-friendly key: news, encyclopedia, …
     kind_label: str
+    lang: str = ""  # the title's language, when not English
 
 
 @dataclass
@@ -106,7 +107,7 @@ def source_ref(data: SiteData, graph: str, root: str) -> SourceRef:
     kind_label = "Wikidata" if source.kind == "wikidata" else (data.term_label(source.kind) if source.kind else "undeclared")
     name = source.label or source.publisher or graph
     short = name if len(name) <= 64 else name[:63].rstrip() + "…"
-    return SourceRef(root + source_page(graph), graph, short, source.name, kind_key(source.kind), kind_label)
+    return SourceRef(root + source_page(graph), graph, short, source.name, kind_key(source.kind), kind_label, source.label_lang)
 
 
 def _refs(data: SiteData, graphs: set[str], root: str) -> list[SourceRef]:
