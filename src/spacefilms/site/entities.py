@@ -80,6 +80,7 @@ class EntityPage:
     label: str
     label_lang: str  # "" for English
     label_ru: str
+    curie: str
     alt_labels: list[Shown]
     types: list[tuple[str, str]]  # (label, href)
     kind: str
@@ -204,6 +205,7 @@ def entity_page(data: SiteData, iri: str, kind: str = "") -> EntityPage:
         label=label,
         label_lang=data.label_lang(iri),
         label_ru=label_ru,
+        curie=compact(iri),
         alt_labels=alt,
         types=types,
         kind=kind,
