@@ -303,3 +303,35 @@ def test_pages_render_without_errors_and_search_finds_entities(site: Path, chrom
     second = found_second = chromium.wait_for("location.href.includes('/resource/') && location.pathname")
     assert "soyuz-ms-1" in str(second) and found_second
     assert chromium.problems() == []
+
+
+# ---------------------------------------------------------------- values and paths
+
+
+def test_values_read_as_people_write_them() -> None:
+    from spacefilms.site.values import format_date, format_duration, format_money
+
+    assert format_date("2021-10-05") == "5 October 2021"
+    assert format_date("2021-10") == "October 2021" and format_date("1984") == "1984"
+    assert format_date("2021-10-17T04:35:00Z") == "17 October 2021, 04:35:00 UTC"
+    assert format_date("2021-10-05T08:55:02.442Z") == "5 October 2021, 08:55:02.442 UTC"
+    assert format_date("not a date") == "not a date"
+    assert format_duration("PT165M") == "165 min (2 h 45 min)" and format_duration("PT2H") == "120 min (2 h)"
+    assert format_duration("PT20M") == "20 min" and format_duration("P1Y") == "P1Y"
+    assert format_money("905000000", "RUB") == "905,000,000 RUB (905 million)"
+    assert format_money("1155000000", "RUB") == "1,155,000,000 RUB (1.155 billion)"
+
+
+def test_every_resource_gets_a_safe_path_of_its_own() -> None:
+    from spacefilms.site.paths import resource_page, root_of
+
+    assert resource_page(f"{SFR}yulia-peresild") == "resource/yulia-peresild.html"
+    assert resource_page(f"{SFR}headship/dmitry-rogozin-roscosmos") == "resource/headship/dmitry-rogozin-roscosmos.html"
+    assert root_of("resource/headship/x.html") == "../../"
+    odd = [f"{SFR}{name}" for name in ("../../etc/passwd", "a b", "a_b", "a%20b", "Пересильд", "x.html", ".hidden")]
+    paths = [resource_page(iri) for iri in odd]
+    assert len(set(paths)) == len(paths)  # no two resources share a file
+    for path in paths:
+        assert path.startswith("resource/") and ".." not in path.split("/") and " " not in path, path
+        assert all(part and not part.startswith(".") for part in path.split("/")), path
+    assert source_page("https://tass.com/science/1350499").startswith("source/tass-com-science-1350499-")

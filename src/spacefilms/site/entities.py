@@ -104,6 +104,13 @@ def kind_key(kind_iri: str) -> str:
 
 
 def source_ref(data: SiteData, graph: str, root: str) -> SourceRef:
+    key = ("source", graph, root)
+    if key not in data.cache:
+        data.cache[key] = _source_ref(data, graph, root)
+    return data.cache[key]
+
+
+def _source_ref(data: SiteData, graph: str, root: str) -> SourceRef:
     source = data.source(graph)
     kind_label = "Wikidata" if source.kind == "wikidata" else (data.term_label(source.kind) if source.kind else "undeclared")
     name = source.label or source.publisher or graph

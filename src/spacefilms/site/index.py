@@ -72,6 +72,7 @@ class SiteData:
     vocabulary: dict[str, dict[str, str]] = field(default_factory=lambda: defaultdict(dict))  # ontology labels
     built_at: str | None = None
     quads: int = 0
+    cache: dict = field(default_factory=dict)  # what pages ask again and again (a source's reference, by page depth)
 
     def label(self, iri: str, lang: str = "en") -> str:
         """The name people read: the label in ``lang``, else English, else any, else the IRI's last part."""
