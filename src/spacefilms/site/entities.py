@@ -170,10 +170,10 @@ def links_out(data: SiteData, facts: list[tuple[str, Term, str]]) -> list[tuple[
 
 
 def _milestones(data: SiteData, iri: str, root: str) -> list[Milestone]:
-    of, start, kind = str(SF.milestoneOf), str(SCHEMA.startDate), str(SF.milestoneType)
+    start, kind, milestone = str(SCHEMA.startDate), str(SF.milestoneType), str(SF.Milestone)
     found = []
-    for subject, predicate, _ in data.entities[iri].incoming:
-        if predicate != of or subject not in data.entities:
+    for subject, _, _ in data.entities[iri].incoming:  # of a project, or with the entity as agent, place …
+        if subject not in data.entities or milestone not in data.entities[subject].types:
             continue
         facts = data.entities[subject].out
         dates = sorted({o for p, o, _ in facts if p == start and isinstance(o, ox.Literal)}, key=lambda o: o.value)
