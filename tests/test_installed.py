@@ -88,6 +88,8 @@ def test_the_installed_tool_works_from_any_folder(venv: Path, home: Path, wikida
     assert online.returncode == 0, online.stderr
     offline = run(venv, home, "enrich", "--offline", "--endpoint", wikidata_server.query_endpoint)
     assert offline.returncode == 0 and "no network" in offline.stdout, offline.stdout + offline.stderr
+    website = run(venv, home, "site", "-o", "site", "--diagrams", "1")  # templates, styles and scripts come from the wheel
+    assert website.returncode == 0 and (home / "work" / "site" / "resource" / "yulia-peresild.html").is_file(), website.stderr
 
     target = home / "target"
     with OxigraphServer(target) as server:

@@ -20,6 +20,8 @@ def test_wheel_ships_and_finds_the_bundled_data(tmp_path: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     for path in ("graph/the-challenge.trig", "ontologies/shapes.ttl", "queries/cast.rq", "graph/wikidata-ids.tsv"):
         assert f"spacefilms/_data/{path}" in names
+    for path in ("templates/entity.html", "static/search.js", "static/site.css"):  # the website's (`spacefilms site`)
+        assert f"spacefilms/site/{path}" in names
     unpacked = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(unpacked)
     found = subprocess.run(

@@ -32,6 +32,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "queries": ("query", "List the bundled queries with their titles and parameters."),
     "query": ("query", 'Run a bundled query by NAME, or --file X.rq, or --sparql "...".'),
     "serve": ("serve", "Serve the built graph: a read-only SPARQL 1.1 endpoint at /query and a query page at /."),
+    "site": ("site", "Write a static website of the built graph: a page per entity and source, search, queries, diagrams."),
     "stats": ("stats", "Print triple, source and entity counts of the built store (or of the graph at --endpoint)."),
     "timeline": ("diagram", "Draw the dated milestones of the projects on one time axis (.png, .svg or .pdf)."),
     "validate": ("build", "Check the curated facts (syntax, sources, labels, types, SHACL) without touching the store."),

@@ -1,0 +1,222 @@
+"""``build_site``: the built graph as a static website — home, one page per entity and per source, class indexes,
+the query library, a search index — written atomically into a folder that works from ``file://`` or any host."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from spacefilms import __version__
+from spacefilms.namespaces import SF, SFR, compact
+from spacefilms.querying.backends import Backend
+from spacefilms.site.entities import DESCRIPTION, entity_page, kind_key, source_ref
+from spacefilms.site.index import SiteData, load_site_data
+from spacefilms.site.library import query_pages
+from spacefilms.site.linked_data import FORMATS, entity_quads, schema_org, script_json, serialize
+from spacefilms.site.output import check_output, site_folder
+from spacefilms.site.paths import class_page, resource_page, resource_stem, source_page
+from spacefilms.site.pictures import MAX_FOCUS, Pictures, draw_pictures
+from spacefilms.site.render import Writer
+from spacefilms.site.search import INDEX_FILE, search_entries, search_script
+from spacefilms.site.values import format_date, show
+
+PER_PAGE = 500
+ASSETS = ("site.css", "search.js", "favicon.svg")
+ENTRY_CLASSES = (  # the home page's ways in: (heading, class)
+    ("The films and projects", str(SF.SpaceFilmProject)),
+    ("The flights", str(SF.Spaceflight)),
+    ("The firsts", str(SF.Achievement)),
+)
+
+
+@dataclass
+class SiteReport:
+    """What a build wrote: where, how many pages and files, how many bytes, and how long it took."""
+
+    output: Path
+    pages: int
+    files: int
+    bytes: int
+    seconds: float
+    entities: int
+    sources: int
+    diagrams: int
+
+
+def build_site(
+    backend: Backend,
+    output: str | Path,
+    progress: Callable[[str], None] | None = None,
+    max_diagrams: int = MAX_FOCUS,
+) -> SiteReport:
+    """Write the website of the graph ``backend`` reads into the folder ``output``, replacing a previous site there."""
+    started = time.perf_counter()
+    say = progress or (lambda _: None)
+    check_output(Path(output))  # before the graph is read: a wrong folder is refused at once
+    say(f"reading the graph from {backend.name}")
+    data = load_site_data(backend)
+    say(f"read {data.quads:,} quads: {len(data.entities):,} entities, {len(data.sources):,} sources")
+    stamp = {"generator": f"spacefilms {__version__}", "built_at": data.built_at}
+    with site_folder(output, stamp) as folder:
+        writer = Writer(folder, "spacefilms", data.built_at or "unknown date")
+        for name in ASSETS:
+            writer.write_bytes(f"assets/{name}", resources.files("spacefilms.site").joinpath("static", name).read_bytes())
+        say("drawing the pictures")
+        pictures = draw_pictures(backend, folder, max_diagrams, say)
+        say(f"drew {len(pictures.home) + len(pictures.focus)} pictures")
+        _entity_pages(writer, data, pictures, say)
+        _source_pages(writer, data, say)
+        classes = _class_pages(writer, data)
+        say("running the bundled queries")
+        queries = query_pages(backend, data)
+        for page in queries:
+            writer.write_bytes(f"query/{page.file}", page.text.encode("utf-8"))
+            writer.page(page.path, "query.html", query=page, title=page.title or page.name)
+        writer.page("queries.html", "queries.html", queries=queries, title="Query library")
+        kinds = {iri: pictures.kinds.get(iri) or data.kind_label(iri) for iri in data.entities}
+        writer.write_bytes(INDEX_FILE, search_script(search_entries(data, kinds)))
+        _home(writer, data, pictures, classes)
+        say(f"wrote {writer.pages:,} pages ({writer.files:,} files, {writer.bytes / 1e6:.1f} MB)")
+    return SiteReport(
+        Path(output),
+        writer.pages,
+        writer.files + 1,
+        writer.bytes,
+        time.perf_counter() - started,
+        len(data.entities),
+        len(data.sources),
+        len(pictures.focus),
+    )
+
+
+def _entity_pages(writer: Writer, data: SiteData, pictures: Pictures, say: Callable[[str], None]) -> None:
+    total = len(data.entities)
+    for number, iri in enumerate(sorted(data.entities), 1):
+        page = entity_page(data, iri, pictures.kinds.get(iri) or data.kind_label(iri))
+        picture = pictures.focus.get(iri)
+        stem = resource_stem(iri)
+        alternates = [(f"{stem.rsplit('/', 1)[-1]}.{suffix}", media) for suffix, (_, media) in FORMATS.items()]
+        quads = entity_quads(data, iri)
+        for suffix in FORMATS:
+            writer.write_bytes(f"{stem}.{suffix}", serialize(quads, suffix))
+        writer.page(
+            page.path,
+            "entity.html",
+            e=page,
+            title=page.label,
+            picture=picture,
+            picture_root=page.root,
+            focus_note=pictures.focus_note,
+            alternates=alternates,
+            json_ld=script_json(schema_org(data, iri, [url for _, url in page.links_out])),
+        )
+        if number % 1000 == 0 or number == total:
+            say(f"wrote {number:,} of {total:,} entity pages")
+
+
+def _source_pages(writer: Writer, data: SiteData, say: Callable[[str], None]) -> None:
+    for iri, source in sorted(data.sources.items()):
+        path = source_page(iri)
+        root = "../"
+        facts = []
+        for s, p, o in source.facts:
+            subject = show(data, s, root)
+            facts.append((subject, data.term_label(p.value), show(data, o, root)))
+        facts.sort(key=lambda f: (f[0].sort_key, f[1], f[2].sort_key))
+        ref = source_ref(data, iri, root)
+        derived = [source_ref(data, d, root) if d in data.sources else None for d in source.derived_from]
+        writer.page(
+            path,
+            "source.html",
+            source=source,
+            ref=ref,
+            facts=facts,
+            derived=list(zip(source.derived_from, derived)),
+            title=source.name,
+            date_text=format_date(source.date),
+            json_ld=script_json({"@context": "https://schema.org", "@id": iri, "@type": "WebPage", "name": source.name}),
+        )
+    say(f"wrote {len(data.sources):,} source pages")
+    by_kind: dict[str, list] = defaultdict(list)
+    for iri, source in data.sources.items():
+        by_kind[source.kind].append(source_ref(data, iri, ""))
+    groups = sorted(
+        ((refs[0].kind_label, kind_key(kind), sorted(refs, key=lambda r: r.title.casefold())) for kind, refs in by_kind.items()),
+        key=lambda g: -len(g[2]),
+    )
+    _paged(writer, "sources", "sources.html", "Sources", [(label, key, refs) for label, key, refs in groups])
+
+
+def _paged(writer: Writer, stem: str, template: str, title: str, groups: list, **context: object) -> None:
+    """A long list split into pages of :data:`PER_PAGE` items (``stem.html``, ``stem-2.html`` …), groups kept in order."""
+    flat = [(label, key, item) for label, key, items in groups for item in items]
+    chunks = [flat[i : i + PER_PAGE] for i in range(0, len(flat), PER_PAGE)] or [[]]
+    names = [f"{stem}.html" if n == 0 else f"{stem}-{n + 1}.html" for n in range(len(chunks))]
+    for n, chunk in enumerate(chunks):
+        regrouped: list[tuple[str, str, list]] = []
+        for label, key, item in chunk:
+            if not regrouped or regrouped[-1][0] != label:
+                regrouped.append((label, key, []))
+            regrouped[-1][2].append(item)
+        pages = [(i + 1, name.rsplit("/", 1)[-1]) for i, name in enumerate(names)]
+        writer.page(names[n], template, groups=regrouped, title=title, pages=pages, current=n + 1, total=len(flat), **context)
+
+
+def _class_pages(writer: Writer, data: SiteData) -> list[tuple[str, str, int]]:
+    members: dict[str, list[str]] = defaultdict(list)
+    for iri, entity in data.entities.items():
+        for cls in entity.types:
+            members[cls].append(iri)
+    classes = []
+    for cls, iris in sorted(members.items(), key=lambda kv: (-len(kv[1]), data.term_label(kv[0]))):
+        label = data.term_label(cls)
+        items = sorted(
+            ((data.label(i), data.labels.get(i, {}).get("ru", ""), resource_page(i), data.label_lang(i)) for i in iris),
+            key=lambda t: t[0].casefold(),
+        )
+        _paged(
+            writer, class_page(cls).removesuffix(".html"), "class.html", label, [(label, "", items)], cls=cls, curie=compact(cls)
+        )
+        classes.append((label, class_page(cls), len(iris)))
+    return classes
+
+
+def _home(writer: Writer, data: SiteData, pictures: Pictures, classes: list[tuple[str, str, int]]) -> None:
+    kinds = Counter(source.kind for source in data.sources.values())
+    facts = Counter()
+    for source in data.sources.values():
+        facts[source.kind] += len(source.facts)
+    source_kinds = sorted(
+        (
+            (data.term_label(k) if k and k != "wikidata" else ("Wikidata" if k else "undeclared"), kind_key(k), n, facts[k])
+            for k, n in kinds.items()
+        ),
+        key=lambda row: -row[2],
+    )
+    entries = []
+    for heading, cls in ENTRY_CLASSES:
+        found = sorted((data.label(i), resource_page(i)) for i, e in data.entities.items() if cls in e.types)
+        if found:
+            entries.append((heading, found[:12], len(found), class_page(cls)))
+    film = str(SFR["the-challenge"])
+    featured = None
+    if film in data.entities:
+        about = sorted(
+            o.value for p, o, _ in data.entities[film].out if p == DESCRIPTION and getattr(o, "language", None) == "en"
+        )
+        featured = (data.label(film), data.labels.get(film, {}).get("ru", ""), resource_page(film), about[0] if about else "")
+    writer.page(
+        "index.html",
+        "home.html",
+        title="Films made in space: the spacefilms knowledge graph",
+        classes=classes,
+        source_kinds=source_kinds,
+        entries=entries,
+        featured=featured,
+        pictures=pictures.home,
+        counts=(len(data.entities), len(data.sources), data.quads),
+    )

@@ -1,0 +1,98 @@
+"""The query library page: each bundled query with its title, description, parameters and SPARQL text, its answer
+on the graph the site is built from (entities linked to their pages), and how to run it yourself."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from spacefilms.errors import SpacefilmsError
+from spacefilms.querying.backends import Backend
+from spacefilms.querying.library import NamedQuery, Parameter, list_queries
+from spacefilms.querying.parameters import inline_bindings
+from spacefilms.site.index import SiteData, Term
+from spacefilms.site.paths import query_page, source_page
+from spacefilms.site.values import Shown, show
+
+MAX_ROWS = 200
+SERVE_URL = "http://127.0.0.1:7878/query"  # what `spacefilms serve` answers at by default
+
+
+@dataclass
+class QueryPage:
+    name: str
+    path: str
+    title: str
+    description: str
+    example: str
+    parameters: list[Parameter]
+    text: str
+    columns: list[str] = field(default_factory=list)
+    rows: list[list[list[Shown]]] = field(default_factory=list)  # each cell: its values (a list of sources: several)
+    total: int = 0
+    boolean: bool | None = None
+    error: str = ""
+
+    @property
+    def file(self) -> str:
+        return f"{self.name}.rq"
+
+    @property
+    def command(self) -> str:
+        params = " ".join(f"-p {p.name}={p.default}" for p in self.parameters if p.default)
+        return f"spacefilms query {self.name}" + (f"  # or: spacefilms query {self.name} {params}" if params else "")
+
+    @property
+    def curl(self) -> str:
+        return f"curl -s {SERVE_URL} -H 'Accept: text/csv' --data-urlencode query@{self.file}"
+
+
+def query_pages(backend: Backend, data: SiteData, queries: list[NamedQuery] | None = None) -> list[QueryPage]:
+    """Every bundled query, run with its default parameters (a query that fails says why on its page)."""
+    pages = []
+    for query in queries if queries is not None else list_queries():
+        path = query_page(query.name)
+        page = QueryPage(query.name, path, query.title, query.description, query.example, query.parameters, query.text)
+        try:
+            answer = backend.answer(_bound(query))
+        except SpacefilmsError as exc:
+            page.error = str(exc)
+            pages.append(page)
+            continue
+        if isinstance(answer, bool):
+            page.boolean = answer
+        elif isinstance(answer, list):
+            page.columns = ["subject", "predicate", "object"]
+            page.total = len(answer)
+            page.rows = [
+                [show(data, t.subject, "../"), show(data, t.predicate, "../"), show(data, t.object, "../")]
+                for t in answer[:MAX_ROWS]
+            ]
+        else:
+            page.columns = list(answer.variables)
+            page.total = len(answer.rows)
+            page.rows = [[cell(data, v) for v in row] for row in answer.rows[:MAX_ROWS]]
+        pages.append(page)
+    return pages
+
+
+def cell(data: SiteData, term: Term | None) -> list[Shown]:
+    """One cell of an answer: its value, or, for a list of source URLs (``GROUP_CONCAT`` of ``?source``), one link each,
+    to the source's page in this site."""
+    if term is None:
+        return []
+    words = term.value.split() if isinstance(term, ox.Literal) else []
+    if words and all(w.startswith(("http://", "https://")) for w in words):
+        return [_source_link(data, w) for w in words]
+    return [show(data, term, "../")]
+
+
+def _source_link(data: SiteData, url: str) -> Shown:
+    if url in data.sources:
+        return Shown(data.sources[url].name, href="../" + source_page(url), exact=url)
+    return Shown(url, href=url, external=True)
+
+
+def _bound(query: NamedQuery) -> str:
+    return inline_bindings(query.text, query.bind({}))

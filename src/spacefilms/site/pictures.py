@@ -1,0 +1,118 @@
+"""The website's pictures, drawn by the project's diagram code as SVG: the film's world and the race timeline for
+the home page, and a focus diagram (the entity and what lies one step away) for the best-connected entities.
+
+Drawing is the slow part of a site (a fraction of a second per picture), so focus diagrams are drawn for at most
+``max_focus`` entities, the best-connected ones; every other page says where its diagram would come from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import matplotlib
+
+from spacefilms.diagrams.drawing import DPI, RC, figure
+from spacefilms.diagrams.model import Diagram
+from spacefilms.diagrams.network import GraphData, build_network, load_graph_data
+from spacefilms.diagrams.presets import custom_diagram, get_preset
+from spacefilms.diagrams.selection import select
+from spacefilms.diagrams.timeline import milestones, timeline_figure
+from spacefilms.errors import SpacefilmsError
+from spacefilms.querying.backends import Backend
+from spacefilms.site.paths import is_resource, resource_stem
+
+MAX_FOCUS = 20
+FOCUS_NODES = 40
+TIMELINE_LANES = 6
+
+
+@dataclass
+class Picture:
+    path: str  # relative to the site's root
+    alt: str
+    note: str = ""
+
+
+@dataclass
+class Pictures:
+    home: list[Picture] = field(default_factory=list)
+    focus: dict[str, Picture] = field(default_factory=dict)  # entity IRI -> its focus diagram
+    candidates: int = 0  # entities that could have a focus diagram
+    kinds: dict[str, str] = field(default_factory=dict)  # entity IRI -> its kind's label (person, film …)
+
+    @property
+    def focus_note(self) -> str:
+        if self.candidates <= len(self.focus):
+            return ""
+        return f"Focus diagrams are drawn for the {len(self.focus):,} best-connected of {self.candidates:,} entities."
+
+
+def _svg(fig, path: Path, title: str) -> None:
+    """Save a figure as SVG. Unlike ``spacefilms diagram``, no check for overlapping labels: that draws every
+    picture a second time (half the cost), and the layouts are the ones the diagram tests already check."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as out:
+        fig.savefig(out, format="svg", dpi=DPI, metadata={"Date": None, "Title": title})
+
+
+def _draw(diagram: Diagram, path: Path) -> None:
+    with matplotlib.rc_context(RC):
+        fig, _ = figure(diagram)
+        _svg(fig, path, diagram.title)
+
+
+def _names(data: GraphData, iris: list[str], limit: int = 12) -> str:
+    names = sorted(data.label(i) for i in iris)
+    shown = ", ".join(names[:limit])
+    return shown + (f" and {len(names) - limit:,} more" if len(names) > limit else "")
+
+
+def draw_pictures(
+    backend: Backend, site: Path, max_focus: int = MAX_FOCUS, progress: Callable[[str], None] = lambda _: None
+) -> Pictures:
+    """Draw the home page's pictures and up to ``max_focus`` focus diagrams into ``site/images/``."""
+    data = load_graph_data(backend)
+    net = build_network(data)
+    pictures = Pictures(kinds={n: d["kind_label"] for n, d in net.nodes(data=True)})
+    images = site / "images"
+    images.mkdir(parents=True, exist_ok=True)
+    try:
+        diagram = get_preset("film-world").diagram(net, data, data.date, 150)
+        _draw(diagram, images / "film-world.svg")
+        people = [n for n in diagram.net if n not in diagram.centres]
+        pictures.home.append(
+            Picture("images/film-world.svg", f"{diagram.title}. Shown: {_names(data, people, 40)}.", diagram.note)
+        )
+    except SpacefilmsError as exc:  # a graph without the film (a synthetic one): no picture of its world
+        progress(f"no film-world picture: {exc}")
+    lanes = milestones(data)
+    if lanes:
+        chosen = list(lanes)[:TIMELINE_LANES]
+        title = "The race to film in space: dated milestones"
+        with matplotlib.rc_context(RC):
+            fig, _ = timeline_figure(data, {p: lanes[p] for p in chosen}, title, data.date)
+            _svg(fig, images / "timeline.svg", title)
+        events = [e for p in chosen for e in lanes[p]]
+        alt = f"{title}, one lane per project ({_names(data, chosen)}): " + "; ".join(
+            f"{e.label}, {e.dates_text}" for e in sorted(events, key=lambda e: e.first)[:30]
+        )
+        note = (
+            f"showing the {len(chosen)} projects with the most milestones of {len(lanes):,}" if len(lanes) > len(chosen) else ""
+        )
+        pictures.home.append(Picture("images/timeline.svg", alt, note))
+    ranked = sorted((n for n in net if is_resource(n) and net.degree(n) > 0), key=lambda n: (-net.degree(n), n))
+    pictures.candidates = len(ranked)
+    for number, iri in enumerate(ranked[:max_focus], 1):
+        part = select(net, data, iri, 1)
+        title = f"{data.label(iri)} and what lies one step away"
+        diagram = custom_diagram(part, data, title, data.date, iri, 1, None, FOCUS_NODES)
+        path = "images/" + resource_stem(iri) + ".svg"
+        _draw(diagram, site / path)
+        around = [n for n in diagram.net if n != iri]
+        alt = f"Diagram: {data.label(iri)} linked to {_names(data, around)}."
+        pictures.focus[iri] = Picture(path, alt, diagram.note)
+        if number % 5 == 0 or number == min(max_focus, len(ranked)):
+            progress(f"drew {number} of {min(max_focus, len(ranked))} focus diagrams")
+    return pictures

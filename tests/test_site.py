@@ -1,0 +1,337 @@
+"""``spacefilms site``: the static website of the built graph — a page per entity and source, links that resolve,
+nothing asked of another host, disagreements side by side, hostile labels escaped, atomic rebuilds, and the pages
+in headless Chromium (no console errors, no CSP violations, search in Latin and Cyrillic)."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import time
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pyoxigraph as ox
+import pytest
+from browser import Chromium, chromium_binary
+
+import spacefilms.site.builder as builder
+from spacefilms.errors import SpacefilmsError
+from spacefilms.querying.backends import LocalBackend
+from spacefilms.site import build_site
+from spacefilms.site.output import MARKER
+from spacefilms.site.paths import resource_page, source_page
+
+SFR = "https://w3id.org/spacefilms/resource/"
+SOURCES = "https://w3id.org/spacefilms/graph/sources"
+EVIL = "<script>alert(1)</script> \"double\" 'single' </script><!--"
+
+
+@pytest.fixture(scope="module")
+def site(built_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The website of the bundled graph, built once for this module (a few focus diagrams: drawing is the slow part)."""
+    output = tmp_path_factory.mktemp("site") / "site"
+    report = build_site(LocalBackend(built_store), output, max_diagrams=3)
+    assert report.pages > 300 and report.bytes > 0 and report.diagrams == 3
+    return output
+
+
+class Links(HTMLParser):
+    """Every href and src of a page, with its tag, and the text of its inline scripts and styles."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[tuple[str, str, str]] = []
+        self.scripts: list[tuple[dict, str]] = []
+        self.inline_styles = 0
+        self._in_script: dict | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        self.links += [(tag, name, value or "") for name, value in attrs if name in ("href", "src")]
+        self.inline_styles += "style" in found or tag == "style"
+        if tag == "script":
+            self._in_script = found
+
+    def handle_data(self, data: str) -> None:
+        if self._in_script is not None:
+            self.scripts.append((self._in_script, data))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script":
+            self._in_script = None
+
+
+def parse(page: Path) -> Links:
+    links = Links()
+    links.feed(page.read_text(encoding="utf-8"))
+    return links
+
+
+def fact_graph_entities(local: LocalBackend) -> set[str]:
+    rows = local.select(
+        f"""SELECT DISTINCT ?s WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER (isIRI(?s) && STRSTARTS(STR(?s), "{SFR}"))
+        FILTER (?g NOT IN (<{SOURCES}>, <https://w3id.org/spacefilms/graph/ontology>, <https://w3id.org/spacefilms/graph/queries>,
+                           <https://w3id.org/spacefilms/graph/build>)) }}"""
+    )
+    return {s.value for (s,) in rows.rows}
+
+
+def test_every_entity_and_source_has_a_page(site: Path, local: LocalBackend) -> None:
+    entities = fact_graph_entities(local)
+    assert len(entities) > 100 and f"{SFR}yulia-peresild" in entities
+    for iri in entities:
+        page = site / resource_page(iri)
+        assert page.is_file(), iri
+        for suffix in ("ttl", "trig", "jsonld"):
+            assert page.with_suffix(f".{suffix}").is_file(), (iri, suffix)
+    sources = {s.value for (s,) in local.select(f"SELECT ?s WHERE {{ GRAPH <{SOURCES}> {{ ?s a sf:Source }} }}").rows}
+    assert len(sources) > 100
+    assert all((site / source_page(iri)).is_file() for iri in sources)
+    assert (site / "index.html").is_file() and (site / "queries.html").is_file() and (site / MARKER).is_file()
+
+
+def test_every_internal_link_resolves_and_nothing_comes_from_another_host(site: Path) -> None:
+    pages = sorted(site.rglob("*.html"))
+    checked = 0
+    for page in pages:
+        links = parse(page)
+        assert links.inline_styles == 0, page  # the CSP allows no inline style
+        for tag, name, value in links.links:
+            parts = urlsplit(value)
+            if parts.scheme or value.startswith("//"):
+                # another host: only a link a reader follows (a source page, Wikipedia, Wikidata), never a resource loaded
+                assert (tag, name) == ("a", "href") and parts.scheme in ("http", "https"), (page, tag, value)
+                continue
+            if not parts.path:
+                continue  # a link within the page
+            target = (page.parent / unquote(parts.path)).resolve()
+            assert target.is_file(), (page.relative_to(site), value)
+            assert site.resolve() in target.parents, (page, value)  # never outside the site
+            checked += 1
+        for attrs, text in links.scripts:
+            assert attrs.get("type") == "application/ld+json", page  # the only inline script: data, never run
+            json.loads(text)
+    assert checked > 10_000
+    css = (site / "assets" / "site.css").read_text(encoding="utf-8")
+    assert "url(" not in css and "@import" not in css
+    assert "http" not in (site / "assets" / "search.js").read_text(encoding="utf-8")
+    home = html.unescape((site / "index.html").read_text(encoding="utf-8"))
+    assert "default-src 'none'" in home and "script-src 'self'" in home
+
+
+def test_disagreeing_sources_are_shown_side_by_side(site: Path, local: LocalBackend) -> None:
+    stated = local.select(f"SELECT ?v ?g WHERE {{ GRAPH ?g {{ <{SFR}soyuz-ms-18> sf:landingTime ?v }} }}")
+    by_value: dict[str, set[str]] = {}
+    for value, graph in stated.rows:
+        by_value.setdefault(value.value, set()).add(graph.value)
+    assert {"2021-10-17T04:35:00Z", "2021-10-17T04:36:00Z"} <= set(by_value)
+    text = (site / resource_page(f"{SFR}soyuz-ms-18")).read_text(encoding="utf-8")
+    block = text.split('<section class="disagreements"', 1)[1].split("</section>", 1)[0]
+    options = block.split('<div class="option">')[1:]
+    assert len(options) == len(by_value)
+    for value, graphs in by_value.items():
+        (option,) = [o for o in options if f'datetime="{value}"' in o]
+        shown = set(re.findall(r'class="out" href="([^"]+)"', option))
+        assert shown == {g.replace("&", "&amp;") for g in graphs}, value
+    assert "04:35:00 UTC" in block and "04:36:00 UTC" in block
+
+
+def test_linked_data_beside_each_page(site: Path) -> None:
+    page = site / resource_page(f"{SFR}yulia-peresild")
+    text = page.read_text(encoding="utf-8")
+    for suffix, media in (("ttl", "text/turtle"), ("trig", "application/trig"), ("jsonld", "application/ld+json")):
+        assert f'<link rel="alternate" type="{media}" href="yulia-peresild.{suffix}">' in text
+    quads = list(ox.parse(path=page.with_suffix(".trig"), format=ox.RdfFormat.TRIG))
+    graphs = {q.graph_name.value for q in quads if q.subject.value == f"{SFR}yulia-peresild"}
+    assert len(graphs) > 3 and SOURCES not in graphs  # the facts keep their sources ...
+    described = {q.subject.value for q in quads if q.graph_name.value == SOURCES}
+    assert graphs <= described  # ... and the sources are described
+    assert list(ox.parse(path=page.with_suffix(".jsonld"), format=ox.RdfFormat.JSON_LD))
+    triples = list(ox.parse(path=page.with_suffix(".ttl"), format=ox.RdfFormat.TURTLE))
+    assert len(triples) == len({(q.subject, q.predicate, q.object) for q in quads if q.graph_name.value != SOURCES})
+    assert '<p class="ru-name" lang="ru">Юлия Пересильд</p>' in text
+    russian_only = (site / resource_page(f"{SFR}assignment-soyuz-ms-18-mark-vande-hei")).read_text(encoding="utf-8")
+    assert '<h1 lang="ru">Марк Ванде Хай' in russian_only  # a name only the Russian sources give is marked as Russian
+    (embedded,) = [json.loads(text) for attrs, text in parse(page).scripts]
+    assert embedded["@id"] == f"{SFR}yulia-peresild" and embedded["@type"] == "Person" and embedded["name"] == "Yulia Peresild"
+
+
+# ---------------------------------------------------------------- a tiny graph of our own
+
+
+def tiny_store(label: str = EVIL) -> LocalBackend:
+    """Two entities (one with a hostile name) stated by one source, in memory."""
+    n, lit = ox.NamedNode, ox.Literal
+    src, sources = n("https://example.org/evil?a=1&b='x'"), n(SOURCES)
+    evil, other = n(f"{SFR}evil"), n(f"{SFR}other")
+    rdfs, schema = "http://www.w3.org/2000/01/rdf-schema#", "http://schema.org/"
+    kind = n("https://w3id.org/spacefilms/ontology#NewsSource")
+    quads = [
+        ox.Quad(
+            src, n("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), n("https://w3id.org/spacefilms/ontology#Source"), sources
+        ),
+        ox.Quad(src, n(rdfs + "label"), lit(label, language="en"), sources),
+        ox.Quad(src, n("https://w3id.org/spacefilms/ontology#sourceKind"), kind, sources),
+        ox.Quad(evil, n("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), n(schema + "Person"), src),
+        ox.Quad(evil, n(rdfs + "label"), lit(label, language="en"), src),
+        ox.Quad(evil, n(rdfs + "label"), lit(label + " ru", language="ru"), src),
+        ox.Quad(evil, n(schema + "description"), lit(label), src),
+        ox.Quad(other, n("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), n(schema + "Movie"), src),
+        ox.Quad(other, n(rdfs + "label"), lit("Other film", language="en"), src),
+        ox.Quad(other, n(schema + "actor"), evil, src),
+    ]
+    store = ox.Store()
+    store.extend(quads)
+    return LocalBackend(store)
+
+
+def test_hostile_labels_are_escaped(tmp_path: Path) -> None:
+    output = tmp_path / "site"
+    build_site(tiny_store(), output, max_diagrams=2)
+    pages = [output / resource_page(f"{SFR}evil"), output / resource_page(f"{SFR}other"), output / "index.html"]
+    pages.append(output / source_page("https://example.org/evil?a=1&b='x'"))
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert "<script>alert" not in text and "<!--" not in text, page
+        assert text.count("</script>") == text.count("<script"), page  # no script closed early by a label
+        links = parse(page)
+        assert all(
+            attrs.get("src", "").endswith("search.js") or attrs.get("type") == "application/ld+json" for attrs, _ in links.scripts
+        )
+    evil = pages[0].read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &#34;double&#34; &#39;single&#39;" in evil
+    (embedded,) = [json.loads(text) for _, text in parse(pages[0]).scripts]
+    assert embedded["name"] == EVIL  # the JSON-LD still says exactly what the graph says
+    assert 'href="https://example.org/evil?a=1&amp;b=&#39;x&#39;"' in evil
+
+
+def test_a_failed_rebuild_leaves_the_previous_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    output = tmp_path / "site"
+    build_site(tiny_store("First"), output, max_diagrams=0)
+    before = sorted(p.relative_to(output) for p in output.rglob("*"))
+    page = output / resource_page(f"{SFR}evil")
+    assert "First" in page.read_text(encoding="utf-8")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("injected failure")
+
+    monkeypatch.setattr(builder, "_source_pages", broken)
+    with pytest.raises(RuntimeError, match="injected"):
+        build_site(tiny_store("Second"), output, max_diagrams=0)
+    assert sorted(p.relative_to(output) for p in output.rglob("*")) == before
+    assert "First" in page.read_text(encoding="utf-8")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]  # no temporary folder left
+    monkeypatch.undo()
+    build_site(tiny_store("Second"), output, max_diagrams=0)
+    assert "Second" in page.read_text(encoding="utf-8")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_refuses_what_is_not_a_site(tmp_path: Path, cli) -> None:
+    (tmp_path / "file").write_text("x")
+    (tmp_path / "full").mkdir()
+    (tmp_path / "full" / "notes.txt").write_text("mine")
+    for name, reason in (("file", "is not a folder"), ("full", "not a spacefilms site")):
+        with pytest.raises(SpacefilmsError, match=reason):
+            build_site(tiny_store(), tmp_path / name)
+        result = cli("site", "-o", str(tmp_path / name))
+        assert result.exit_code == 1 and result.stderr.startswith("error: ") and reason in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
+    assert (tmp_path / "full" / "notes.txt").read_text() == "mine"
+    (tmp_path / "empty").mkdir()
+    build_site(tiny_store(), tmp_path / "empty", max_diagrams=0)
+    assert (tmp_path / "empty" / MARKER).is_file()
+
+
+# ---------------------------------------------------------------- in a browser
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Chromium]:
+    binary = chromium_binary()
+    if binary is None:
+        pytest.skip("Debian's chromium is not installed (`make browser` runs apt-get install -y chromium as root)")
+    browser = Chromium(binary)
+    yield browser
+    browser.close()
+
+
+def search(browser: Chromium, text: str) -> list[str]:
+    browser.js(
+        f"(() => {{ const s = document.getElementById('search'); s.focus(); s.value = {json.dumps(text)};"
+        " s.dispatchEvent(new Event('input')); })()"
+    )
+    browser.wait_for("document.getElementById('search-status').textContent !== ''")
+    return browser.js("[...document.querySelectorAll('#search-results li a')].map(a => a.getAttribute('href'))")
+
+
+def test_pages_render_without_errors_and_search_finds_entities(site: Path, chromium: Chromium) -> None:
+    tass = next(iri for iri in ("https://tass.com/science/1350499",) if (site / source_page(iri)).is_file())
+    pages = [
+        "index.html",
+        resource_page(f"{SFR}yulia-peresild"),
+        resource_page(f"{SFR}soyuz-ms-19"),
+        source_page(tass),
+        "queries.html",
+    ]
+    for page in pages:
+        url = (site / page).as_uri()
+        chromium.open(url)
+        assert chromium.js("document.querySelector('h1').textContent.length > 0")
+        time.sleep(0.2)  # let late console messages (a CSP report) arrive
+        assert chromium.problems() == [], page
+        assert all(u.startswith("file://") or u.startswith("data:") for u in chromium.requested()), page
+        assert chromium.js("[...document.images].every(i => i.complete && i.naturalWidth > 0)"), page
+    chromium.open((site / "index.html").as_uri())
+    assert search(chromium, "peresild")[0] == resource_page(f"{SFR}yulia-peresild")
+    assert search(chromium, "Пересильд")[0] == resource_page(f"{SFR}yulia-peresild")
+    assert search(chromium, "PERÉSILD")[0] == resource_page(f"{SFR}yulia-peresild")  # case and accents do not matter
+    found = search(chromium, "soyuz")
+    assert {resource_page(f"{SFR}soyuz-ms-18"), resource_page(f"{SFR}soyuz-ms-19")} <= set(found[:4])
+    assert search(chromium, "shkaplerov")[0] == resource_page(f"{SFR}anton-shkaplerov")
+    # a name the graph has only in Cyrillic, found by a Latin query through transliteration
+    assert resource_page(f"{SFR}assignment-soyuz-ms-18-mark-vande-hei") in search(chromium, "vande khay, bortinzhener")
+    # keyboard: down to the second match, Enter opens it
+    search(chromium, "soyuz ms")
+    for key in ("ArrowDown", "ArrowDown", "Enter"):
+        chromium.js(
+            f"document.getElementById('search').dispatchEvent(new KeyboardEvent('keydown', {{key: '{key}', bubbles: true}}))"
+        )
+    second = found_second = chromium.wait_for("location.href.includes('/resource/') && location.pathname")
+    assert "soyuz-ms-1" in str(second) and found_second
+    assert chromium.problems() == []
+
+
+# ---------------------------------------------------------------- values and paths
+
+
+def test_values_read_as_people_write_them() -> None:
+    from spacefilms.site.values import format_date, format_duration, format_money
+
+    assert format_date("2021-10-05") == "5 October 2021"
+    assert format_date("2021-10") == "October 2021" and format_date("1984") == "1984"
+    assert format_date("2021-10-17T04:35:00Z") == "17 October 2021, 04:35:00 UTC"
+    assert format_date("2021-10-05T08:55:02.442Z") == "5 October 2021, 08:55:02.442 UTC"
+    assert format_date("not a date") == "not a date"
+    assert format_duration("PT165M") == "165 min (2 h 45 min)" and format_duration("PT2H") == "120 min (2 h)"
+    assert format_duration("PT20M") == "20 min" and format_duration("P1Y") == "P1Y"
+    assert format_money("905000000", "RUB") == "905,000,000 RUB (905 million)"
+    assert format_money("1155000000", "RUB") == "1,155,000,000 RUB (1.155 billion)"
+
+
+def test_every_resource_gets_a_safe_path_of_its_own() -> None:
+    from spacefilms.site.paths import resource_page, root_of
+
+    assert resource_page(f"{SFR}yulia-peresild") == "resource/yulia-peresild.html"
+    assert resource_page(f"{SFR}headship/dmitry-rogozin-roscosmos") == "resource/headship/dmitry-rogozin-roscosmos.html"
+    assert root_of("resource/headship/x.html") == "../../"
+    odd = [f"{SFR}{name}" for name in ("../../etc/passwd", "a b", "a_b", "a%20b", "Пересильд", "x.html", ".hidden")]
+    paths = [resource_page(iri) for iri in odd]
+    assert len(set(paths)) == len(paths)  # no two resources share a file
+    for path in paths:
+        assert path.startswith("resource/") and ".." not in path.split("/") and " " not in path, path
+        assert all(part and not part.startswith(".") for part in path.split("/")), path
+    assert source_page("https://tass.com/science/1350499").startswith("source/tass-com-science-1350499-")
