@@ -1,5 +1,5 @@
-"""Headless Chromium driven over the DevTools protocol on a pipe (fds 3 and 4), no extra packages: the site's
-tests use it (the same approach as the query page's test in test_serve.py)."""
+"""Headless Chromium driven over the DevTools protocol on a pipe (fds 3 and 4), no extra packages: the tests of the
+query page, the website and the interactive diagram use it (the ``chromium`` fixture in conftest.py)."""
 
 from __future__ import annotations
 
@@ -81,7 +81,15 @@ class Chromium:
             self.events.append(answer)
 
     def js(self, expression: str) -> object:
-        return self.call("Runtime.evaluate", session=True, expression=expression, returnByValue=True)["result"].get("value")
+        """The value of ``expression`` in the page; None when the page navigated away while it ran (a click that opens
+        another page), so that :meth:`wait_for` asks again on the next page."""
+        try:
+            answer = self.call("Runtime.evaluate", session=True, expression=expression, returnByValue=True)
+        except RuntimeError as exc:
+            if "navigated or closed" in str(exc) or "context" in str(exc).lower():
+                return None
+            raise
+        return answer["result"].get("value")
 
     def wait_for(self, expression: str, seconds: float = ANSWER_S) -> object:
         deadline = time.monotonic() + seconds

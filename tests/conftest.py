@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from browser import Chromium, chromium_binary
 from click.testing import CliRunner, Result
 
 from spacefilms.endpoints.oxigraph_server import OxigraphServer, oxigraph_binary
@@ -67,3 +68,14 @@ def wikidata_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Oxigra
     del store
     with OxigraphServer(location, read_only=True) as server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Chromium]:
+    """One headless Chromium for the page tests (query page, website, interactive diagram)."""
+    binary = chromium_binary()
+    if binary is None:
+        pytest.skip("Debian's chromium is not installed (`make browser` runs apt-get install -y chromium as root)")
+    browser = Chromium(binary)
+    yield browser
+    browser.close()

@@ -20,8 +20,9 @@ SPACEFILMS = str(Path(sys.executable).parent / "spacefilms")
 class Served:
     """A ``spacefilms serve`` process on a free loopback port."""
 
-    def __init__(self, store: Path, *options: str) -> None:
+    def __init__(self, store: Path, *options: str, site: bool = False) -> None:
         self.port = free_port()
+        options = options if site else (*options, "--no-site")  # the website is built only where a test looks at it
         # the request log goes to a file, so that it can never fill a pipe nobody reads; closed (and removed) in stop()
         self.errors = tempfile.NamedTemporaryFile("w+", prefix="serve-", suffix=".log")  # noqa: SIM115
         self.process = subprocess.Popen(

@@ -6,11 +6,8 @@ from __future__ import annotations
 import json
 import os
 import re
-import select
-import shutil
 import signal
 import subprocess
-import tempfile
 import threading
 import time
 import urllib.error
@@ -21,6 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from browser import Chromium
 from rdflib import Graph
 from served import SPACEFILMS, Served, alive, post
 from SPARQLWrapper import CSV, JSON, TURTLE, XML, SPARQLWrapper
@@ -186,101 +184,6 @@ def test_a_result_past_the_size_limit_is_refused(served: Served) -> None:
 def test_syntax_errors_say_where(served: Served) -> None:
     status, _, body = post(served, {"query": "SELECT ?s WHERE { ?s ?p }"})
     assert status == 400 and body.startswith("SPARQL syntax error at line 1, column")
-
-
-class Chromium:
-    """Headless Chromium driven over the DevTools protocol on a pipe (fds 3 and 4), no extra packages."""
-
-    FLAGS = (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--remote-debugging-pipe",
-    )
-
-    def __init__(self, binary: str) -> None:
-        self.profile = tempfile.mkdtemp(prefix="spacefilms-chromium-")
-        to_chrome, self._commands = os.pipe()
-        self._answers, from_chrome = os.pipe()
-
-        def use_pipes() -> None:  # in the child: the protocol wants them as fds 3 and 4
-            read, write = os.dup(to_chrome), os.dup(from_chrome)
-            os.dup2(read, 3)
-            os.dup2(write, 4)
-
-        self.process = subprocess.Popen(
-            [binary, *self.FLAGS, f"--user-data-dir={self.profile}", "about:blank"],
-            preexec_fn=use_pipes,
-            close_fds=False,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        os.close(to_chrome)
-        os.close(from_chrome)
-        self.buffer, self.last_id, self.events = b"", 0, []
-        target = self.call("Target.createTarget", url="about:blank")["targetId"]
-        self.session = self.call("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
-        self.call("Network.enable", session=True)
-        self.call("Page.enable", session=True)
-
-    def call(self, method: str, session: bool = False, **params: object) -> dict:
-        self.last_id += 1
-        message = {"id": self.last_id, "method": method, "params": params}
-        if session:
-            message["sessionId"] = self.session
-        os.write(self._commands, json.dumps(message).encode() + b"\0")
-        deadline = time.monotonic() + 20
-        while True:
-            while b"\0" not in self.buffer:
-                ready, _, _ = select.select([self._answers], [], [], max(0.0, deadline - time.monotonic()))
-                if not ready:
-                    raise TimeoutError(f"chromium did not answer {method}")
-                self.buffer += os.read(self._answers, 1 << 16)
-            raw, _, self.buffer = self.buffer.partition(b"\0")
-            answer = json.loads(raw)
-            if answer.get("id") == self.last_id:
-                if "error" in answer:
-                    raise RuntimeError(answer["error"])
-                return answer["result"]
-            self.events.append(answer)
-
-    def js(self, expression: str) -> object:
-        return self.call("Runtime.evaluate", session=True, expression=expression, returnByValue=True)["result"].get("value")
-
-    def wait_for(self, expression: str, seconds: float = 15) -> object:
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            value = self.js(expression)
-            if value:
-                return value
-            time.sleep(0.05)
-        raise TimeoutError(expression)
-
-    def requested(self) -> list[str]:
-        return [e["params"]["request"]["url"] for e in self.events if e.get("method") == "Network.requestWillBeSent"]
-
-    def close(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=10)
-        os.close(self._commands)
-        os.close(self._answers)
-        shutil.rmtree(self.profile, ignore_errors=True)
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Chromium]:
-    binary = shutil.which("chromium") or "/usr/bin/chromium"
-    if not Path(binary).exists():
-        pytest.skip(
-            "Debian's chromium is not installed and could not be installed here (`make browser` runs apt-get install -y chromium as root)"
-        )
-    browser = Chromium(binary)
-    yield browser
-    browser.close()
 
 
 def run_on_page(browser: Chromium, query: str | None = None) -> tuple[str, str]:
@@ -476,3 +379,43 @@ def test_the_editor_highlights_sparql_and_declares_known_prefixes(served: Served
     } <= set(spans)
     state, status = run_on_page(chromium, text)
     assert state == "done" and status.startswith("5 rows")
+
+
+def wait_for_site(server: Served, marker_stamp: str | None = None) -> None:
+    """Until ``/site/`` answers (the first build runs in the background), or the site's stamp differs from ``marker_stamp``."""
+    for _ in range(600):
+        try:
+            with urllib.request.urlopen(server.url + "site/.spacefilms-site", timeout=30) as response:
+                if marker_stamp is None or json.loads(response.read())["built_at"] != marker_stamp:
+                    return
+        except urllib.error.HTTPError as exc:
+            assert exc.code == 503 and "being built" in exc.read().decode()
+        time.sleep(0.2)
+    raise AssertionError(f"the website was not served: {server.log()[-2000:]}")
+
+
+def test_serve_also_serves_the_website_and_follows_a_rebuild(tmp_path: Path) -> None:
+    store = build(DATA / "mini", tmp_path / "store").store
+    server = Served(store, site=True)
+    try:
+        assert "website http://127.0.0.1:" in server.banner
+        wait_for_site(server)
+        with urllib.request.urlopen(server.url + "site/", timeout=30) as response:
+            assert response.headers["Content-Type"].startswith("text/html")
+            assert "default-src 'none'" in response.headers["Content-Security-Policy"]
+            home = response.read().decode()
+        page = re.search(r'href="(resource/[^"]+\.html)"', home).group(1)
+        with urllib.request.urlopen(server.url + "site/" + page.replace(".html", ".ttl"), timeout=30) as response:
+            assert response.headers["Content-Type"].startswith("text/turtle")
+            assert "@prefix" in response.read().decode()
+        with urllib.request.urlopen(server.url + "site/.spacefilms-site", timeout=30) as response:
+            first = json.loads(response.read())["built_at"]
+        build(store=store)  # the bundled graph, swapped in behind the same link: the site follows
+        wait_for_site(server, first)
+        with urllib.request.urlopen(server.url + "site/resource/yulia-peresild.html", timeout=30) as response:
+            assert "Пересильд" in response.read().decode()
+        with urllib.request.urlopen(server.url, timeout=30) as response:
+            assert 'href="site/"' in response.read().decode()  # the query page links to it
+    finally:
+        server.stop()
+    assert (tmp_path / "site" / ".spacefilms-site").is_file()  # beside the store

@@ -8,14 +8,13 @@ import html
 import json
 import re
 import time
-from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pyoxigraph as ox
 import pytest
-from browser import Chromium, chromium_binary
+from browser import Chromium
 
 import spacefilms.site.builder as builder
 from spacefilms.errors import SpacefilmsError
@@ -247,16 +246,6 @@ def test_refuses_what_is_not_a_site(tmp_path: Path, cli) -> None:
 
 
 # ---------------------------------------------------------------- in a browser
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Chromium]:
-    binary = chromium_binary()
-    if binary is None:
-        pytest.skip("Debian's chromium is not installed (`make browser` runs apt-get install -y chromium as root)")
-    browser = Chromium(binary)
-    yield browser
-    browser.close()
 
 
 def search(browser: Chromium, text: str) -> list[str]:

@@ -31,7 +31,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "push": ("push", "Load the built graph into an external triple store, replacing the previous version."),
     "queries": ("query", "List the bundled queries with their titles and parameters."),
     "query": ("query", 'Run a bundled query by NAME, or --file X.rq, or --sparql "...".'),
-    "serve": ("serve", "Serve the built graph: a read-only SPARQL 1.1 endpoint at /query and a query page at /."),
+    "serve": ("serve", "Serve the built graph: a SPARQL 1.1 endpoint at /query, a query page at / and the website at /site/."),
     "site": ("site", "Write a static website of the built graph: a page per entity and source, search, queries, diagrams."),
     "stats": ("stats", "Print triple, source and entity counts of the built store (or of the graph at --endpoint)."),
     "timeline": ("diagram", "Draw the dated milestones of the projects on one time axis (.png, .svg or .pdf)."),

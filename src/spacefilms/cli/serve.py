@@ -50,6 +50,13 @@ from spacefilms.endpoints.serving import (
     show_default=True,
     help="Connections open at once from one address.",
 )
+@click.option(
+    "--site/--no-site",
+    "website",
+    default=True,
+    show_default=True,
+    help="Also serve the graph's website at /site/ (built beside the store when missing or stale).",
+)
 @click.pass_obj
 def serve_command(
     obj: dict,
@@ -60,19 +67,21 @@ def serve_command(
     public_names: tuple[str, ...],
     max_connections: int,
     per_client: int,
+    website: bool,
 ) -> None:
-    """Serve the built graph: a read-only SPARQL 1.1 endpoint at /query and a query page at /.
+    """Serve the built graph: a SPARQL 1.1 endpoint at /query, a query page at / and the website at /site/.
 
     Updates and SERVICE (federated) queries are refused. Ctrl-C stops the server.
     """
 
     def announce(front: Listening) -> None:
-        click.echo(f"Serving {front.url} (SPARQL endpoint {front.url}query); Ctrl-C to stop", err=False)
+        site = f", website {front.url}site/" if website else ""
+        click.echo(f"Serving {front.url} (SPARQL endpoint {front.url}query{site}); Ctrl-C to stop", err=False)
 
     if public_names:
         click.echo(f"warning: the endpoint is public on {host}:{port} as {', '.join(public_names)}", err=True)
     limits = Limits(timeout_s=timeout_s, max_result_bytes=max_result_bytes)
-    serve(obj["store"], host, port, limits, announce, public_names, max_connections, per_client)
+    serve(obj["store"], host, port, limits, announce, public_names, max_connections, per_client, website)
     click.echo("Stopped.")
 
 

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 import anyio
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
-from starlette.routing import Route
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from spacefilms.endpoints.engine import Engine
@@ -67,8 +67,8 @@ async def _body(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-def make_app(engine: Engine, limits: Limits, site: Site, threads: int = 32) -> ASGIApp:
-    """The endpoint's ASGI application over a running ``engine``."""
+def make_app(engine: Engine, limits: Limits, site: Site, pages: ASGIApp | None = None, threads: int = 32) -> ASGIApp:
+    """The endpoint's ASGI application over a running ``engine``; ``pages`` (the website) is mounted at ``/site/``."""
     limiter = anyio.CapacityLimiter(threads)
 
     async def query_params(request: Request) -> dict[str, list[str]]:
@@ -126,6 +126,8 @@ def make_app(engine: Engine, limits: Limits, site: Site, threads: int = 32) -> A
         *(Route(path, query, methods=["GET", "POST"]) for path in QUERY_PATHS),
         Route("/update", update, methods=["GET", "POST"]),
     ]
+    if pages is not None:
+        routes += [Route("/site", lambda request: RedirectResponse("/site/", 308)), Mount("/site", app=pages)]
     app = Starlette(routes=routes, exception_handlers={404: elsewhere, 405: elsewhere})
     return _Logged(_Guarded(app, site), site)
 

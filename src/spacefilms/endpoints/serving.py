@@ -121,14 +121,17 @@ def serve(
     public_names: tuple[str, ...] = (),
     max_connections: int = MAX_CONNECTIONS,
     per_client: int = MAX_CONNECTIONS_PER_CLIENT,
+    website: bool = True,
 ) -> None:
     """Serve until Ctrl-C or SIGTERM, then stop the engine and close the socket. On an address other than loopback
-    the endpoint is public: ``public_names`` must say under which host names it is reached."""
+    the endpoint is public: ``public_names`` must say under which host names it is reached. With ``website`` the
+    graph's website (``spacefilms site``) is served at ``/site/``, built beside the store when missing or stale."""
     import uvicorn
 
     from spacefilms.endpoints.app import LOOPBACK_NAMES, Site, make_app
     from spacefilms.endpoints.connections import guarded_protocol
     from spacefilms.endpoints.engine import Engine
+    from spacefilms.endpoints.pages import SiteKeeper, site_app
     from spacefilms.querying.examples import examples_turtle
 
     limits = limits or Limits()
@@ -147,8 +150,13 @@ def serve(
         raise
     page, policy = render_page(limits)
     site = Site(page, policy, examples_turtle(), names=set(LOOPBACK_NAMES) | {name.lower() for name in public_names})
+    pages = None
+    if website:
+        keeper = SiteKeeper(store, site.log)
+        keeper.refresh()  # a missing or stale site starts building now, in the background
+        pages = site_app(keeper)
     config = uvicorn.Config(
-        make_app(engine, limits, site),
+        make_app(engine, limits, site, pages),
         http=guarded_protocol(max_connections, per_client, HEAD_SECONDS),
         ws="none",
         lifespan="off",
