@@ -3,11 +3,11 @@
     .venv/bin/python benchmarks/bench_serve.py                       # baseline: the http.server front (00d23ba)
     .venv/bin/python benchmarks/bench_serve.py --clients 20,50,100 --seconds 20 --baseline 00d23ba
 
-Both fronts serve the same built store (the bundled graph, built into a temporary folder) from their own source tree
+The baseline and this checkout (without and with its answer cache; no website) serve the same built store (the bundled graph, built into a temporary folder) from their own source tree
 (the baseline is checked out with ``git worktree`` and run with the same Python and packages). Each client sends the
 bundled queries (parameters at their defaults) one after another over one kept-alive connection, for ``--seconds``;
 the load generator is one asyncio process (httpx). Prints a markdown table: answered queries per second, p50 and p99
-latency, failures, and the ratio of this checkout to the baseline. Not a test: the numbers depend on the machine.
+latency, failures, and each side's throughput as a multiple of the baseline's. Not a test: the numbers depend on the machine.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ import asyncio
 import os
 import platform
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -54,11 +53,23 @@ class Load:
 
 
 @contextmanager
-def serving(source: Path, store: Path):
+def serving(source: Path, store: Path, *options: str):
     """``spacefilms serve`` from the source tree ``source`` (its ``src``), on a free port; yields the endpoint URL."""
     port = free_port()
     env = {**os.environ, "PYTHONPATH": str(source / "src")}
-    command = [sys.executable, "-m", "spacefilms", "--store", str(store), "serve", "--port", str(port), "--timeout", "30"]
+    command = [
+        sys.executable,
+        "-m",
+        "spacefilms",
+        "--store",
+        str(store),
+        "serve",
+        "--port",
+        str(port),
+        "--timeout",
+        "30",
+        *options,
+    ]
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     banner = process.stdout.readline()
     if not banner.startswith("Serving"):
@@ -120,8 +131,13 @@ def main() -> None:
         )
         try:
             results = {}
-            for name, source in (("baseline", baseline), ("this checkout", ROOT)):
-                with serving(source, store) as url:
+            sides = (
+                ("baseline", baseline, ()),
+                ("this checkout", ROOT, ("--no-site", "--cache-mb", "0")),
+                ("this checkout, cache", ROOT, ("--no-site",)),
+            )
+            for name, source, options in sides:
+                with serving(source, store, *options) as url:
                     results[name] = measure(url, queries, clients, args.seconds)
         finally:
             subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(baseline)], check=False)
@@ -130,16 +146,16 @@ def main() -> None:
         f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; {len(queries)} bundled queries"
     )
     print(f"Command: {' '.join([Path(sys.argv[0]).name, *sys.argv[1:]])} (baseline {args.baseline})\n")
-    print("| clients | baseline q/s | p50 ms | p99 ms | failed | this q/s | p50 ms | p99 ms | failed | q/s ratio |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for old, new in zip(results["baseline"], results["this checkout"]):
-        print(
-            f"| {old.clients} | {old.rate:.1f} | {old.percentile(50):.0f} | {old.percentile(99):.0f} | {old.failed} "
-            f"| {new.rate:.1f} | {new.percentile(50):.0f} | {new.percentile(99):.0f} | {new.failed} "
-            f"| {new.rate / old.rate if old.rate else float('inf'):.1f}x |"
-        )
-    median = statistics.median(x for load in results["this checkout"] for x in load.latencies) * 1000
-    print(f"\nmedian latency over all loads, this checkout: {median:.1f} ms")
+    print("| clients | side | q/s | p50 ms | p99 ms | failed | q/s vs baseline |")
+    print("|---:|---|---:|---:|---:|---:|---:|")
+    for n, old in enumerate(results["baseline"]):
+        for name, loads in results.items():
+            new = loads[n]
+            ratio = f"{new.rate / old.rate:.1f}x" if old.rate else "-"
+            print(
+                f"| {new.clients} | {name} | {new.rate:.1f} | {new.percentile(50):.0f} | {new.percentile(99):.0f} "
+                f"| {new.failed} | {ratio} |"
+            )
 
 
 if __name__ == "__main__":

@@ -156,3 +156,25 @@ def test_a_body_announced_too_large_is_refused_before_it_is_read(served: Served)
     )
     answer = until_closed(sock)
     assert answer.startswith(b"HTTP/1.1 413 ") and answer.endswith(b"request body too large (at most 604096 bytes)\n")
+
+
+def test_answers_are_kept_within_their_budget_least_recently_used_out() -> None:
+    from spacefilms.endpoints.answer_cache import AnswerCache
+
+    cache = AnswerCache(max_bytes=100)
+    cache.put("a", (b"x" * 10, "text/csv"))
+    cache.put("big", (b"x" * 11, "text/csv"))  # over a tenth of the budget: not kept
+    assert cache.get("a") == (b"x" * 10, "text/csv") and cache.get("big") is None
+    for n in range(9):
+        cache.put(n, (b"y" * 10, "text/csv"))  # 100 bytes: all kept
+    cache.get("a")  # used again: now the most recent
+    cache.put(9, (b"y" * 10, "text/csv"))  # 110 bytes asked for: the least recently used (0) goes
+    assert cache.get(0) is None and cache.get("a") is not None and all(cache.get(n) is not None for n in range(1, 10))
+
+
+def test_a_repeated_query_is_answered_from_the_cache_of_its_store(served: Served) -> None:
+    query = {"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s a ?c } # cache probe"}
+    first, second = post(served, query), post(served, query)
+    assert first == second and first[0] == 200
+    lines = [line for line in served.log().splitlines() if "POST /query 200" in line]
+    assert lines[-1].endswith("— answered from the cache") and not lines[-2].endswith("cache")

@@ -6,6 +6,7 @@ import click
 
 from spacefilms.endpoints.protocol import Limits
 from spacefilms.endpoints.serving import (
+    CACHE_BYTES,
     DEFAULT_HOST,
     DEFAULT_PORT,
     MAX_CONNECTIONS,
@@ -51,6 +52,13 @@ from spacefilms.endpoints.serving import (
     help="Connections open at once from one address.",
 )
 @click.option(
+    "--cache-mb",
+    type=click.IntRange(0),
+    default=CACHE_BYTES // 1_000_000,
+    show_default=True,
+    help="Memory for answers of repeated queries (the store does not change between builds); 0 for none.",
+)
+@click.option(
     "--site/--no-site",
     "website",
     default=True,
@@ -68,6 +76,7 @@ def serve_command(
     max_connections: int,
     per_client: int,
     website: bool,
+    cache_mb: int,
 ) -> None:
     """Serve the built graph: a SPARQL 1.1 endpoint at /query, a query page at / and the website at /site/.
 
@@ -81,7 +90,7 @@ def serve_command(
     if public_names:
         click.echo(f"warning: the endpoint is public on {host}:{port} as {', '.join(public_names)}", err=True)
     limits = Limits(timeout_s=timeout_s, max_result_bytes=max_result_bytes)
-    serve(obj["store"], host, port, limits, announce, public_names, max_connections, per_client, website)
+    serve(obj["store"], host, port, limits, announce, public_names, max_connections, per_client, website, cache_mb * 1_000_000)
     click.echo("Stopped.")
 
 

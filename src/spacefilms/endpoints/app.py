@@ -101,11 +101,13 @@ def make_app(engine: Engine, limits: Limits, site: Site, pages: ASGIApp | None =
             text = check_query(texts[0])
             dataset = {k: params[k] for k in ("default-graph-uri", "named-graph-uri") if k in params}
             accept = request.headers.get("accept")
-            payload, media = await anyio.to_thread.run_sync(engine.run, text, dataset, accept, limiter=limiter)
+            payload, media, cached = await anyio.to_thread.run_sync(engine.run, text, dataset, accept, limiter=limiter)
         except Refused as refused:
             return _refusal(request, refused, close=refused.status in (408, 413))
         except SpacefilmsError as exc:
             return _refusal(request, Refused(503, str(exc)))
+        if cached:
+            request.state.reason = "answered from the cache"
         return Response(payload, media_type=media, headers={"Vary": "Accept"})
 
     async def page(request: Request) -> Response:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from spacefilms.endpoints.answer_cache import AnswerCache
 from spacefilms.endpoints.oxigraph_server import OxigraphServer
 from spacefilms.endpoints.protocol import Limits, Refused, convert, engine_syntax_error, negotiate
 from spacefilms.http import DeadlinePassed, HttpError, NetworkError, TooLarge, Transport
@@ -24,9 +25,10 @@ _BOOLEAN = re.compile(rb'\s*\{\s*"head"\s*:\s*\{\s*\}\s*,\s*"boolean"')
 class Engine:
     """The ``oxigraph serve-read-only`` process on loopback, restarted on a new store after a rebuild."""
 
-    def __init__(self, store: str | Path | None, limits: Limits) -> None:
+    def __init__(self, store: str | Path | None, limits: Limits, cache_bytes: int = 0) -> None:
         self.link = store_path(store)
         self.limits = limits
+        self.cache = AnswerCache(cache_bytes) if cache_bytes else None  # answers of repeated queries, per store
         self.transport = self._transport()
         self._lock = threading.Lock()
         self._server: OxigraphServer | None = None
@@ -63,10 +65,20 @@ class Engine:
                 self._server = None
             self.transport.close()
 
-    def run(self, text: str, dataset: dict[str, list[str]], accept: str | None) -> tuple[bytes, str]:
-        """Run a query within the limits; return the answer in the format ``accept`` asks for, with its media type,
-        or raise :class:`Refused`. The engine parses the query: its syntax errors are the client's (400)."""
+    def run(self, text: str, dataset: dict[str, list[str]], accept: str | None) -> tuple[bytes, str, bool]:
+        """Run a query within the limits; return the answer in the format ``accept`` asks for, its media type, and
+        whether it came from the cache; or raise :class:`Refused`. The engine parses the query: its syntax errors are
+        the client's (400)."""
         server = self.current()
+        key = (server.location, text, tuple(sorted((k, tuple(v)) for k, v in dataset.items())), accept or "")
+        if self.cache is not None and (kept := self.cache.get(key)) is not None:
+            return (*kept, True)
+        answer = self._ask(server, text, dataset, accept)
+        if self.cache is not None:
+            self.cache.put(key, answer)
+        return (*answer, False)
+
+    def _ask(self, server: OxigraphServer, text: str, dataset: dict[str, list[str]], accept: str | None) -> tuple[bytes, str]:
         try:
             response = self.transport.send(
                 "POST", f"{server.url}/query", data={"query": text, **dataset}, headers={"Accept": _WIRE}

@@ -35,6 +35,7 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 7878
 MAX_CONNECTIONS = 256
 MAX_CONNECTIONS_PER_CLIENT = 128
+CACHE_BYTES = 64_000_000
 HEAD_SECONDS = 10.0  # a connection sends a request's head within this time (or after its last answer), or is closed
 
 
@@ -122,10 +123,12 @@ def serve(
     max_connections: int = MAX_CONNECTIONS,
     per_client: int = MAX_CONNECTIONS_PER_CLIENT,
     website: bool = True,
+    cache_bytes: int = CACHE_BYTES,
 ) -> None:
     """Serve until Ctrl-C or SIGTERM, then stop the engine and close the socket. On an address other than loopback
     the endpoint is public: ``public_names`` must say under which host names it is reached. With ``website`` the
-    graph's website (``spacefilms site``) is served at ``/site/``, built beside the store when missing or stale."""
+    graph's website (``spacefilms site``) is served at ``/site/``, built beside the store when missing or stale.
+    Answers of repeated queries are kept up to ``cache_bytes`` (0: none)."""
     import uvicorn
 
     from spacefilms.endpoints.app import LOOPBACK_NAMES, Site, make_app
@@ -141,7 +144,7 @@ def serve(
             "(the host name clients use; repeatable), and put a TLS proxy in front of it",
             "--host",
         )
-    engine = Engine(store, limits)
+    engine = Engine(store, limits, cache_bytes)
     engine.current()  # fail early (no store, no oxigraph) before opening the port
     try:
         sock = _listen(host, port)
