@@ -30,6 +30,14 @@ from spacefilms.endpoints.serving import (
     help="Largest result a query may return.",
 )
 @click.option(
+    "--request-timeout",
+    "request_s",
+    type=click.FloatRange(0.1),
+    default=Limits.request_s,
+    show_default=True,
+    help="Seconds a client has to send a request's head, then its body; slower connections are closed.",
+)
+@click.option(
     "--public-name",
     "public_names",
     multiple=True,
@@ -72,6 +80,7 @@ def serve_command(
     port: int,
     timeout_s: int,
     max_result_bytes: int,
+    request_s: float,
     public_names: tuple[str, ...],
     max_connections: int,
     per_client: int,
@@ -89,7 +98,7 @@ def serve_command(
 
     if public_names:
         click.echo(f"warning: the endpoint is public on {host}:{port} as {', '.join(public_names)}", err=True)
-    limits = Limits(timeout_s=timeout_s, max_result_bytes=max_result_bytes)
+    limits = Limits(timeout_s=timeout_s, max_result_bytes=max_result_bytes, request_s=request_s)
     serve(obj["store"], host, port, limits, announce, public_names, max_connections, per_client, website, cache_mb * 1_000_000)
     click.echo("Stopped.")
 

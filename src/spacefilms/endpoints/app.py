@@ -26,7 +26,6 @@ from spacefilms.errors import SpacefilmsError
 
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]", "::1")
 QUERY_PATHS = ("/query", "/sparql")
-BODY_SECONDS = 10.0  # a client sends its whole query within this time, or the connection is closed
 
 
 @dataclass
@@ -46,8 +45,8 @@ def _refusal(request: Request, refused: Refused, close: bool = False) -> Respons
     return PlainTextResponse(refused.message + "\n", status_code=refused.status, headers=headers)
 
 
-async def _body(request: Request, limit: int) -> bytes:
-    """The request body, refused when larger than ``limit`` bytes or slower than :data:`BODY_SECONDS` to arrive."""
+async def _body(request: Request, limit: int, seconds: float) -> bytes:
+    """The request body, refused when larger than ``limit`` bytes or slower than ``seconds`` to arrive."""
     try:
         declared = int(request.headers.get("content-length") or 0)
     except ValueError:
@@ -56,14 +55,14 @@ async def _body(request: Request, limit: int) -> bytes:
         raise Refused(413, f"request body too large (at most {limit} bytes)")
     chunks, size = [], 0
     try:
-        with anyio.fail_after(BODY_SECONDS):
+        with anyio.fail_after(seconds):
             async for chunk in request.stream():
                 size += len(chunk)
                 if size > limit:
                     raise Refused(413, f"request body too large (at most {limit} bytes)")
                 chunks.append(chunk)
     except TimeoutError:
-        raise Refused(408, f"the request was not sent within {BODY_SECONDS:.0f} s") from None
+        raise Refused(408, f"the request was not sent within {seconds:g} s") from None
     return b"".join(chunks)
 
 
@@ -75,7 +74,9 @@ def make_app(engine: Engine, limits: Limits, site: Site, pages: ASGIApp | None =
         params = urllib.parse.parse_qs(request.url.query, keep_blank_values=True)
         if request.method != "POST":
             return params
-        body = await _body(request, 3 * limits.max_query_bytes + 4096)  # room for URL-encoding (%XX) and other fields
+        body = await _body(
+            request, 3 * limits.max_query_bytes + 4096, limits.request_s
+        )  # room for URL-encoding (%XX) and other fields
         content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if content_type == "application/x-www-form-urlencoded":
             for key, values in urllib.parse.parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True).items():

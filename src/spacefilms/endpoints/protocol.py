@@ -43,11 +43,13 @@ _ENGINE_SYNTAX = re.compile(r"error at (\d+):(\d+): (.*)", re.DOTALL)
 
 @dataclass(frozen=True)
 class Limits:
-    """What one query may cost: seconds of engine time, bytes of result, bytes of query text."""
+    """What one query may cost: seconds of engine time, bytes of result, bytes of query text; and the seconds a client
+    has to send a request's head (after connecting, or after its last answer), then again its body."""
 
     timeout_s: int = 30
     max_result_bytes: int = 10_000_000
     max_query_bytes: int = 200_000
+    request_s: float = 10.0
 
 
 class Refused(Exception):

@@ -36,7 +36,6 @@ DEFAULT_PORT = 7878
 MAX_CONNECTIONS = 256
 MAX_CONNECTIONS_PER_CLIENT = 128
 CACHE_BYTES = 64_000_000
-HEAD_SECONDS = 10.0  # a connection sends a request's head within this time (or after its last answer), or is closed
 
 
 @dataclass(frozen=True)
@@ -160,14 +159,14 @@ def serve(
         pages = site_app(keeper)
     config = uvicorn.Config(
         make_app(engine, limits, site, pages),
-        http=guarded_protocol(max_connections, per_client, HEAD_SECONDS),
+        http=guarded_protocol(max_connections, per_client, limits.request_s),
         ws="none",
         lifespan="off",
         access_log=False,
         log_level="warning",
         server_header=False,
         backlog=1024,
-        timeout_keep_alive=int(HEAD_SECONDS),
+        timeout_keep_alive=max(1, int(limits.request_s)),
         timeout_graceful_shutdown=1,
     )
     listening = Listening(host, sock.getsockname()[1])
