@@ -21,9 +21,14 @@ BUILD_GRAPH = GRAPH_BASE + "build"
 QUERIES_GRAPH = GRAPH_BASE + "queries"
 # Facts fetched from Wikidata: one graph per item, not curated sources (see spacefilms.wikidata.enrichment).
 WIKIDATA_GRAPH_BASE = GRAPH_BASE + "wikidata/"
+# The published layout (export, push): the merge of all graphs (each triple once), which a remote query reads as
+# its default graph, and the manifest listing every published graph (see spacefilms.store.layout).
+MERGE_GRAPH = GRAPH_BASE + "all"
+MANIFEST_GRAPH = GRAPH_BASE + "manifest"
 
-# Graphs that hold no facts: the vocabulary, the description of the sources, the build record, the queries.
-INFRASTRUCTURE_GRAPHS = (ONTOLOGY_GRAPH, SOURCES_GRAPH, BUILD_GRAPH, QUERIES_GRAPH)
+# Graphs that hold no facts of a source: the vocabulary, the description of the sources, the build record, the
+# queries, the merge and the manifest.
+INFRASTRUCTURE_GRAPHS = (ONTOLOGY_GRAPH, SOURCES_GRAPH, BUILD_GRAPH, QUERIES_GRAPH, MERGE_GRAPH, MANIFEST_GRAPH)
 
 
 def is_fact_graph(iri: str) -> bool:

@@ -36,7 +36,7 @@ from spacefilms.endpoints.oxigraph_server import OxigraphServer
 from spacefilms.endpoints.protocol import Limits, Refused, check_query, convert, negotiate
 from spacefilms.errors import SpacefilmsError
 from spacefilms.http import DeadlinePassed, HttpError, NetworkError, TooLarge, Transport
-from spacefilms.namespaces import PREFIXES
+from spacefilms.namespaces import MERGE_GRAPH, PREFIXES
 from spacefilms.querying.examples import examples_turtle
 from spacefilms.querying.library import list_queries
 from spacefilms.querying.parameters import inline_bindings
@@ -302,6 +302,8 @@ class _Handler(BaseHTTPRequestHandler):
             kind, text = check_query(texts[0])
             fmt = negotiate(kind, self.headers.get("Accept"))
             dataset = {k: params[k] for k in ("default-graph-uri", "named-graph-uri") if k in params}
+            if dataset == {"default-graph-uri": [MERGE_GRAPH]}:
+                dataset = {}  # the engine's default graph is the merge already, beside every named graph
             payload = self.server.engine.run(kind, text, dataset, fmt)
         except Refused as refused:
             return self._error(refused)

@@ -3,7 +3,8 @@
 Every read goes through here — bundled queries, conflicts, linking, discovery, diagrams, statistics, validation
 — so the rule of which graph a query sees is kept in one place: a built store is queried through its default
 graph when that holds the merge of all graphs (each triple once), else through the union of its graphs
-(see :func:`spacefilms.store.ondisk.query_options`); a remote endpoint is asked as it is.
+(see :func:`spacefilms.store.ondisk.query_options`); a remote endpoint holding the published layout is asked with
+the merge graph as its default graph (see :mod:`spacefilms.store.layout`).
 """
 
 from __future__ import annotations
@@ -17,13 +18,14 @@ from typing import Any
 import pyoxigraph as ox
 
 from spacefilms.errors import SpacefilmsError
-from spacefilms.namespaces import PREFIXES, sparql_prologue
+from spacefilms.namespaces import MANIFEST_GRAPH, MERGE_GRAPH, PREFIXES, PROV, sparql_prologue
 from spacefilms.querying.parameters import Value, inline_bindings, without_comments
 from spacefilms.querying.results import QueryResult, Solutions, from_json_results, to_query_result
 
 Answer = bool | Solutions | list[ox.Triple]
 _SELECT_STAR = re.compile(r"\bSELECT\s+(?:DISTINCT\s+|REDUCED\s+)?\*", re.IGNORECASE)
 _VARIABLE = re.compile(r"[?$]([A-Za-z_][A-Za-z0-9_]*)")
+_GRAPH = re.compile(r"\bGRAPH\b", re.IGNORECASE)
 Pattern = ox.NamedNode | ox.BlankNode | ox.Literal | None
 
 
@@ -130,21 +132,48 @@ class LocalBackend(Backend):
 
 class RemoteBackend(Backend):
     """A SPARQL 1.1 Protocol endpoint, reached through the project's one HTTP transport (POST, a deadline, a size
-    cap, SPARQL JSON results checked before use). SPARQLWrapper tells the query's type, and so what to accept."""
+    cap, SPARQL JSON results checked before use). SPARQLWrapper tells the query's type, and so what to accept.
 
-    def __init__(self, endpoint: str, timeout: float = 60.0, transport=None) -> None:
+    With ``default_graph`` (the merge graph of the published layout, by default) every query goes with
+    ``default-graph-uri`` that graph, and a query naming graphs (``GRAPH``) also with ``named-graph-uri`` each graph
+    the endpoint's manifest lists but the default graph: the SPARQL 1.1 Protocol gives a query only the named graphs
+    a request names once it names a default graph (Oxigraph keeps to it; Virtuoso would also show its system graphs).
+    Without ``default_graph`` the endpoint's own default graph is read, e.g. one that is the union of the graphs."""
+
+    def __init__(self, endpoint: str, timeout: float = 60.0, transport=None, default_graph: str | None = MERGE_GRAPH) -> None:
         from spacefilms.http import Transport
 
         self.endpoint = self.name = endpoint
+        self.default_graph = default_graph or None
         self.transport = transport or Transport(timeout=timeout)
+        self._named: list[str] | None = None
+
+    def named_graphs(self) -> list[str]:
+        """The graphs the endpoint's manifest lists, but the default graph (read once; none without a manifest)."""
+        if self._named is None:
+            query = f"SELECT ?g WHERE {{ GRAPH <{MANIFEST_GRAPH}> {{ <{MANIFEST_GRAPH}> <{PROV.hadMember}> ?g }} }}"
+            answer = self._post(query, {})
+            if not isinstance(answer, Solutions):
+                raise SpacefilmsError("the endpoint did not answer a SELECT query with rows", self.endpoint)
+            self._named = sorted({row[0].value for row in answer.rows if row[0] is not None} - {self.default_graph})
+        return self._named
+
+    def _dataset(self, query: str) -> dict[str, str | list[str]]:
+        if not self.default_graph:
+            return {}
+        if names_graphs(query):
+            return {"default-graph-uri": self.default_graph, "named-graph-uri": self.named_graphs()}
+        return {"default-graph-uri": self.default_graph}
 
     def _execute(self, text: str) -> Answer:
-        query = sparql_prologue() + text
+        return self._post(sparql_prologue() + text, self._dataset(text))
+
+    def _post(self, query: str, dataset: dict[str, str | list[str]]) -> Answer:
         kind = query_type(query)
         accept = (
             "application/n-triples, text/turtle;q=0.9" if kind in ("CONSTRUCT", "DESCRIBE") else "application/sparql-results+json"
         )
-        response = self.transport.send("POST", self.endpoint, data={"query": query}, headers={"Accept": accept})
+        response = self.transport.send("POST", self.endpoint, data={"query": query, **dataset}, headers={"Accept": accept})
         if kind in ("CONSTRUCT", "DESCRIBE"):
             fmt = ox.RdfFormat.from_media_type(response.content_type) or ox.RdfFormat.N_TRIPLES
             try:
@@ -152,6 +181,11 @@ class RemoteBackend(Backend):
             except (SyntaxError, ValueError) as exc:
                 raise SpacefilmsError(f"the endpoint's {fmt.name} answer does not parse: {exc}", self.endpoint) from None
         return from_json_results(response.body, self.endpoint)
+
+
+def names_graphs(query: str) -> bool:
+    """Whether ``query`` reads named graphs (``GRAPH``), outside its comments."""
+    return bool(_GRAPH.search(without_comments(query)))
 
 
 def query_type(query: str) -> str:
@@ -164,6 +198,9 @@ def query_type(query: str) -> str:
     return client.queryType
 
 
-def open_backend(store: str | Path | None = None, endpoint: str | None = None, timeout: float = 60.0) -> Backend:
-    """The endpoint when one is given, else the built store (``store``, or the workspace's)."""
-    return RemoteBackend(endpoint, timeout=timeout) if endpoint else LocalBackend(store)
+def open_backend(
+    store: str | Path | None = None, endpoint: str | None = None, timeout: float = 60.0, default_graph: str | None = MERGE_GRAPH
+) -> Backend:
+    """The endpoint when one is given (read with ``default_graph`` as its default graph, see :class:`RemoteBackend`),
+    else the built store (``store``, or the workspace's)."""
+    return RemoteBackend(endpoint, timeout=timeout, default_graph=default_graph) if endpoint else LocalBackend(store)
