@@ -37,11 +37,53 @@ PREFIX sfr: <https://w3id.org/spacefilms/resource/>
 SELECT DISTINCT ?source ?value WHERE { GRAPH ?source { sfr:soyuz-ms-18 sf:landingTime ?value } }"""
 _NUMBERS = {
     str(XSD[name])
-    for name in "integer decimal double float int long short byte nonNegativeInteger positiveInteger unsignedInt".split()
+    for name in [
+        "integer",
+        "decimal",
+        "double",
+        "float",
+        "int",
+        "long",
+        "short",
+        "byte",
+        "nonNegativeInteger",
+        "positiveInteger",
+        "unsignedInt",
+    ]
 }
 _DURATION = re.compile(r"(-)?P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:([\d.]+)S)?)?")
 
 Answers = Callable[[str], Solutions]  # a query's text -> its rows
+_MIN = "MIN over literals of several languages: Virtuoso orders them otherwise than Oxigraph and Jena"
+_LABELS = "GROUP_CONCAT of labels: the order is the engine's, and Jena keeps the labels' common language tag"
+_DECIMAL = "STR of a computed xs:decimal: Jena writes 1008.0 where Oxigraph writes 1008"
+_BLANK = "STR of a blank node: an error for Oxigraph (the fact is not counted), a label for Virtuoso and Jena"
+# Where an engine answers a bundled query differently, and why: the query's or the engine's doing, never the push's.
+# Each is checked to still differ (strict), so a fixed one shows up.
+KNOWN_DIFFERENCES = {
+    ("virtuoso", "cast"): _MIN,
+    ("virtuoso", "firsts"): _MIN,
+    ("virtuoso", "organisation-people"): _MIN,
+    (
+        "virtuoso",
+        "connection-path",
+    ): "Virtuoso 7.2.5's CONCAT of a non-ASCII query literal and a non-ASCII label garbles the label",
+    (
+        "virtuoso",
+        "conflicts-with-wikidata",
+    ): "Virtuoso stores typed literals as native values (durations as seconds): STR differs",
+    ("virtuoso", "source-disagreements"): "Virtuoso stores xsd:duration as seconds: STR(?value) is 2400, not PT40M",
+    ("virtuoso", "facts-about"): _BLANK,
+    ("virtuoso", "entity-search"): _LABELS,
+    ("virtuoso", "people-in-space"): _LABELS,
+    ("virtuoso", "race"): "Virtuoso computes the race's date differences otherwise",
+    ("virtuoso", "source-kinds"): _BLANK,
+    ("jena", "entity-search"): _LABELS,
+    ("jena", "people-in-space"): _LABELS,
+    ("jena", "money"): _DECIMAL,
+    ("jena", "facts-about"): _DECIMAL,
+    ("jena", "source-kinds"): _BLANK,
+}
 
 
 def _seconds(text: str) -> Decimal | str:
@@ -71,7 +113,7 @@ def normal(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> tuple | Non
     if datatype != str(XSD.string):
         return ("typed", term.value, datatype)
     if term.value.count("://") > 1:  # a GROUP_CONCAT of sources, in the engine's order
-        return ("concatenated", tuple(sorted(re.split(r"[\s|()]+", term.value))))
+        return ("concatenated", tuple(sorted(filter(None, re.split(r"[\s|()]+", term.value)))))
     return ("text", term.value, "")
 
 
@@ -127,17 +169,33 @@ def jena(built_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Answers
     return answer
 
 
-@pytest.fixture(params=["oxigraph", "virtuoso", "jena"])
+ENGINES = ["oxigraph", "virtuoso", "jena"]
+
+
+@pytest.fixture(params=ENGINES)
 def engine(request: pytest.FixtureRequest) -> Answers:
     return request.getfixturevalue(request.param)
 
 
-@pytest.mark.parametrize("name", QUERIES)
-def test_every_bundled_query_answers_the_same(engine: Answers, local_answers: Answers, name: str) -> None:
+@pytest.mark.parametrize(
+    ("engine_name", "name"),
+    [
+        pytest.param(
+            e, q, marks=[pytest.mark.xfail(reason=KNOWN_DIFFERENCES[e, q], strict=True)] if (e, q) in KNOWN_DIFFERENCES else []
+        )
+        for e in ENGINES
+        for q in QUERIES
+    ],
+)
+def test_every_bundled_query_answers_the_same(
+    request: pytest.FixtureRequest, local_answers: Answers, engine_name: str, name: str
+) -> None:
     text = get_query(name).text  # as written: each parameter's default is its VALUES block
-    there, here = rows(engine(text)), rows(local_answers(text))
+    there, here = rows(request.getfixturevalue(engine_name)(text)), rows(local_answers(text))
     assert there[0] == here[0]
-    assert there[1] == here[1], (sorted(there[1] - here[1], key=str)[:5], sorted(here[1] - there[1], key=str)[:5])
+    extra, missing = sorted(there[1] - here[1], key=str), sorted(here[1] - there[1], key=str)
+    differing = [(column, a, b) for x, y in zip(extra, missing) for column, a, b in zip(there[0], x, y) if a != b]
+    assert not extra and not missing, (differing[:4], len(extra), len(missing))
 
 
 def test_provenance_survives_the_push(engine: Answers, local_answers: Answers) -> None:

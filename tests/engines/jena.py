@@ -13,11 +13,29 @@ JARS = Path("/usr/share/java")
 RUNNER = Path(__file__).with_name("JenaQueries.java")
 # Jena's jars and those of the packages libapache-jena-java depends on; of SLF4J only the API and the no-op binding
 # ('/usr/share/java/*' holds bindings and bridges that clash: log4j-over-slf4j with slf4j-log4j12 aborts the JVM).
-DEPENDENCIES = (
-    "commons-cli commons-codec commons-compress commons-csv commons-io commons-lang3 dexx.collection gson guava "
-    "httpclient httpcore jackson-core jackson-databind jackson-annotations jsonld-java jakarta.json-api protobuf thrift "
-    "titanium-json-ld slf4j-api slf4j-nop"
-).split()
+DEPENDENCIES = [
+    "commons-cli",
+    "commons-codec",
+    "commons-compress",
+    "commons-csv",
+    "commons-io",
+    "commons-lang3",
+    "dexx.collection",
+    "gson",
+    "guava",
+    "httpclient",
+    "httpcore",
+    "jackson-core",
+    "jackson-databind",
+    "jackson-annotations",
+    "jsonld-java",
+    "jakarta.json-api",
+    "protobuf",
+    "thrift",
+    "titanium-json-ld",
+    "slf4j-api",
+    "slf4j-nop",
+]
 
 
 def jena_missing() -> str | None:

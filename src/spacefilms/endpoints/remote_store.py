@@ -90,7 +90,7 @@ class Remote:
 
     def put_graph(self, graph: str, ntriples: bytes) -> None:
         """Replace ``graph`` with ``ntriples`` (Graph Store Protocol PUT)."""
-        self._call("PUT", self._graph_url(graph), ntriples, "application/n-triples")
+        self._call("PUT", self._graph_url(graph), ntriples, "application/n-triples; charset=utf-8")  # Virtuoso reads Latin-1 otherwise
 
     def delete_graph(self, graph: str) -> None:
         """Drop ``graph`` (Graph Store Protocol DELETE); one already gone is no error."""
@@ -104,7 +104,7 @@ class Remote:
 
     def put_dataset(self, nquads: bytes) -> None:
         """Replace the whole dataset with ``nquads`` (PUT to the store's dataset endpoint, no graph parameter)."""
-        self._call("PUT", self.endpoint.url, nquads, "application/n-quads")
+        self._call("PUT", self.endpoint.url, nquads, "application/n-quads; charset=utf-8")
 
     def manifest_members(self) -> set[str]:
         """The graphs the store's manifest lists: what the previous push put there."""
