@@ -79,12 +79,17 @@ def test_graph_store_protocol_push_keeps_every_graph(target: OxigraphServer, bui
     assert members == set(report.graphs) - {MANIFEST_GRAPH}
 
 
-def test_dataset_push_replaces_the_whole_store(target: OxigraphServer, built_store: Path, mini_store: Path) -> None:
-    dataset = Endpoint(target.store_endpoint, "dataset", target.query_endpoint)
-    push(open_ox(mini_store), dataset)
-    report = push(open_ox(built_store), dataset)
-    assert report.requests == 1 and graphs_on(target) == set(report.graphs) and report.dropped
-    assert report.statements == sum(Remote(dataset).graph_sizes(report.graphs).values())
+def test_dataset_push_replaces_the_whole_store(tmp_path: Path, built_store: Path, mini_store: Path) -> None:
+    with OxigraphServer(tmp_path / "target", union_default_graph=False) as target:
+        dataset = Endpoint(target.store_endpoint, "dataset", target.query_endpoint)
+        push(open_ox(mini_store), dataset)
+        report = push(open_ox(built_store), dataset)
+        assert report.requests == 1 and graphs_on(target) == set(report.graphs) and report.dropped
+        merge = graph_stats(LocalBackend(built_store)).triples  # in the default graph too: read there as locally
+        assert report.statements == sum(Remote(dataset).graph_sizes(report.graphs).values()) + merge
+        assert Remote(dataset).select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }") == [{"n": str(merge)}]
+        remote = RemoteBackend(target.query_endpoint)
+        assert remote.reads_own_default_graph() and graph_stats(remote).quads == graph_stats(LocalBackend(built_store)).quads
 
 
 def test_an_interrupted_graph_store_push_resumes_from_its_journal(

@@ -13,6 +13,8 @@ PROV = Namespace("http://www.w3.org/ns/prov#")
 WD = Namespace("http://www.wikidata.org/entity/")
 WDT = Namespace("http://www.wikidata.org/prop/direct/")
 
+# The ontology's own IRI: every built graph declares it an owl:Ontology (its marker).
+ONTOLOGY = "https://w3id.org/spacefilms/ontology"
 GRAPH_BASE = "https://w3id.org/spacefilms/graph/"
 ONTOLOGY_GRAPH = GRAPH_BASE + "ontology"
 SOURCES_GRAPH = GRAPH_BASE + "sources"
@@ -40,6 +42,12 @@ def curated_graph_filter(variable: str = "?g") -> str:
     """A SPARQL FILTER on ``variable``: a curated source's graph (a graph of facts not fetched from Wikidata)."""
     names = ", ".join(f"<{iri}>" for iri in INFRASTRUCTURE_GRAPHS)
     return f'FILTER ({variable} NOT IN ({names}) && !STRSTARTS(STR({variable}), "{WIKIDATA_GRAPH_BASE}"))'
+
+
+def derived_graph_filter(variable: str = "?g") -> str:
+    """A SPARQL FILTER leaving out the derived graphs of the published layout (merge, manifest), which an endpoint
+    that shows every named graph lists beside the others."""
+    return f"FILTER ({variable} NOT IN (<{MERGE_GRAPH}>, <{MANIFEST_GRAPH}>))"
 
 
 PREFIXES: dict[str, str] = {

@@ -34,10 +34,11 @@ def _read_journal(journal: Path | None) -> dict[str, str]:
 
 
 def by_graph(quads: Sequence[ox.Quad]) -> dict[str, list[ox.Triple]]:
-    """The triples of each graph, in the order the graphs first appear."""
+    """The triples of each named graph, in the order the graphs first appear (the default graph left out)."""
     graphs: dict[str, list[ox.Triple]] = {}
     for quad in quads:
-        graphs.setdefault(quad.graph_name.value, []).append(quad.triple)
+        if isinstance(quad.graph_name, ox.NamedNode):
+            graphs.setdefault(quad.graph_name.value, []).append(quad.triple)
     return graphs
 
 
@@ -95,10 +96,11 @@ def push_per_graph(quads: Sequence[ox.Quad], remote: Remote, say: Progress, jour
 
 
 def push_dataset(quads: Sequence[ox.Quad], remote: Remote, say: Progress) -> PushReport:
-    """One PUT of the whole dataset as N-Quads, replacing everything the store holds; check the counts."""
+    """One PUT of the whole dataset as N-Quads (the merge in the default graph too), replacing everything the store
+    holds; check the counts."""
     graphs = by_graph(quads)
     stale = sorted(remote.manifest_members() - set(graphs))
-    say(f"PUT of the dataset: {len(quads)} quads in {len(graphs)} graphs")
+    say(f"PUT of the dataset: {len(quads)} quads in {len(graphs)} named graphs and the default graph")
     remote.put_dataset(ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"")
     check_sizes(remote, {graph: len(content) for graph, content in graphs.items()}, "after the upload")
     return PushReport(list(graphs), len(quads), 1, stale)

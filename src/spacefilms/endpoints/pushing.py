@@ -9,7 +9,8 @@ replacing the previous version. Three ways in, whichever the store speaks:
   same request, and a batch with blank nodes is sent as ``INSERT { … } WHERE { }`` (same meaning; Virtuoso refuses
   blank nodes in ``INSERT DATA``).
 * Graph Store Protocol, one ``PUT`` per graph (``gsp``), resumable: see :mod:`spacefilms.endpoints.graph_store`.
-* One ``PUT`` of the whole dataset as N-Quads (``dataset``): Oxigraph's ``/store``, Fuseki's dataset endpoint.
+* One ``PUT`` of the whole dataset as N-Quads (``dataset``): Oxigraph's ``/store``, Fuseki's dataset endpoint; the
+  merge also goes into the store's default graph, which remote reads then use as the local store's.
 
 Every graph name goes into update text or a URL, so each is checked as an IRI first.
 """
@@ -93,7 +94,8 @@ def push(
     protocol allows, see the module's notes). ``journal`` (Graph Store Protocol only) lets a re-run skip the graphs
     a failed push already sent."""
     started = time.perf_counter()
-    quads = published_quads(named_quads(store))
+    # the merge in the default graph too where the whole dataset is replaced: read there as in the built store
+    quads = published_quads(named_quads(store), default_graph=endpoint.protocol == "dataset")
     for graph in by_graph(quads):
         to_term(graph, "iri", "graph name")  # it goes into update text or a URL
     remote = Remote(endpoint)

@@ -90,7 +90,9 @@ class Remote:
 
     def put_graph(self, graph: str, ntriples: bytes) -> None:
         """Replace ``graph`` with ``ntriples`` (Graph Store Protocol PUT)."""
-        self._call("PUT", self._graph_url(graph), ntriples, "application/n-triples; charset=utf-8")  # Virtuoso reads Latin-1 otherwise
+        self._call(
+            "PUT", self._graph_url(graph), ntriples, "application/n-triples; charset=utf-8"
+        )  # Virtuoso reads Latin-1 otherwise
 
     def delete_graph(self, graph: str) -> None:
         """Drop ``graph`` (Graph Store Protocol DELETE); one already gone is no error."""

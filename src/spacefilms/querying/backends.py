@@ -18,7 +18,16 @@ from typing import Any
 import pyoxigraph as ox
 
 from spacefilms.errors import SpacefilmsError
-from spacefilms.namespaces import MANIFEST_GRAPH, MERGE_GRAPH, PREFIXES, PROV, sparql_prologue
+from spacefilms.namespaces import (
+    MANIFEST_GRAPH,
+    MERGE_GRAPH,
+    ONTOLOGY,
+    OWL,
+    PREFIXES,
+    PROV,
+    derived_graph_filter,
+    sparql_prologue,
+)
 from spacefilms.querying.parameters import Value, inline_bindings, without_comments
 from spacefilms.querying.results import QueryResult, Solutions, from_json_results, to_query_result
 
@@ -76,17 +85,19 @@ class Backend(ABC):
         if isinstance(subject, ox.BlankNode) or isinstance(obj, ox.BlankNode):
             return iter(())  # a blank node of an earlier answer cannot be named in a query to an endpoint
         rows = self.select(
-            "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }", {name: term for name, term in bound.items() if term is not None}
+            f"SELECT ?s ?p ?o ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {derived_graph_filter()} }}",
+            {name: term for name, term in bound.items() if term is not None},
         )
         return (ox.Quad(s, p, o, g) for s, p, o, g in rows.rows)
 
     def quads_about(self, subject: ox.NamedNode) -> list[ox.Quad]:
         """Every quad with ``subject`` as subject, and those of the blank nodes it points to (e.g. an amount of
         money), read in one answer so that the blank nodes line up."""
-        text = """SELECT ?s ?p ?o ?g WHERE {
-          { GRAPH ?g { ?subject ?p ?o } BIND (?subject AS ?s) }
-          UNION { GRAPH ?g0 { ?subject ?p0 ?s } FILTER (isBlank(?s)) GRAPH ?g { ?s ?p ?o } }
-        }"""
+        text = f"""SELECT ?s ?p ?o ?g WHERE {{
+          {{ GRAPH ?g {{ ?subject ?p ?o }} BIND (?subject AS ?s) }}
+          UNION {{ GRAPH ?g0 {{ ?subject ?p0 ?s }} FILTER (isBlank(?s)) GRAPH ?g {{ ?s ?p ?o }} }}
+          {derived_graph_filter()}
+        }}"""
         return [ox.Quad(s, p, o, g) for s, p, o, g in self.select(text, {"subject": subject}).rows]
 
 
@@ -134,11 +145,14 @@ class RemoteBackend(Backend):
     """A SPARQL 1.1 Protocol endpoint, reached through the project's one HTTP transport (POST, a deadline, a size
     cap, SPARQL JSON results checked before use). SPARQLWrapper tells the query's type, and so what to accept.
 
-    With ``default_graph`` (the merge graph of the published layout, by default) every query goes with
-    ``default-graph-uri`` that graph, and a query naming graphs (``GRAPH``) also with ``named-graph-uri`` each graph
-    the endpoint's manifest lists but the default graph: the SPARQL 1.1 Protocol gives a query only the named graphs
-    a request names once it names a default graph (Oxigraph keeps to it; Virtuoso would also show its system graphs).
-    Without ``default_graph`` the endpoint's own default graph is read, e.g. one that is the union of the graphs."""
+    How it reads the published layout (see :mod:`spacefilms.store.layout`), asked once: where the endpoint's own
+    default graph holds the spacefilms graph but not the manifest (the merge, as a dataset push to Oxigraph or
+    Fuseki leaves it; ``spacefilms serve``), requests carry no dataset, as locally. Otherwise each query goes with
+    ``default-graph-uri`` ``default_graph`` (the merge graph, by default) and, when it reads named graphs, with
+    ``named-graph-uri`` each graph the endpoint's manifest lists: the SPARQL 1.1 Protocol gives a query only the
+    named graphs a request names once it names a default graph (Oxigraph keeps to it; Virtuoso would also show its
+    system graphs). That costs the store a look-up per graph, so on many graphs it is the slower way.
+    ``default_graph=None`` reads the endpoint's own default graph, whatever it holds."""
 
     def __init__(self, endpoint: str, timeout: float = 60.0, transport=None, default_graph: str | None = MERGE_GRAPH) -> None:
         from spacefilms.http import Transport
@@ -147,6 +161,15 @@ class RemoteBackend(Backend):
         self.default_graph = default_graph or None
         self.transport = transport or Transport(timeout=timeout)
         self._named: list[str] | None = None
+        self._own_default: bool | None = None
+
+    def reads_own_default_graph(self) -> bool:
+        """Whether requests carry no dataset: no ``default_graph`` asked, or the endpoint's own default graph holds
+        the spacefilms graph without the manifest (so not a union of the named graphs): the merge (asked once)."""
+        if self._own_default is None:
+            probe = f"ASK {{ <{ONTOLOGY}> a <{OWL.Ontology}> FILTER NOT EXISTS {{ <{MANIFEST_GRAPH}> a <{PROV.Collection}> }} }}"
+            self._own_default = not self.default_graph or self._post(probe, {}) is True
+        return self._own_default
 
     def named_graphs(self) -> list[str]:
         """The graphs the endpoint's manifest lists, but the default graph (read once; none without a manifest)."""
@@ -159,7 +182,7 @@ class RemoteBackend(Backend):
         return self._named
 
     def _dataset(self, query: str) -> dict[str, str | list[str]]:
-        if not self.default_graph:
+        if self.reads_own_default_graph():
             return {}
         if names_graphs(query):
             return {"default-graph-uri": self.default_graph, "named-graph-uri": self.named_graphs()}

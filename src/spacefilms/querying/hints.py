@@ -8,11 +8,9 @@ from collections.abc import Mapping
 
 from rdflib import URIRef
 
-from spacefilms.namespaces import MANIFEST_GRAPH, MERGE_GRAPH, SFR, WIKIDATA_GRAPH_BASE, compact
+from spacefilms.namespaces import MANIFEST_GRAPH, MERGE_GRAPH, ONTOLOGY, SFR, WIKIDATA_GRAPH_BASE, compact
 from spacefilms.querying.backends import Backend, RemoteBackend
 from spacefilms.querying.parameters import Value
-
-_ONTOLOGY = "https://w3id.org/spacefilms/ontology"
 
 
 def endpoint_hint(backend: Backend, reads_graphs: bool = False) -> str | None:
@@ -20,17 +18,17 @@ def endpoint_hint(backend: Backend, reads_graphs: bool = False) -> str | None:
     spacefilms graph, or whether a query that ``reads_graphs`` finds no manifest to name them by."""
     if not isinstance(backend, RemoteBackend):
         return None
-    where = f"<{backend.default_graph}> (default-graph-uri)" if backend.default_graph else "the endpoint's own default graph"
+    own = backend.reads_own_default_graph()
+    where = "the endpoint's own default graph" if own else f"<{backend.default_graph}> (default-graph-uri)"
     fix = (
         "push the graph with `spacefilms push` (or load `spacefilms export --format nq`, which carries the merge graph "
-        f"<{MERGE_GRAPH}>)"
-        + (", or ask the endpoint's own default graph with --default-graph ''" if backend.default_graph else "")
+        f"<{MERGE_GRAPH}>)" + ("" if own else ", or ask the endpoint's own default graph with --default-graph ''")
     )
     if not backend.answer("ASK { ?s ?p ?o }"):
         return f"the endpoint's default graph is empty: read from {where}; {fix} ({backend.endpoint})"
-    if not backend.answer(f"ASK {{ <{_ONTOLOGY}> a owl:Ontology }}"):
-        return f"the endpoint's default graph, {where}, does not hold the spacefilms graph (no <{_ONTOLOGY}>); {fix} ({backend.endpoint})"
-    if backend.default_graph and reads_graphs and not backend.named_graphs():
+    if not backend.answer(f"ASK {{ <{ONTOLOGY}> a owl:Ontology }}"):
+        return f"the endpoint's default graph, {where}, does not hold the spacefilms graph (no <{ONTOLOGY}>); {fix} ({backend.endpoint})"
+    if not own and reads_graphs and not backend.named_graphs():
         return (
             f"the endpoint has no manifest graph <{MANIFEST_GRAPH}>, so no source graph is named to the query; "
             f"push the graph with `spacefilms push` or load the export ({backend.endpoint})"

@@ -1,12 +1,13 @@
 """The published layout of the graph, what ``export`` (dataset formats) and ``push`` write: every named graph
 under its own name (the source graphs, the ontology, sources, build and queries graphs, the Wikidata graphs), the
 merge of all of them (each triple once, the same blank nodes) as the named graph :data:`MERGE_GRAPH`, and a manifest
-graph listing every published graph.
+graph listing every published graph; where the target has a default graph of its own (a dataset file, a dataset
+PUT to Oxigraph or Fuseki), the merge goes there too, as in the built store.
 
-A SPARQL 1.1 endpoint holding this layout answers the bundled queries as the local store does when asked with
-``default-graph-uri`` the merge graph and ``named-graph-uri`` the graphs of the manifest (what
-:class:`spacefilms.querying.backends.RemoteBackend` sends): facts are read once from the merge, provenance from
-``GRAPH ?source``. The merge and the manifest are infrastructure graphs, never a source.
+A SPARQL 1.1 endpoint holding this layout answers the bundled queries as the local store does (see
+:class:`spacefilms.querying.backends.RemoteBackend`): with no dataset in the request where its own default graph is
+the merge, else with ``default-graph-uri`` the merge graph and ``named-graph-uri`` the graphs of the manifest. Facts
+are read once from the merge, provenance from ``GRAPH ?source``; the merge and the manifest are never a source.
 """
 
 from __future__ import annotations
@@ -33,11 +34,13 @@ def manifest(graphs: Iterable[str]) -> list[ox.Quad]:
     return quads + [ox.Quad(node, member, ox.NamedNode(g), node) for g in graphs]
 
 
-def published_quads(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
+def published_quads(quads: Iterable[ox.Quad], default_graph: bool = False) -> list[ox.Quad]:
     """The published layout of ``quads`` (a store's or an endpoint's): the named graphs, their merge as
-    :data:`MERGE_GRAPH`, and the manifest last. Derived graphs among ``quads`` are computed again."""
+    :data:`MERGE_GRAPH` (and in the default graph too with ``default_graph``), and the manifest last. Derived graphs
+    among ``quads`` are computed again."""
     named = source_quads(quads)
-    merge_graph = ox.NamedNode(MERGE_GRAPH)
-    merge = [ox.Quad(t.subject, t.predicate, t.object, merge_graph) for t in dict.fromkeys(q.triple for q in named)]
+    triples = list(dict.fromkeys(q.triple for q in named))
     graphs = [*dict.fromkeys(q.graph_name.value for q in named), MERGE_GRAPH]
-    return named + merge + manifest(graphs)
+    merge = [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(MERGE_GRAPH)) for t in triples]
+    default = [ox.Quad(t.subject, t.predicate, t.object) for t in triples] if default_graph else []
+    return default + named + merge + manifest(graphs)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from spacefilms.namespaces import BUILD_GRAPH, ONTOLOGY_GRAPH, PROV, SOURCES_GRAPH, curated_graph_filter
+from spacefilms.namespaces import BUILD_GRAPH, ONTOLOGY_GRAPH, PROV, SOURCES_GRAPH, curated_graph_filter, derived_graph_filter
 from spacefilms.querying.backends import Backend
 
 
@@ -52,7 +52,10 @@ def quad_count(store: ox.Store) -> int:
 
 def triple_count(backend: Backend) -> int:
     """How many distinct triples the named graphs hold."""
-    return _count(backend, "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }")
+    return _count(
+        backend,
+        f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {derived_graph_filter()} }} }}",
+    )
 
 
 def built_at(backend: Backend) -> str | None:
@@ -69,7 +72,7 @@ def graph_stats(backend: Backend) -> GraphStats:
     ]
     return GraphStats(
         triples=triple_count(backend),
-        quads=_count(backend, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"),
+        quads=_count(backend, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {derived_graph_filter()} }}"),
         curated_triples=_count(
             backend,
             f"""SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }}
