@@ -44,10 +44,15 @@ def curated_graph_filter(variable: str = "?g") -> str:
     return f'FILTER ({variable} NOT IN ({names}) && !STRSTARTS(STR({variable}), "{WIKIDATA_GRAPH_BASE}"))'
 
 
-def derived_graph_filter(variable: str = "?g") -> str:
-    """A SPARQL FILTER leaving out the derived graphs of the published layout (merge, manifest), which an endpoint
-    that shows every named graph lists beside the others."""
-    return f"FILTER ({variable} NOT IN (<{MERGE_GRAPH}>, <{MANIFEST_GRAPH}>))"
+def layout_graph_filter(variable: str = "?g") -> str:
+    """A SPARQL FILTER keeping the graphs of the published layout but the derived ones: the infrastructure graphs,
+    the Wikidata graphs and every declared source (read from the default graph, the merge). What an endpoint that
+    shows other named graphs too (Virtuoso's system graphs, another project's data) must be read through."""
+    kept = ", ".join(f"<{iri}>" for iri in (ONTOLOGY_GRAPH, SOURCES_GRAPH, BUILD_GRAPH, QUERIES_GRAPH))
+    return (
+        f'FILTER ({variable} IN ({kept}) || STRSTARTS(STR({variable}), "{WIKIDATA_GRAPH_BASE}") '
+        f"|| EXISTS {{ {variable} a <{SF.Source}> }})"
+    )
 
 
 PREFIXES: dict[str, str] = {

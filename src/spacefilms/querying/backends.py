@@ -25,7 +25,7 @@ from spacefilms.namespaces import (
     OWL,
     PREFIXES,
     PROV,
-    derived_graph_filter,
+    layout_graph_filter,
     sparql_prologue,
 )
 from spacefilms.querying.parameters import Value, inline_bindings, without_comments
@@ -48,6 +48,10 @@ class Backend(ABC):
     @abstractmethod
     def _execute(self, text: str) -> Answer:
         """Run ``text`` as the engine answers it."""
+
+    def graph_filter(self, variable: str = "?g") -> str:
+        """A FILTER on a graph variable keeping the graph's own named graphs (a store may show others)."""
+        return layout_graph_filter(variable)
 
     def answer(self, text: str) -> Answer:
         """The raw answer to ``text``: a boolean (ASK), :class:`Solutions` (SELECT) or triples (CONSTRUCT). The
@@ -85,7 +89,7 @@ class Backend(ABC):
         if isinstance(subject, ox.BlankNode) or isinstance(obj, ox.BlankNode):
             return iter(())  # a blank node of an earlier answer cannot be named in a query to an endpoint
         rows = self.select(
-            f"SELECT ?s ?p ?o ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {derived_graph_filter()} }}",
+            f"SELECT ?s ?p ?o ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {self.graph_filter()} }}",
             {name: term for name, term in bound.items() if term is not None},
         )
         return (ox.Quad(s, p, o, g) for s, p, o, g in rows.rows)
@@ -96,7 +100,7 @@ class Backend(ABC):
         text = f"""SELECT ?s ?p ?o ?g WHERE {{
           {{ GRAPH ?g {{ ?subject ?p ?o }} BIND (?subject AS ?s) }}
           UNION {{ GRAPH ?g0 {{ ?subject ?p0 ?s }} FILTER (isBlank(?s)) GRAPH ?g {{ ?s ?p ?o }} }}
-          {derived_graph_filter()}
+          {self.graph_filter()}
         }}"""
         return [ox.Quad(s, p, o, g) for s, p, o, g in self.select(text, {"subject": subject}).rows]
 
@@ -115,6 +119,9 @@ class LocalBackend(Backend):
             self.store = open_ox(store)
             self.options = {**query_options(self.store), **options}
             self.name = str(store_path(store))
+
+    def graph_filter(self, variable: str = "?g") -> str:
+        return ""  # a built store holds its own graphs only
 
     def _execute(self, text: str) -> Answer:
         try:
@@ -146,13 +153,14 @@ class RemoteBackend(Backend):
     cap, SPARQL JSON results checked before use). SPARQLWrapper tells the query's type, and so what to accept.
 
     How it reads the published layout (see :mod:`spacefilms.store.layout`), asked once: where the endpoint's own
-    default graph holds the spacefilms graph but not the manifest (the merge, as a dataset push to Oxigraph or
-    Fuseki leaves it; ``spacefilms serve``), requests carry no dataset, as locally. Otherwise each query goes with
+    default graph holds the spacefilms graph but not the manifest — the merge, as a dataset push to Oxigraph or
+    Fuseki leaves it, or ``spacefilms serve`` — requests carry no dataset, as locally. Otherwise each query goes with
     ``default-graph-uri`` ``default_graph`` (the merge graph, by default) and, when it reads named graphs, with
     ``named-graph-uri`` each graph the endpoint's manifest lists: the SPARQL 1.1 Protocol gives a query only the
-    named graphs a request names once it names a default graph (Oxigraph keeps to it; Virtuoso would also show its
-    system graphs). That costs the store a look-up per graph, so on many graphs it is the slower way.
-    ``default_graph=None`` reads the endpoint's own default graph, whatever it holds."""
+    named graphs a request names once it names a default graph (Oxigraph keeps to it; Virtuoso then still runs
+    ``GRAPH ?g`` over every graph, its system graphs too, but finds nothing in ``GRAPH <iri>``). The store then
+    looks up each graph: the slower way on many graphs. Other named graphs a store shows are left out of the
+    library's own readings by :meth:`graph_filter`. ``default_graph=None`` reads the endpoint's own default graph."""
 
     def __init__(self, endpoint: str, timeout: float = 60.0, transport=None, default_graph: str | None = MERGE_GRAPH) -> None:
         from spacefilms.http import Transport

@@ -8,7 +8,7 @@ import pyoxigraph as ox
 
 from spacefilms.errors import SpacefilmsError
 from spacefilms.files import write_atomically
-from spacefilms.namespaces import PREFIXES, derived_graph_filter
+from spacefilms.namespaces import PREFIXES
 from spacefilms.querying.backends import Backend, LocalBackend
 from spacefilms.store.layout import published_quads
 
@@ -61,7 +61,7 @@ def export(source: ox.Store | Backend, fmt: str, output: str | Path) -> Path:
         elif rdf_format.supports_datasets:
             ox.serialize(published_quads(backend.quads(), default_graph=True), out, rdf_format, prefixes=prefixes)
         else:
-            triples = backend.construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {derived_graph_filter()} }}")
+            triples = backend.construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {backend.graph_filter()} }}")
             ox.serialize(triples, out, rdf_format, prefixes=prefixes)
 
     return write_atomically(output, write)
