@@ -54,6 +54,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--size", default="1M", help="synthetic triples (10k, 100k, 1M)")
     parser.add_argument("--workdir", type=Path, default=DEFAULT_WORKDIR)
+    parser.add_argument("--query-timeout", type=float, default=120.0, help="seconds a remote query may take")
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
     size = parse_size(args.size)
@@ -72,14 +73,14 @@ def main() -> None:
         servers: list = [oxigraph]
         report = push(open_ox(store), Endpoint(oxigraph.store_endpoint, "dataset", oxigraph.query_endpoint, timeout=1800))
         pushes.append(row("Oxigraph server", "dataset", report))
-        engines["Oxigraph"] = (RemoteBackend(oxigraph.query_endpoint, timeout=600), 0.0)
+        engines["Oxigraph"] = (RemoteBackend(oxigraph.query_endpoint, timeout=args.query_timeout), 0.0)
         if virtuoso_missing() is None:
             virtuoso = VirtuosoServer(work / "virtuoso", buffers=340000).start()
             servers.append(virtuoso)
             target = Endpoint(virtuoso.graph_store_endpoint, "gsp", virtuoso.query_endpoint, "dba", "dba", "digest", timeout=1800)
             report = push(open_ox(store), target)
             pushes.append(row(f"Virtuoso ({virtuoso.version()})", "gsp", report))
-            engines["Virtuoso"] = (RemoteBackend(virtuoso.query_endpoint, timeout=600), 0.0)
+            engines["Virtuoso"] = (RemoteBackend(virtuoso.query_endpoint, timeout=args.query_timeout), 0.0)
         engines = {name: (backend, round_trip(backend)) for name, (backend, _) in engines.items()}
         header = "| query | local | " + " | ".join(f"{n} | ratio | same rows" for n in engines) + " |"
         table = [header, "|---|---:|" + "---:|---:|---|" * len(engines)]
