@@ -132,3 +132,15 @@ def test_a_server_without_a_manifest_says_so(cli, built_store: Path, tmp_path: P
         facts = cli("query", "people-in-space", "--endpoint", server.query_endpoint)
     assert "(0 rows)" in result.stdout and f"hint: the endpoint has no manifest graph <{MANIFEST_GRAPH}>" in result.stderr
     assert "Yulia Peresild" in facts.stdout
+
+
+def test_a_graph_named_in_a_query_reads_the_same_as_a_variable(local: LocalBackend) -> None:
+    """For Virtuoso (see RemoteBackend's notes) a ``GRAPH <iri>`` is sent as ``VALUES ?v { <iri> } GRAPH ?v``: the
+    same answer, without the added variable."""
+    from spacefilms.querying.backends import _graphs_as_variables
+    from spacefilms.querying.library import get_query
+
+    text = get_query("source-kinds").text
+    rewritten, added = _graphs_as_variables(text)
+    assert added == ["spacefilmsGraph0"] and "GRAPH <" not in rewritten
+    assert local.select(rewritten).rows == local.select(text).rows and local.select(text).rows

@@ -75,10 +75,6 @@ KNOWN_DIFFERENCES = {
         "virtuoso",
         "connection-path",
     ): "Virtuoso 7.2.5's CONCAT of a non-ASCII query literal and a non-ASCII label garbles the label",
-    (
-        "virtuoso",
-        "conflicts-with-wikidata",
-    ): "Virtuoso refuses it: its estimate of the time, over the named graphs listed, is past its limit",
     ("virtuoso", "source-disagreements"): "Virtuoso stores xsd:duration as seconds: STR(?value) is 2400, not PT40M",
     ("virtuoso", "facts-about"): "CONCAT over an unbound amount: unbound for Oxigraph, ' million ' for Virtuoso",
     ("virtuoso", "entity-search"): _LABELS,
@@ -149,7 +145,7 @@ def oxigraph(built_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
     with OxigraphServer(tmp_path_factory.mktemp("oxigraph") / "db", union_default_graph=False) as server:
         push(open_ox(built_store), Endpoint(server.store_endpoint, "dataset", server.query_endpoint))
         backend = RemoteBackend(server.query_endpoint, timeout=120)
-        assert backend.reads_own_default_graph()  # the merge is its default graph: no dataset in the requests
+        assert backend.mode() == "own"  # the merge is its default graph: no dataset in the requests
         yield BackendAnswers(backend)
 
 
@@ -160,7 +156,7 @@ def oxigraph_gsp(built_store: Path, tmp_path_factory: pytest.TempPathFactory) ->
     with OxigraphServer(tmp_path_factory.mktemp("oxigraph-gsp") / "db", union_default_graph=False) as server:
         push(open_ox(built_store), Endpoint(server.store_endpoint, "gsp", server.query_endpoint))
         backend = RemoteBackend(server.query_endpoint, timeout=120)
-        assert not backend.reads_own_default_graph()
+        assert backend.mode() == "listed"
         yield BackendAnswers(backend)
 
 
@@ -172,7 +168,9 @@ def virtuoso(built_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
     with VirtuosoServer(tmp_path_factory.mktemp("virtuoso")) as server:
         target = Endpoint(server.graph_store_endpoint, "gsp", server.query_endpoint, "dba", "dba", "digest", timeout=120)
         push(open_ox(built_store), target)
-        yield BackendAnswers(RemoteBackend(server.query_endpoint, timeout=120))
+        backend = RemoteBackend(server.query_endpoint, timeout=120)
+        assert backend.mode() == "named"  # default-graph-uri the merge; GRAPH ?g still sees every graph
+        yield BackendAnswers(backend)
 
 
 @pytest.fixture(scope="module")

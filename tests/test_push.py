@@ -89,7 +89,7 @@ def test_dataset_push_replaces_the_whole_store(tmp_path: Path, built_store: Path
         assert report.statements == sum(Remote(dataset).graph_sizes(report.graphs).values()) + merge
         assert Remote(dataset).select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }") == [{"n": str(merge)}]
         remote = RemoteBackend(target.query_endpoint)
-        assert remote.reads_own_default_graph() and graph_stats(remote).quads == graph_stats(LocalBackend(built_store)).quads
+        assert remote.mode() == "own" and graph_stats(remote).quads == graph_stats(LocalBackend(built_store)).quads
 
 
 def test_an_interrupted_graph_store_push_resumes_from_its_journal(

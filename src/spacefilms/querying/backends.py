@@ -35,6 +35,7 @@ Answer = bool | Solutions | list[ox.Triple]
 _SELECT_STAR = re.compile(r"\bSELECT\s+(?:DISTINCT\s+|REDUCED\s+)?\*", re.IGNORECASE)
 _VARIABLE = re.compile(r"[?$]([A-Za-z_][A-Za-z0-9_]*)")
 _GRAPH = re.compile(r"\bGRAPH\b", re.IGNORECASE)
+_CONSTANT_GRAPH = re.compile(r"\bGRAPH\s*<([^<>\s]*)>", re.IGNORECASE)
 Pattern = ox.NamedNode | ox.BlankNode | ox.Literal | None
 
 
@@ -152,15 +153,20 @@ class RemoteBackend(Backend):
     """A SPARQL 1.1 Protocol endpoint, reached through the project's one HTTP transport (POST, a deadline, a size
     cap, SPARQL JSON results checked before use). SPARQLWrapper tells the query's type, and so what to accept.
 
-    How it reads the published layout (see :mod:`spacefilms.store.layout`), asked once: where the endpoint's own
-    default graph holds the spacefilms graph but not the manifest — the merge, as a dataset push to Oxigraph or
-    Fuseki leaves it, or ``spacefilms serve`` — requests carry no dataset, as locally. Otherwise each query goes with
-    ``default-graph-uri`` ``default_graph`` (the merge graph, by default) and, when it reads named graphs, with
-    ``named-graph-uri`` each graph the endpoint's manifest lists: the SPARQL 1.1 Protocol gives a query only the
-    named graphs a request names once it names a default graph (Oxigraph keeps to it; Virtuoso then still runs
-    ``GRAPH ?g`` over every graph, its system graphs too, but finds nothing in ``GRAPH <iri>``). The store then
-    looks up each graph: the slower way on many graphs. Other named graphs a store shows are left out of the
-    library's own readings by :meth:`graph_filter`. ``default_graph=None`` reads the endpoint's own default graph."""
+    How it reads the published layout (see :mod:`spacefilms.store.layout`) is asked once (:meth:`mode`):
+
+    * ``own``: the endpoint's own default graph holds the spacefilms graph but not the manifest — the merge, as a
+      dataset push to Oxigraph or Fuseki leaves it, or ``spacefilms serve`` — so queries go as they are, as locally;
+    * ``named``: each query goes with ``default-graph-uri`` ``default_graph`` (the merge graph, by default), and the
+      endpoint still runs ``GRAPH ?g`` over its named graphs (Virtuoso). Virtuoso then finds nothing in a
+      ``GRAPH <iri>``, so each becomes ``VALUES ?g { <iri> } GRAPH ?g`` (the same meaning; the variable is dropped
+      from the answer);
+    * ``listed``: as ``named``, plus ``named-graph-uri`` each graph the endpoint's manifest lists for a query that
+      reads named graphs: the SPARQL 1.1 Protocol gives a query only the named graphs a request names once it names
+      a default graph, and Oxigraph keeps to it. The store then looks up each graph: slow on many graphs.
+
+    Other named graphs a store shows (Virtuoso's system graphs) are left out of the library's own readings by
+    :meth:`graph_filter`. ``default_graph=None`` always reads the endpoint's own default graph."""
 
     def __init__(self, endpoint: str, timeout: float = 60.0, transport=None, default_graph: str | None = MERGE_GRAPH) -> None:
         from spacefilms.http import Transport
@@ -169,15 +175,18 @@ class RemoteBackend(Backend):
         self.default_graph = default_graph or None
         self.transport = transport or Transport(timeout=timeout)
         self._named: list[str] | None = None
-        self._own_default: bool | None = None
+        self._mode: str | None = None
 
-    def reads_own_default_graph(self) -> bool:
-        """Whether requests carry no dataset: no ``default_graph`` asked, or the endpoint's own default graph holds
-        the spacefilms graph without the manifest (so not a union of the named graphs): the merge (asked once)."""
-        if self._own_default is None:
-            probe = f"ASK {{ <{ONTOLOGY}> a <{OWL.Ontology}> FILTER NOT EXISTS {{ <{MANIFEST_GRAPH}> a <{PROV.Collection}> }} }}"
-            self._own_default = not self.default_graph or self._post(probe, {}) is True
-        return self._own_default
+    def mode(self) -> str:
+        """``own``, ``named`` or ``listed`` (see the class's notes), asked once."""
+        if self._mode is None:
+            own = f"ASK {{ <{ONTOLOGY}> a <{OWL.Ontology}> FILTER NOT EXISTS {{ <{MANIFEST_GRAPH}> a <{PROV.Collection}> }} }}"
+            shown = f"ASK {{ GRAPH ?g {{ <{MANIFEST_GRAPH}> a <{PROV.Collection}> }} }}"
+            if not self.default_graph or self._post(own, {}) is True:
+                self._mode = "own"
+            else:
+                self._mode = "named" if self._post(shown, {"default-graph-uri": self.default_graph}) is True else "listed"
+        return self._mode
 
     def named_graphs(self) -> list[str]:
         """The graphs the endpoint's manifest lists, but the default graph (read once; none without a manifest)."""
@@ -189,15 +198,20 @@ class RemoteBackend(Backend):
             self._named = sorted({row[0].value for row in answer.rows if row[0] is not None} - {self.default_graph})
         return self._named
 
-    def _dataset(self, query: str) -> dict[str, str | list[str]]:
-        if self.reads_own_default_graph():
-            return {}
-        if names_graphs(query):
-            return {"default-graph-uri": self.default_graph, "named-graph-uri": self.named_graphs()}
-        return {"default-graph-uri": self.default_graph}
-
     def _execute(self, text: str) -> Answer:
-        return self._post(sparql_prologue() + text, self._dataset(text))
+        query, dataset, added = sparql_prologue() + text, {}, []
+        if self.mode() == "named":
+            query, added = _graphs_as_variables(query)
+            dataset = {"default-graph-uri": self.default_graph}
+        elif self.mode() == "listed":
+            dataset = {"default-graph-uri": self.default_graph}
+            if names_graphs(query):
+                dataset["named-graph-uri"] = self.named_graphs()
+        answer = self._post(query, dataset)
+        if added and isinstance(answer, Solutions):
+            keep = [i for i, name in enumerate(answer.variables) if name not in added]
+            answer = Solutions([answer.variables[i] for i in keep], [tuple(row[i] for i in keep) for row in answer.rows])
+        return answer
 
     def _post(self, query: str, dataset: dict[str, str | list[str]]) -> Answer:
         kind = query_type(query)
@@ -212,6 +226,17 @@ class RemoteBackend(Backend):
             except (SyntaxError, ValueError) as exc:
                 raise SpacefilmsError(f"the endpoint's {fmt.name} answer does not parse: {exc}", self.endpoint) from None
         return from_json_results(response.body, self.endpoint)
+
+
+def _graphs_as_variables(query: str) -> tuple[str, list[str]]:
+    """``query`` with each ``GRAPH <iri>`` written ``VALUES ?v { <iri> } GRAPH ?v``, and the variables added."""
+    added: list[str] = []
+
+    def swap(match: re.Match) -> str:
+        added.append(f"spacefilmsGraph{len(added)}")
+        return f"VALUES ?{added[-1]} {{ <{match.group(1)}> }} GRAPH ?{added[-1]}"
+
+    return _CONSTANT_GRAPH.sub(swap, query), added
 
 
 def names_graphs(query: str) -> bool:

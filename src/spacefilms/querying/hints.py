@@ -18,7 +18,7 @@ def endpoint_hint(backend: Backend, reads_graphs: bool = False) -> str | None:
     spacefilms graph, or whether a query that ``reads_graphs`` finds no manifest to name them by."""
     if not isinstance(backend, RemoteBackend):
         return None
-    own = backend.reads_own_default_graph()
+    own = backend.mode() == "own"
     where = "the endpoint's own default graph" if own else f"<{backend.default_graph}> (default-graph-uri)"
     fix = (
         "push the graph with `spacefilms push` (or load `spacefilms export --format nq`, which carries the merge graph "
@@ -28,7 +28,7 @@ def endpoint_hint(backend: Backend, reads_graphs: bool = False) -> str | None:
         return f"the endpoint's default graph is empty: read from {where}; {fix} ({backend.endpoint})"
     if not backend.answer(f"ASK {{ <{ONTOLOGY}> a owl:Ontology }}"):
         return f"the endpoint's default graph, {where}, does not hold the spacefilms graph (no <{ONTOLOGY}>); {fix} ({backend.endpoint})"
-    if not own and reads_graphs and not backend.named_graphs():
+    if backend.mode() == "listed" and reads_graphs and not backend.named_graphs():
         return (
             f"the endpoint has no manifest graph <{MANIFEST_GRAPH}>, so no source graph is named to the query; "
             f"push the graph with `spacefilms push` or load the export ({backend.endpoint})"
