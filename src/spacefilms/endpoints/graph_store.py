@@ -89,9 +89,11 @@ def push_per_graph(quads: Sequence[ox.Quad], remote: Remote, say: Progress, jour
     if stale:
         say(f"dropped {len(stale)} graph(s) of the previous push that are gone")
     remote.put_graph(MANIFEST_GRAPH, ox.serialize(graphs[MANIFEST_GRAPH], format=ox.RdfFormat.N_TRIPLES) or b"")
-    check_sizes(remote, {graph: len(content) for graph, content in graphs.items()}, "after the upload")
-    if journal is not None:
-        journal.unlink(missing_ok=True)
+    try:
+        check_sizes(remote, {graph: len(content) for graph, content in graphs.items()}, "after the upload")
+    finally:  # done, or the store lost what the journal says was sent: the next push sends every graph
+        if journal is not None:
+            journal.unlink(missing_ok=True)
     return PushReport(list(graphs), len(quads), sent + 1, stale, skipped=skipped)
 
 
