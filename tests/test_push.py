@@ -210,6 +210,18 @@ def test_push_command(cli, target: OxigraphServer, built_store: Path) -> None:
     assert "swapping" in result.stderr
 
 
+def test_push_command_over_the_graph_store_protocol_and_as_a_dataset(cli, target: OxigraphServer, built_store: Path) -> None:
+    query = ("--query-endpoint", target.query_endpoint)
+    gsp = cli("push", "--protocol", "gsp", "--endpoint", target.store_endpoint, *query)
+    assert gsp.exit_code == 0 and re.search(r"graphs \d+/\d+: \d+ triples", gsp.stderr) and " graphs to " in gsp.stdout, (
+        gsp.stderr
+    )
+    assert not list(built_store.parent.glob("push-journal-*"))  # a push that completes leaves no journal
+    dataset = cli("push", "--protocol", "dataset", "--endpoint", target.store_endpoint, *query)
+    assert dataset.exit_code == 0 and "with 1 request(s)" in dataset.stdout, dataset.stderr
+    assert graph_size(target) == graph_stats(LocalBackend(built_store)).triples
+
+
 def test_push_to_nowhere_is_one_clear_error(cli) -> None:
     result = cli("push", "--endpoint", "http://127.0.0.1:9/update")
     assert result.exit_code == 1

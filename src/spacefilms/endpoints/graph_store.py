@@ -58,9 +58,8 @@ def _every(total: int) -> int:
     return max(1, total // 20)  # about twenty progress lines, however many graphs
 
 
-def push_per_graph(quads: Sequence[ox.Quad], remote: Remote, say: Progress, journal: Path | None) -> PushReport:
-    """PUT each graph of ``quads`` (the manifest last), DELETE the stale ones, check the counts."""
-    graphs = by_graph(quads)
+def push_per_graph(graphs: dict[str, list[ox.Triple]], remote: Remote, say: Progress, journal: Path | None) -> PushReport:
+    """PUT each of ``graphs`` (the manifest last), DELETE the stale ones, check the counts."""
     previous = remote.manifest_members()
     stale = sorted(previous - set(graphs))
     done = _read_journal(journal)
@@ -94,13 +93,12 @@ def push_per_graph(quads: Sequence[ox.Quad], remote: Remote, say: Progress, jour
     finally:  # done, or the store lost what the journal says was sent: the next push sends every graph
         if journal is not None:
             journal.unlink(missing_ok=True)
-    return PushReport(list(graphs), len(quads), sent + 1, stale, skipped=skipped)
+    return PushReport(list(graphs), sum(map(len, graphs.values())), sent + 1, stale, skipped=skipped)
 
 
-def push_dataset(quads: Sequence[ox.Quad], remote: Remote, say: Progress) -> PushReport:
-    """One PUT of the whole dataset as N-Quads (the merge in the default graph too), replacing everything the store
-    holds; check the counts."""
-    graphs = by_graph(quads)
+def push_dataset(quads: Sequence[ox.Quad], graphs: dict[str, list[ox.Triple]], remote: Remote, say: Progress) -> PushReport:
+    """One PUT of the whole dataset ``quads`` (``graphs``: its named graphs; the merge is in the default graph too),
+    replacing everything the store holds; check the counts."""
     stale = sorted(remote.manifest_members() - set(graphs))
     say(f"PUT of the dataset: {len(quads)} quads in {len(graphs)} named graphs and the default graph")
     remote.put_dataset(ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"")

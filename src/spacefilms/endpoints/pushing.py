@@ -96,17 +96,18 @@ def push(
     started = time.perf_counter()
     # the merge in the default graph too where the whole dataset is replaced: read there as in the built store
     quads = published_quads(named_quads(store), default_graph=endpoint.protocol == "dataset")
-    for graph in by_graph(quads):
+    graphs = by_graph(quads)
+    for graph in graphs:
         to_term(graph, "iri", "graph name")  # it goes into update text or a URL
     remote = Remote(endpoint)
     say = progress or (lambda message: None)
     if endpoint.protocol == "gsp":
-        report = push_per_graph(quads, remote, say, journal)
+        report = push_per_graph(graphs, remote, say, journal)
     elif endpoint.protocol == "dataset":
-        report = push_dataset(quads, remote, say)
+        report = push_dataset(quads, graphs, remote, say)
     else:
         _drop_leftovers(remote, say)
-        report = _push_update(quads, remote, batch_size, say)
+        report = _push_update(quads, graphs, remote, batch_size, say)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -127,8 +128,10 @@ def _failed(exc: SpacefilmsError) -> SpacefilmsError:
     return SpacefilmsError(message, exc.where)
 
 
-def _push_update(quads: Sequence[ox.Quad], remote: Remote, batch_size: int, say: Progress) -> PushReport:
-    sizes = {graph: len(triples) for graph, triples in by_graph(quads).items()}
+def _push_update(
+    quads: Sequence[ox.Quad], graphs: dict[str, list[ox.Triple]], remote: Remote, batch_size: int, say: Progress
+) -> PushReport:
+    sizes = {graph: len(triples) for graph, triples in graphs.items()}
     names = list(sizes)
     staging_base = f"{STAGING_BASE}{uuid.uuid4()}/"
     staging = {name: f"{staging_base}{i}" for i, name in enumerate(names)}
