@@ -44,8 +44,10 @@ def _headers(values: tuple[str, ...]) -> dict[str, str]:
 @click.option("--timeout", type=float, default=300.0, show_default=True, help="Seconds to wait for each request.")
 @click.pass_obj
 def push_command(obj: dict, endpoint, protocol, query_endpoint, user, password, auth, headers, batch_size, timeout) -> None:
-    """Load the built graph into an external triple store, replacing the previous version: every source graph under
-    its own name, their merge as <https://w3id.org/spacefilms/graph/all> and a manifest.
+    """Load the built graph into an external triple store, replacing the previous version.
+
+    Every source graph goes under its own name, their merge as <https://w3id.org/spacefilms/graph/all>, and a
+    manifest listing them.
 
     \b
     Examples:
