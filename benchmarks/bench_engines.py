@@ -82,7 +82,7 @@ def main() -> None:
         pushes.append(row("Oxigraph server", "dataset (`/store?no_transaction`)", report))
         engines["Oxigraph"] = (RemoteBackend(oxigraph.query_endpoint, timeout=args.query_timeout), 0.0)
         if virtuoso_missing() is None:
-            virtuoso = VirtuosoServer(work / "virtuoso", buffers=340000).start()
+            virtuoso = VirtuosoServer(work / "virtuoso", buffers=340000, max_rows=10_000_000).start()
             servers.append(virtuoso)
             target = Endpoint(virtuoso.graph_store_endpoint, "gsp", virtuoso.query_endpoint, "dba", "dba", "digest", timeout=1800)
             report = push(open_ox(store), target)

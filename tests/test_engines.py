@@ -199,6 +199,12 @@ def test_sparql_update_to_virtuoso_fails_cleanly_and_names_the_way_in(virtuoso_s
     assert Remote(virtuoso_endpoint(virtuoso_server, "gsp")).graph_sizes([MERGE_GRAPH]) == before and before[MERGE_GRAPH]
 
 
+def test_an_answer_virtuoso_cut_short_is_an_error(virtuoso_server: VirtuosoServer) -> None:
+    backend = RemoteBackend(virtuoso_server.query_endpoint, timeout=120)
+    with pytest.raises(SpacefilmsError, match=r"the endpoint cut its answer at 10000 rows \(Virtuoso: ResultSetMaxRows"):
+        backend.select("SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }")  # more rows than its ResultSetMaxRows
+
+
 def test_provenance_survives_the_push(engine: Answers, local_answers: Answers) -> None:
     there, here = rows(engine(PROVENANCE)), rows(local_answers(PROVENANCE))
     sources = {row[0] for row in here[1]}

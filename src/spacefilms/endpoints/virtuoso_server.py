@@ -22,12 +22,13 @@ def virtuoso_missing() -> str | None:
 
 
 class VirtuosoServer:
-    """``virtuoso-t +foreground`` over a fresh database in ``folder``; use as a context manager."""
+    """``virtuoso-t +foreground`` over a fresh database in ``folder``; use as a context manager. ``buffers`` sizes
+    its page cache (8 kB pages), ``max_rows`` caps the rows of an answer (Virtuoso's ResultSetMaxRows)."""
 
-    def __init__(self, folder: str | Path, buffers: int = 10000) -> None:
+    def __init__(self, folder: str | Path, buffers: int = 10000, max_rows: int = 10000) -> None:
         self.folder = Path(folder)
         self.sql_port, self.http_port = free_port(), free_port()
-        self.buffers = buffers
+        self.buffers, self.max_rows = buffers, max_rows
         self.process: subprocess.Popen | None = None
 
     @property
@@ -51,6 +52,7 @@ class VirtuosoServer:
         config = config.replace("ServerPort               = 1111", f"ServerPort = 127.0.0.1:{self.sql_port}")
         config = config.replace("ServerPort                  = 8890", f"ServerPort = 127.0.0.1:{self.http_port}")
         config = config.replace("NumberOfBuffers          = 10000", f"NumberOfBuffers = {self.buffers}")
+        config = config.replace("ResultSetMaxRows           = 10000", f"ResultSetMaxRows = {self.max_rows}")
         return config.replace("MaxDirtyBuffers          = 6000", f"MaxDirtyBuffers = {self.buffers * 3 // 4}")
 
     def start(self, wait: float = 120.0) -> VirtuosoServer:

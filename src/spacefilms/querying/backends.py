@@ -219,6 +219,12 @@ class RemoteBackend(Backend):
             "application/n-triples, text/turtle;q=0.9" if kind in ("CONSTRUCT", "DESCRIBE") else "application/sparql-results+json"
         )
         response = self.transport.send("POST", self.endpoint, data={"query": query, **dataset}, headers={"Accept": accept})
+        if cap := response.headers.get("x-sparql-maxrows"):  # Virtuoso says so when it cut the answer
+            raise SpacefilmsError(
+                f"the endpoint cut its answer at {cap} rows (Virtuoso: ResultSetMaxRows in virtuoso.ini): "
+                "raise that limit or narrow the query",
+                self.endpoint,
+            )
         if kind in ("CONSTRUCT", "DESCRIBE"):
             fmt = ox.RdfFormat.from_media_type(response.content_type) or ox.RdfFormat.N_TRIPLES
             try:
