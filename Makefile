@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint build clean browser images stress
+.PHONY: demo test lint build clean browser engines images stress
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,7 +32,7 @@ images: $(STAMP)
 	for preset in film-world race flights organisations; do $(BIN)/spacefilms diagram $$preset --output docs/images/$$preset.png; done
 	$(BIN)/spacefilms timeline --output docs/images/timeline.png
 
-test: $(STAMP) lint browser
+test: $(STAMP) lint browser engines
 	$(BIN)/python -m pytest -q
 
 # Debian's chromium for the query-page test (tests/test_serve.py): installed only when missing and we are root.
@@ -41,6 +41,14 @@ browser:
 	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
 		|| echo "warning: could not install chromium; the query-page test will be skipped"; \
+	fi
+
+# Debian's Virtuoso 7 and Apache Jena for the same-answers-on-every-store tests (tests/test_engines.py): installed
+# only when missing and we are root; otherwise those tests say why they skipped.
+engines:
+	@if { ! command -v virtuoso-t >/dev/null || [ ! -f /usr/share/java/jena-arq.jar ]; } && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq virtuoso-opensource libapache-jena-java >/dev/null) \
+		|| echo "warning: could not install virtuoso-opensource or libapache-jena-java; their tests will be skipped"; \
 	fi
 
 # The suite under load: five runs in a row while a CPU burner keeps both cores busy (not part of `make test`).

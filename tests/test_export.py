@@ -8,6 +8,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from spacefilms.namespaces import MANIFEST_GRAPH, MERGE_GRAPH
+from spacefilms.store.layout import published_quads
 from spacefilms.store.ondisk import named_quads, open_ox
 
 FORMATS = {
@@ -27,8 +29,15 @@ def test_export_round_trips(cli, built_store: Path, tmp_path: Path, fmt: str) ->
     parsed = list(ox.parse(path=output, format=FORMATS[fmt]))
     store = open_ox(built_store)
     if FORMATS[fmt].supports_datasets:
-        assert set(parsed) == set(named_quads(store))  # every fact in its source's graph, not the derived merge
-        assert not any(isinstance(q.graph_name, ox.DefaultGraph) for q in parsed)
+        # every fact in its source's graph; their merge (each triple once) in the default graph and beside them
+        named = [q for q in parsed if isinstance(q.graph_name, ox.NamedNode)]
+        by_graph = {g: {q.triple for q in named if q.graph_name.value == g} for g in (MERGE_GRAPH, MANIFEST_GRAPH)}
+        sources = [q for q in named if q.graph_name.value not in by_graph]
+        default = [q.triple for q in parsed if isinstance(q.graph_name, ox.DefaultGraph)]
+        assert set(sources) == set(named_quads(store)) and len(sources) == len(set(sources))
+        assert by_graph[MERGE_GRAPH] == {q.triple for q in sources} == set(default if fmt != "jsonld" else by_graph[MERGE_GRAPH])
+        assert len(default) == len(set(default)) and (fmt == "jsonld") == (not default)
+        assert len(by_graph[MANIFEST_GRAPH]) == len({q.graph_name for q in sources}) + 2  # its type, and the merge
         assert {q.graph_name.value for q in parsed if isinstance(q.graph_name, ox.NamedNode)} >= {
             "https://w3id.org/spacefilms/graph/ontology"
         }
@@ -86,4 +95,4 @@ def test_json_ld_has_a_context_of_the_project_prefixes(cli, built_store: Path, t
     assert document["@context"]["schema"] == "http://schema.org/" and document["@context"]["sfr"].endswith("/resource/")
     assert '"schema:director"' in output.read_text(encoding="utf-8")
     parsed = Dataset().parse(output, format="json-ld")
-    assert len(list(parsed.quads())) == len(list(named_quads(open_ox(built_store))))
+    assert len(list(parsed.quads())) == len(published_quads(named_quads(open_ox(built_store))))

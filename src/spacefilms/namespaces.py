@@ -13,6 +13,8 @@ PROV = Namespace("http://www.w3.org/ns/prov#")
 WD = Namespace("http://www.wikidata.org/entity/")
 WDT = Namespace("http://www.wikidata.org/prop/direct/")
 
+# The ontology's own IRI: every built graph declares it an owl:Ontology (its marker).
+ONTOLOGY = "https://w3id.org/spacefilms/ontology"
 GRAPH_BASE = "https://w3id.org/spacefilms/graph/"
 ONTOLOGY_GRAPH = GRAPH_BASE + "ontology"
 SOURCES_GRAPH = GRAPH_BASE + "sources"
@@ -21,9 +23,14 @@ BUILD_GRAPH = GRAPH_BASE + "build"
 QUERIES_GRAPH = GRAPH_BASE + "queries"
 # Facts fetched from Wikidata: one graph per item, not curated sources (see spacefilms.wikidata.enrichment).
 WIKIDATA_GRAPH_BASE = GRAPH_BASE + "wikidata/"
+# The published layout (export, push): the merge of all graphs (each triple once), which a remote query reads as
+# its default graph, and the manifest listing every published graph (see spacefilms.store.layout).
+MERGE_GRAPH = GRAPH_BASE + "all"
+MANIFEST_GRAPH = GRAPH_BASE + "manifest"
 
-# Graphs that hold no facts: the vocabulary, the description of the sources, the build record, the queries.
-INFRASTRUCTURE_GRAPHS = (ONTOLOGY_GRAPH, SOURCES_GRAPH, BUILD_GRAPH, QUERIES_GRAPH)
+# Graphs that hold no facts of a source: the vocabulary, the description of the sources, the build record, the
+# queries, the merge and the manifest.
+INFRASTRUCTURE_GRAPHS = (ONTOLOGY_GRAPH, SOURCES_GRAPH, BUILD_GRAPH, QUERIES_GRAPH, MERGE_GRAPH, MANIFEST_GRAPH)
 
 
 def is_fact_graph(iri: str) -> bool:
@@ -35,6 +42,17 @@ def curated_graph_filter(variable: str = "?g") -> str:
     """A SPARQL FILTER on ``variable``: a curated source's graph (a graph of facts not fetched from Wikidata)."""
     names = ", ".join(f"<{iri}>" for iri in INFRASTRUCTURE_GRAPHS)
     return f'FILTER ({variable} NOT IN ({names}) && !STRSTARTS(STR({variable}), "{WIKIDATA_GRAPH_BASE}"))'
+
+
+def layout_graph_filter(variable: str = "?g") -> str:
+    """A SPARQL FILTER keeping the graphs of the published layout but the derived ones: the infrastructure graphs,
+    the Wikidata graphs and every declared source (read from the default graph, the merge). What an endpoint that
+    shows other named graphs too (Virtuoso's system graphs, another project's data) must be read through."""
+    kept = ", ".join(f"<{iri}>" for iri in (ONTOLOGY_GRAPH, SOURCES_GRAPH, BUILD_GRAPH, QUERIES_GRAPH))
+    return (
+        f'FILTER ({variable} IN ({kept}) || STRSTARTS(STR({variable}), "{WIKIDATA_GRAPH_BASE}") '
+        f"|| EXISTS {{ {variable} a <{SF.Source}> }})"
+    )
 
 
 PREFIXES: dict[str, str] = {

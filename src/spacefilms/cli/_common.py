@@ -21,8 +21,24 @@ def progress_printer():
     return report
 
 
+def _remember_default_graph(ctx: click.Context, _param: click.Parameter, value: str) -> None:
+    ctx.ensure_object(dict)["default_graph"] = value or None
+
+
 def graph_options(command):
-    """``--endpoint`` and ``--timeout`` for a command that reads the graph: the local store unless told otherwise."""
+    """``--endpoint``, ``--default-graph`` and ``--timeout`` for a command that reads the graph: the local store
+    unless told otherwise. ``--default-graph`` lands in the context object, where :func:`backend_from` reads it."""
+    from spacefilms.namespaces import MERGE_GRAPH
+
+    command = click.option(
+        "--default-graph",
+        default=MERGE_GRAPH,
+        show_default=True,
+        metavar="IRI",
+        expose_value=False,
+        callback=_remember_default_graph,
+        help="With --endpoint: the graph read as the default graph (default-graph-uri); '' for the endpoint's own.",
+    )(command)
     command = click.option(
         "--timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True, help="Seconds to wait for the endpoint."
     )(command)
@@ -33,6 +49,7 @@ def graph_options(command):
 
 def backend_from(obj: dict, endpoint: str | None, timeout: float) -> Backend:
     """The backend a command reads: ``--endpoint`` if given, else the store (``--store`` or the workspace's)."""
+    from spacefilms.namespaces import MERGE_GRAPH
     from spacefilms.querying.backends import open_backend
 
-    return open_backend(obj["store"], endpoint, timeout)
+    return open_backend(obj["store"], endpoint, timeout, obj.get("default_graph", MERGE_GRAPH))

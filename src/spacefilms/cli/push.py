@@ -5,9 +5,8 @@ from __future__ import annotations
 import click
 
 from spacefilms.cli._common import progress_printer
-from spacefilms.endpoints.pushing import AUTH_SCHEMES, DEFAULT_GRAPH, PROTOCOLS, Endpoint, push
+from spacefilms.endpoints.pushing import AUTH_SCHEMES, PROTOCOLS, Endpoint, push
 from spacefilms.errors import SpacefilmsError
-from spacefilms.store.ondisk import open_ox
 
 
 def _headers(values: tuple[str, ...]) -> dict[str, str]:
@@ -22,20 +21,19 @@ def _headers(values: tuple[str, ...]) -> dict[str, str]:
 
 @click.command(name="push")
 @click.option(
-    "--endpoint", required=True, metavar="URL", help="SPARQL Update endpoint (or Graph Store endpoint with --protocol gsp)."
+    "--endpoint",
+    required=True,
+    metavar="URL",
+    help="SPARQL Update endpoint; the Graph Store endpoint with --protocol gsp; the dataset endpoint with --protocol dataset.",
 )
 @click.option(
     "--protocol",
     type=click.Choice(PROTOCOLS),
     default="update",
     show_default=True,
-    help="SPARQL 1.1 Update or Graph Store Protocol.",
+    help="SPARQL 1.1 Update (staged, one swap), Graph Store Protocol (one PUT per graph, resumable) or one dataset PUT.",
 )
 @click.option("--query-endpoint", metavar="URL", help="SPARQL query endpoint used to count triples [default: --endpoint].")
-@click.option(
-    "--graph", default=DEFAULT_GRAPH, show_default=True, metavar="IRI", help="Target named graph for the union of all graphs."
-)
-@click.option("--keep-graphs", is_flag=True, help="Keep every source graph under its own name instead (needs --protocol update).")
 @click.option("--user", help="User name for HTTP authentication.")
 @click.option("--password", envvar="SPACEFILMS_PUSH_PASSWORD", help="Password [default: $SPACEFILMS_PUSH_PASSWORD, else asked].")
 @click.option("--auth", type=click.Choice(AUTH_SCHEMES), default="basic", show_default=True, help="HTTP authentication scheme.")
@@ -45,23 +43,33 @@ def _headers(values: tuple[str, ...]) -> dict[str, str]:
 @click.option("--batch-size", type=click.IntRange(1), default=5000, show_default=True, help="Statements per insert request.")
 @click.option("--timeout", type=float, default=300.0, show_default=True, help="Seconds to wait for each request.")
 @click.pass_obj
-def push_command(
-    obj: dict, endpoint, protocol, query_endpoint, graph, keep_graphs, user, password, auth, headers, batch_size, timeout
-) -> None:
+def push_command(obj: dict, endpoint, protocol, query_endpoint, user, password, auth, headers, batch_size, timeout) -> None:
     """Load the built graph into an external triple store, replacing the previous version.
+
+    Every source graph goes under its own name, their merge as <https://w3id.org/spacefilms/graph/all>, and a
+    manifest listing them.
 
     \b
     Examples:
-      spacefilms push --endpoint http://localhost:7878/update --query-endpoint http://localhost:7878/query
-      spacefilms push --endpoint http://localhost:3030/ds/update --query-endpoint http://localhost:3030/ds/query --keep-graphs
-      spacefilms push --protocol gsp --endpoint http://localhost:3030/ds/data --query-endpoint http://localhost:3030/ds/query
+      spacefilms push --protocol dataset --endpoint http://localhost:7878/store --query-endpoint http://localhost:7878/query
+      spacefilms push --endpoint http://localhost:3030/ds/update --query-endpoint http://localhost:3030/ds/query
+      spacefilms push --protocol gsp --endpoint http://localhost:8890/sparql-graph-crud-auth \\
+          --query-endpoint http://localhost:8890/sparql --user dba --auth digest
     """
+    from spacefilms.endpoints.graph_store import journal_path
+    from spacefilms.store.ondisk import open_ox
+    from spacefilms.workspace import store_path
+
     if user is not None and password is None:
         password = click.prompt("Password", hide_input=True, err=True)
     target = Endpoint(endpoint, protocol, query_endpoint, user, password, auth, _headers(headers), timeout)
-    report = push(open_ox(obj["store"]), target, graph, keep_graphs, batch_size, progress_printer())
-    where = f"<{report.graphs[0]}>" if len(report.graphs) == 1 else f"{len(report.graphs)} graphs"
-    click.echo(f"Pushed {report.statements} statements into {where} at {endpoint} in {report.seconds:.1f}s")
+    journal = journal_path(store_path(obj["store"]).parent, endpoint) if protocol == "gsp" else None
+    report = push(open_ox(obj["store"]), target, batch_size, progress_printer(), journal)
+    resumed = f", {report.skipped} already sent before" if report.skipped else ""
+    click.echo(
+        f"Pushed {report.statements} quads in {len(report.graphs)} graphs to {endpoint} "
+        f"with {report.requests} request(s){resumed} in {report.seconds:.1f}s"
+    )
     if report.dropped:
         click.echo(f"Dropped {len(report.dropped)} graph(s) no longer in the build")
 

@@ -74,9 +74,10 @@ def query(obj: dict, name, params, query_file, sparql, fmt, full_iris, endpoint,
     result = backend.run(named.text, bindings)
     click.echo(format_result(result, fmt, full_iris))
     if result.kind == "SELECT" and not result.rows:
+        from spacefilms.querying.backends import names_graphs
         from spacefilms.querying.hints import why_empty
 
-        for line in why_empty(backend, bindings):
+        for line in why_empty(backend, bindings, names_graphs(named.text)):
             click.echo(f"hint: {line}", err=True)
 
 

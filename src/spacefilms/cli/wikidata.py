@@ -168,7 +168,7 @@ def conflicts(obj: dict, fmt: str, endpoint: str | None, timeout: float) -> None
     if not result.rows:
         from spacefilms.querying.hints import endpoint_hint, no_enrichment
 
-        for line in filter(None, (endpoint_hint(backend), no_enrichment(backend))):
+        for line in filter(None, (endpoint_hint(backend, reads_graphs=True), no_enrichment(backend))):
             click.echo(f"hint: {line}", err=True)
 
 

@@ -23,6 +23,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from spacefilms.endpoints.engine import Engine
 from spacefilms.endpoints.protocol import READ_ONLY, Limits, Refused, check_query
 from spacefilms.errors import SpacefilmsError
+from spacefilms.namespaces import MERGE_GRAPH
 
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]", "::1")
 QUERY_PATHS = ("/query", "/sparql")
@@ -101,6 +102,8 @@ def make_app(engine: Engine, limits: Limits, site: Site, pages: ASGIApp | None =
                 raise Refused(413, f"query too long (at most {limits.max_query_bytes} bytes)")
             text = check_query(texts[0])
             dataset = {k: params[k] for k in ("default-graph-uri", "named-graph-uri") if k in params}
+            if dataset == {"default-graph-uri": [MERGE_GRAPH]}:
+                dataset = {}  # the engine's default graph is the merge already, beside every named graph
             accept = request.headers.get("accept")
             payload, media, cached = await anyio.to_thread.run_sync(engine.run, text, dataset, accept, limiter=limiter)
         except Refused as refused:

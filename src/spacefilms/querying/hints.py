@@ -8,24 +8,31 @@ from collections.abc import Mapping
 
 from rdflib import URIRef
 
-from spacefilms.namespaces import SFR, WIKIDATA_GRAPH_BASE, compact
+from spacefilms.namespaces import MANIFEST_GRAPH, MERGE_GRAPH, ONTOLOGY, SFR, WIKIDATA_GRAPH_BASE, compact
 from spacefilms.querying.backends import Backend, RemoteBackend
 from spacefilms.querying.parameters import Value
 
-_ONTOLOGY = "https://w3id.org/spacefilms/ontology"
 
-
-def endpoint_hint(backend: Backend) -> str | None:
-    """For a remote endpoint: whether its default graph is empty or lacks the spacefilms graph."""
+def endpoint_hint(backend: Backend, reads_graphs: bool = False) -> str | None:
+    """For a remote endpoint: whether its default graph (as this backend asks for it) is empty or lacks the
+    spacefilms graph, or whether a query that ``reads_graphs`` finds no manifest to name them by."""
     if not isinstance(backend, RemoteBackend):
         return None
+    own = backend.mode() == "own"
+    where = "the endpoint's own default graph" if own else f"<{backend.default_graph}> (default-graph-uri)"
+    fix = (
+        "push the graph with `spacefilms push` (or load `spacefilms export --format nq`, which carries the merge graph "
+        f"<{MERGE_GRAPH}>)" + ("" if own else ", or ask the endpoint's own default graph with --default-graph ''")
+    )
     if not backend.answer("ASK { ?s ?p ?o }"):
+        return f"the endpoint's default graph is empty: read from {where}; {fix} ({backend.endpoint})"
+    if not backend.answer(f"ASK {{ <{ONTOLOGY}> a owl:Ontology }}"):
+        return f"the endpoint's default graph, {where}, does not hold the spacefilms graph (no <{ONTOLOGY}>); {fix} ({backend.endpoint})"
+    if backend.mode() == "listed" and reads_graphs and not backend.named_graphs():
         return (
-            f"the endpoint's default graph is empty: load the export so that its default graph is the union of the "
-            f"named graphs (Oxigraph: --union-default-graph) or the merge ({backend.endpoint})"
+            f"the endpoint has no manifest graph <{MANIFEST_GRAPH}>, so no source graph is named to the query; "
+            f"push the graph with `spacefilms push` or load the export ({backend.endpoint})"
         )
-    if not backend.answer(f"ASK {{ <{_ONTOLOGY}> a owl:Ontology }}"):
-        return f"the endpoint's default graph does not hold the spacefilms graph (no <{_ONTOLOGY}>) ({backend.endpoint})"
     return None
 
 
@@ -54,7 +61,7 @@ def no_enrichment(backend: Backend) -> str | None:
 _ENTITIES = f'SELECT DISTINCT ?e WHERE {{ ?e a ?type FILTER (STRSTARTS(STR(?e), "{SFR}")) }}'
 
 
-def why_empty(backend: Backend, bindings: Mapping[str, Value]) -> list[str]:
+def why_empty(backend: Backend, bindings: Mapping[str, Value], reads_graphs: bool = False) -> list[str]:
     """The reasons an answer came back empty, if any can be told cheaply."""
-    endpoint = endpoint_hint(backend)
+    endpoint = endpoint_hint(backend, reads_graphs)
     return [endpoint] if endpoint else unknown_entities(backend, bindings)

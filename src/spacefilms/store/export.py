@@ -10,6 +10,7 @@ from spacefilms.errors import SpacefilmsError
 from spacefilms.files import write_atomically
 from spacefilms.namespaces import PREFIXES
 from spacefilms.querying.backends import Backend, LocalBackend
+from spacefilms.store.layout import published_quads
 
 FORMATS: dict[str, ox.RdfFormat] = {
     "ttl": ox.RdfFormat.TURTLE,
@@ -44,8 +45,9 @@ def export(source: ox.Store | Backend, fmt: str, output: str | Path) -> Path:
     """Write the graph ``source`` holds (a store, or what a backend reads) to ``output`` in ``fmt`` (ttl, nt, trig,
     nq, jsonld).
 
-    Dataset formats (trig, nq, jsonld) keep each fact in its source's named graph (the merged default graph is
-    left out: it is derived); triple formats (ttl, nt) write the union of all graphs, each triple once.
+    Dataset formats (trig, nq, jsonld) write the published layout (see :mod:`spacefilms.store.layout`): each fact
+    in its source's named graph, their merge as the named graph ``…/graph/all`` (and, in TriG and N-Quads, in the
+    default graph), and the manifest; triple formats (ttl, nt) write the merge alone.
     """
     backend = LocalBackend(source) if isinstance(source, ox.Store) else source
     if fmt not in FORMATS:
@@ -55,11 +57,11 @@ def export(source: ox.Store | Backend, fmt: str, output: str | Path) -> Path:
 
     def write(out) -> None:
         if fmt == "jsonld":
-            out.write(_json_ld(backend.quads()))
+            out.write(_json_ld(published_quads(backend.quads())))  # rdflib would write a default graph as a blank-named one
         elif rdf_format.supports_datasets:
-            ox.serialize(backend.quads(), out, rdf_format, prefixes=prefixes)
+            ox.serialize(published_quads(backend.quads(), default_graph=True), out, rdf_format, prefixes=prefixes)
         else:
-            triples = backend.construct("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+            triples = backend.construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {backend.graph_filter()} }}")
             ox.serialize(triples, out, rdf_format, prefixes=prefixes)
 
     return write_atomically(output, write)

@@ -28,10 +28,12 @@ class GraphStats:
 # Curated graphs only: not the ontology, build, sources or Wikidata enrichment graphs.
 _CURATED = curated_graph_filter("?g")
 
-_CLASS_COUNTS = f"""
+
+def _class_counts(graph_filter: str) -> str:
+    return f"""
 SELECT ?class (SAMPLE(?l) AS ?label) (COUNT(DISTINCT ?s) AS ?n) WHERE {{
   GRAPH ?g {{ ?s a ?class }}
-  {_CURATED}
+  {_CURATED} {graph_filter}
   OPTIONAL {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?class rdfs:label ?l FILTER (LANG(?l) = "en") }} }}
 }} GROUP BY ?class ORDER BY DESC(?n) ?class"""
 
@@ -52,7 +54,10 @@ def quad_count(store: ox.Store) -> int:
 
 def triple_count(backend: Backend) -> int:
     """How many distinct triples the named graphs hold."""
-    return _count(backend, "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }")
+    return _count(
+        backend,
+        f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {backend.graph_filter()} }} }}",
+    )
 
 
 def built_at(backend: Backend) -> str | None:
@@ -65,15 +70,15 @@ def graph_stats(backend: Backend) -> GraphStats:
     """Count triples, curated facts, sources and entities per class in the graph ``backend`` reads."""
     classes = [
         (row["class"].value, row["label"].value if row["label"] else row["class"].value, int(row["n"].value))
-        for row in backend.select(_CLASS_COUNTS)
+        for row in backend.select(_class_counts(backend.graph_filter()))
     ]
     return GraphStats(
         triples=triple_count(backend),
-        quads=_count(backend, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"),
+        quads=_count(backend, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {backend.graph_filter()} }}"),
         curated_triples=_count(
             backend,
             f"""SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }}
-                {_CURATED} }} }}""",
+                {_CURATED} {backend.graph_filter()} }} }}""",
         ),
         sources=_count(
             backend,

@@ -1,0 +1,104 @@
+"""Start and stop a private Virtuoso Open Source 7 (Debian's ``virtuoso-opensource``) on loopback, for tests and
+benchmarks: a fresh database in a folder of its own, SQL and HTTP ports on 127.0.0.1 only, the default dba account."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+from spacefilms.endpoints.oxigraph_server import free_port
+from spacefilms.errors import SpacefilmsError
+
+INI = Path("/etc/virtuoso-opensource-7/virtuoso.ini")
+
+
+def virtuoso_missing() -> str | None:
+    """Why Virtuoso cannot run here, or None when it can."""
+    if not shutil.which("virtuoso-t") or not INI.is_file():
+        return "Virtuoso is not installed (apt-get install -y virtuoso-opensource, or `make engines` as root)"
+    return None
+
+
+class VirtuosoServer:
+    """``virtuoso-t +foreground`` over a fresh database in ``folder``; use as a context manager. ``buffers`` sizes
+    its page cache (8 kB pages), ``max_rows`` caps the rows of an answer (Virtuoso's ResultSetMaxRows)."""
+
+    def __init__(self, folder: str | Path, buffers: int = 10000, max_rows: int = 10000) -> None:
+        self.folder = Path(folder)
+        self.sql_port, self.http_port = free_port(), free_port()
+        self.buffers, self.max_rows = buffers, max_rows
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.http_port}"
+
+    @property
+    def query_endpoint(self) -> str:
+        return f"{self.url}/sparql"
+
+    @property
+    def update_endpoint(self) -> str:
+        return f"{self.url}/sparql-auth"
+
+    @property
+    def graph_store_endpoint(self) -> str:
+        return f"{self.url}/sparql-graph-crud-auth"
+
+    def _config(self) -> str:
+        config = INI.read_text(encoding="utf-8").replace("/var/lib/virtuoso-opensource-7/db", str(self.folder))
+        config = config.replace("ServerPort               = 1111", f"ServerPort = 127.0.0.1:{self.sql_port}")
+        config = config.replace("ServerPort                  = 8890", f"ServerPort = 127.0.0.1:{self.http_port}")
+        config = config.replace("NumberOfBuffers          = 10000", f"NumberOfBuffers = {self.buffers}")
+        config = config.replace("ResultSetMaxRows           = 10000", f"ResultSetMaxRows = {self.max_rows}")
+        return config.replace("MaxDirtyBuffers          = 6000", f"MaxDirtyBuffers = {self.buffers * 3 // 4}")
+
+    def start(self, wait: float = 120.0) -> VirtuosoServer:
+        from spacefilms.http import HttpError, NetworkError, Transport
+
+        if (reason := virtuoso_missing()) is not None:
+            raise SpacefilmsError(reason)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        (self.folder / "virtuoso.ini").write_text(self._config(), encoding="utf-8")
+        self.process = subprocess.Popen(
+            ["virtuoso-t", "+foreground", "+configfile", str(self.folder / "virtuoso.ini")],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            cwd=self.folder,
+        )
+        probe = Transport(timeout=5.0)
+        deadline = time.monotonic() + wait
+        try:
+            while time.monotonic() < deadline and self.process.poll() is None:
+                try:
+                    probe.send("GET", self.query_endpoint, params={"query": "ASK {}"})
+                    return self
+                except (NetworkError, HttpError):
+                    time.sleep(0.2)
+        finally:
+            probe.close()
+        self.stop()
+        raise SpacefilmsError(f"Virtuoso did not answer within {wait:.0f}s (log: {self.folder / 'virtuoso.log'})", self.url)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process = None
+
+    def version(self) -> str:
+        """The version line ``virtuoso-t -?`` prints."""
+        lines = subprocess.run(["virtuoso-t", "-?"], capture_output=True, text=True, check=False).stderr.splitlines()
+        return next((line.strip() for line in lines if "Version" in line), "virtuoso-opensource 7")
+
+    def __enter__(self) -> VirtuosoServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

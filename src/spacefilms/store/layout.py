@@ -1,0 +1,46 @@
+"""The published layout of the graph, what ``export`` (dataset formats) and ``push`` write: every named graph
+under its own name (the source graphs, the ontology, sources, build and queries graphs, the Wikidata graphs), the
+merge of all of them (each triple once, the same blank nodes) as the named graph :data:`MERGE_GRAPH`, and a manifest
+graph listing every published graph; where the target has a default graph of its own (a dataset file, a dataset
+PUT to Oxigraph or Fuseki), the merge goes there too, as in the built store.
+
+A SPARQL 1.1 endpoint holding this layout answers the bundled queries as the local store does (see
+:class:`spacefilms.querying.backends.RemoteBackend`): with no dataset in the request where its own default graph is
+the merge, else with ``default-graph-uri`` the merge graph and ``named-graph-uri`` the graphs of the manifest. Facts
+are read once from the merge, provenance from ``GRAPH ?source``; the merge and the manifest are never a source.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pyoxigraph as ox
+
+from spacefilms.namespaces import MANIFEST_GRAPH, MERGE_GRAPH, PROV, RDF
+
+_DERIVED = (MERGE_GRAPH, MANIFEST_GRAPH)
+
+
+def source_quads(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
+    """The quads of the named graphs, without the default graph and the derived graphs (merge, manifest)."""
+    return [q for q in quads if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value not in _DERIVED]
+
+
+def manifest(graphs: Iterable[str]) -> list[ox.Quad]:
+    """The manifest graph: ``<manifest> a prov:Collection ; prov:hadMember <graph>`` for each of ``graphs``."""
+    node = ox.NamedNode(MANIFEST_GRAPH)
+    member = ox.NamedNode(str(PROV.hadMember))
+    quads = [ox.Quad(node, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(PROV.Collection)), node)]
+    return quads + [ox.Quad(node, member, ox.NamedNode(g), node) for g in graphs]
+
+
+def published_quads(quads: Iterable[ox.Quad], default_graph: bool = False) -> list[ox.Quad]:
+    """The published layout of ``quads`` (a store's or an endpoint's): the named graphs, their merge as
+    :data:`MERGE_GRAPH` (and in the default graph too with ``default_graph``), and the manifest last. Derived graphs
+    among ``quads`` are computed again."""
+    named = source_quads(quads)
+    triples = list(dict.fromkeys(q.triple for q in named))
+    graphs = [*dict.fromkeys(q.graph_name.value for q in named), MERGE_GRAPH]
+    merge = [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(MERGE_GRAPH)) for t in triples]
+    default = [ox.Quad(t.subject, t.predicate, t.object) for t in triples] if default_graph else []
+    return default + named + merge + manifest(graphs)
