@@ -374,8 +374,8 @@ def test_a_build_stopped_by_a_signal_stops_midway_and_leaves_the_previous_store(
         stderr=subprocess.PIPE,
         text=True,
     )
-    for line in process.stderr:  # the build is busy validating (its writer thread loads the new store meanwhile)
-        if "validating" in line:
+    for line in process.stderr:  # the build has begun: seconds of parsing, loading and checking lie ahead
+        if "parsed" in line:
             break
     process.send_signal(getattr(signal, signal_name))
     out, _ = process.communicate(timeout=120)
