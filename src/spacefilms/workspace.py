@@ -42,6 +42,11 @@ def links_path(store: str | Path | None = None) -> Path:
     return root / "graph" / LINKS_FILE if root else store_path(store).parent / LINKS_FILE
 
 
+def site_path(store: str | Path | None = None) -> Path:
+    """Where ``serve`` keeps the website of the store: ``site/`` beside it."""
+    return store_path(store).parent / "site"
+
+
 def data_dir(kind: str) -> Path:
     """Return the bundled directory ``kind`` (``graph``, ``ontologies`` or ``queries``).
 

@@ -17,16 +17,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from spacefilms.errors import SpacefilmsError
 from spacefilms.site.output import MARKER
 from spacefilms.site.render import CSP
-from spacefilms.workspace import store_path
+from spacefilms.workspace import site_path, store_path
 
 POLICY = CSP + "; frame-ancestors 'none'"
 for _suffix, _media in ((".ttl", "text/turtle"), (".trig", "application/trig"), (".jsonld", "application/ld+json")):
     mimetypes.add_type(_media, _suffix)
-
-
-def site_path(store: str | Path | None = None) -> Path:
-    """Where ``serve`` keeps the website of the store: ``site/`` beside it."""
-    return store_path(store).parent / "site"
 
 
 class SiteKeeper:
