@@ -6,9 +6,9 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
+from spacefilms.endpoints.processes import answers, stop_process
 from spacefilms.errors import SpacefilmsError
 
 
@@ -76,34 +76,18 @@ class OxigraphServer:
         return args
 
     def start(self, wait: float = 20.0) -> OxigraphServer:
-        from spacefilms.http import HttpError, NetworkError, Transport
-
         self.process = subprocess.Popen(self.command(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        probe = Transport(timeout=1.0)
-        deadline = time.monotonic() + wait
-        try:
-            while time.monotonic() < deadline:
-                if self.process.poll() is not None:
-                    err = self.process.stderr.read().decode("utf-8", "replace").strip() if self.process.stderr else ""
-                    raise SpacefilmsError(f"oxigraph server exited: {err.splitlines()[-1] if err else self.process.returncode}")
-                try:
-                    probe.send("GET", f"{self.url}/query", params={"query": "ASK {}"})
-                    return self
-                except (NetworkError, HttpError):
-                    time.sleep(0.05)
-        finally:
-            probe.close()
+        if answers(self.process, f"{self.url}/query", wait, probe_timeout=1.0, interval=0.05):
+            return self
+        if (code := self.process.poll()) is not None:
+            err = self.process.stderr.read().decode("utf-8", "replace").strip() if self.process.stderr else ""
+            self.stop()
+            raise SpacefilmsError(f"oxigraph server exited: {err.splitlines()[-1] if err else code}")
         self.stop()
         raise SpacefilmsError(f"oxigraph server did not answer within {wait:.0f}s", self.url)
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process, grace=10)
         if self.process and self.process.stderr:
             self.process.stderr.close()
         self.process = None

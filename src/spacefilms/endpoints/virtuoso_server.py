@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import time
 from pathlib import Path
 
 from spacefilms.endpoints.oxigraph_server import free_port
+from spacefilms.endpoints.processes import answers, stop_process
 from spacefilms.errors import SpacefilmsError
 
 INI = Path("/etc/virtuoso-opensource-7/virtuoso.ini")
@@ -56,8 +56,6 @@ class VirtuosoServer:
         return config.replace("MaxDirtyBuffers          = 6000", f"MaxDirtyBuffers = {self.buffers * 3 // 4}")
 
     def start(self, wait: float = 120.0) -> VirtuosoServer:
-        from spacefilms.http import HttpError, NetworkError, Transport
-
         if (reason := virtuoso_missing()) is not None:
             raise SpacefilmsError(reason)
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -68,28 +66,13 @@ class VirtuosoServer:
             stderr=subprocess.DEVNULL,
             cwd=self.folder,
         )
-        probe = Transport(timeout=5.0)
-        deadline = time.monotonic() + wait
-        try:
-            while time.monotonic() < deadline and self.process.poll() is None:
-                try:
-                    probe.send("GET", self.query_endpoint, params={"query": "ASK {}"})
-                    return self
-                except (NetworkError, HttpError):
-                    time.sleep(0.2)
-        finally:
-            probe.close()
+        if answers(self.process, self.query_endpoint, wait, probe_timeout=5.0, interval=0.2):
+            return self
         self.stop()
         raise SpacefilmsError(f"Virtuoso did not answer within {wait:.0f}s (log: {self.folder / 'virtuoso.log'})", self.url)
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process, grace=60)
         self.process = None
 
     def version(self) -> str:
