@@ -80,8 +80,17 @@ def post(
 
 
 def alive(pid: int) -> bool:
-    """Whether a process runs (not gone, not a zombie)."""
+    """Whether any thread of a process still runs. A killed multithreaded process shows its main thread as a zombie
+    while the others are still ending; its parent can reap it (and see it dead) only once they all have."""
     try:
-        return "Z" not in Path(f"/proc/{pid}/stat").read_text().split()[2]
+        tasks = list(Path(f"/proc/{pid}/task").iterdir())
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return any(_running(task / "stat") for task in tasks)
+
+
+def _running(stat: Path) -> bool:
+    try:
+        return stat.read_text().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
     except (FileNotFoundError, ProcessLookupError):
         return False
