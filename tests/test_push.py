@@ -161,6 +161,37 @@ def test_server_killed_half_way_keeps_the_previous_version(tmp_path: Path, built
         assert graph_size(restarted) == graph_stats(LocalBackend(built_store)).triples
 
 
+def test_a_server_killed_during_parallel_puts_leaves_a_true_journal(
+    tmp_path: Path, built_store: Path, mini_store: Path
+) -> None:
+    """Several PUTs are under way when the store dies: the journal lists exactly graphs the store took, the manifest
+    stays the previous one, and the push resumed on the restarted store completes."""
+    location = tmp_path / "target"
+    with OxigraphServer(location) as server:
+        gsp = Endpoint(server.store_endpoint, "gsp", server.query_endpoint, timeout=60)
+        before = set(push(open_ox(mini_store), gsp).graphs)
+        journal = journal_path(tmp_path, gsp.url)
+        progress: list[str] = []
+
+        def kill_after_three_progress_lines(message: str) -> None:
+            progress.append(message)
+            if len(progress) == 3:
+                server.process.send_signal(signal.SIGKILL)
+                server.process.wait()
+
+        with pytest.raises(SpacefilmsError, match=r"push stopped at graph \d+/\d+ <[^>]+>: it and the graphs not sent"):
+            push(open_ox(built_store), gsp, progress=kill_after_three_progress_lines, journal=journal, jobs=4)
+    journaled = [line.split("\t")[1] for line in journal.read_text(encoding="utf-8").splitlines()]
+    assert len(journaled) > 2
+    with OxigraphServer(location, port=server.port) as restarted:
+        gsp = Endpoint(restarted.store_endpoint, "gsp", restarted.query_endpoint, timeout=60)
+        assert Remote(gsp).manifest_members() == before - {MANIFEST_GRAPH}
+        taken = Remote(gsp).graph_sizes(journaled)
+        report = push(open_ox(built_store), gsp, journal=journal, jobs=4)
+        assert report.skipped == len(journaled) and graphs_on(restarted) == set(report.graphs)
+        assert Remote(gsp).graph_sizes(journaled) == taken and all(taken.values())
+
+
 class CutUpload:
     """A loopback relay that forwards a request with only half of its body, then hangs up (a dropped upload)."""
 
@@ -194,8 +225,8 @@ def test_cut_upload_keeps_the_previous_version(target: OxigraphServer, built_sto
     before = push(open_ox(mini_store), update_endpoint(target))
     relay = CutUpload(target)
     try:
-        with pytest.raises(SpacefilmsError, match=r"push stopped at graph 1/\d+ <[^>]+>, which keeps its previous version"):
-            push(open_ox(built_store), Endpoint(relay.url, "gsp", target.query_endpoint, timeout=10))
+        with pytest.raises(SpacefilmsError, match=r"push stopped at graph 1/\d+ <[^>]+>: it and the graphs not sent yet keep"):
+            push(open_ox(built_store), Endpoint(relay.url, "gsp", target.query_endpoint, timeout=10), jobs=1)
     finally:
         relay.close()
     assert graphs_on(target) == set(before.graphs)

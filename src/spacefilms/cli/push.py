@@ -41,9 +41,16 @@ def _headers(values: tuple[str, ...]) -> dict[str, str]:
     "--header", "headers", multiple=True, metavar="'NAME: VALUE'", help="Extra HTTP header, e.g. a bearer token (repeatable)."
 )
 @click.option("--batch-size", type=click.IntRange(1), default=5000, show_default=True, help="Statements per insert request.")
+@click.option(
+    "--jobs",
+    type=click.IntRange(1, 64),
+    default=4,
+    show_default=True,
+    help="Graph Store PUTs at once (--protocol gsp): a store takes several faster than one after another.",
+)
 @click.option("--timeout", type=float, default=300.0, show_default=True, help="Seconds to wait for each request.")
 @click.pass_obj
-def push_command(obj: dict, endpoint, protocol, query_endpoint, user, password, auth, headers, batch_size, timeout) -> None:
+def push_command(obj: dict, endpoint, protocol, query_endpoint, user, password, auth, headers, batch_size, jobs, timeout) -> None:
     """Load the built graph into an external triple store, replacing the previous version.
 
     Every source graph goes under its own name, their merge as <https://w3id.org/spacefilms/graph/all>, and a
@@ -64,7 +71,7 @@ def push_command(obj: dict, endpoint, protocol, query_endpoint, user, password, 
         password = click.prompt("Password", hide_input=True, err=True)
     target = Endpoint(endpoint, protocol, query_endpoint, user, password, auth, _headers(headers), timeout)
     journal = journal_path(store_path(obj["store"]).parent, endpoint) if protocol == "gsp" else None
-    report = push(open_ox(obj["store"]), target, batch_size, progress_printer(), journal)
+    report = push(open_ox(obj["store"]), target, batch_size, progress_printer(), journal, jobs)
     resumed = f", {report.skipped} already sent before" if report.skipped else ""
     click.echo(
         f"Pushed {report.statements} quads in {len(report.graphs)} graphs to {endpoint} "

@@ -1,9 +1,9 @@
 """``push`` over the Graph Store Protocol: one PUT per graph (``gsp``), or one PUT of the whole dataset
 (``dataset``).
 
-Per graph: every graph is PUT under its own name (each replaced as a whole by the store), the graphs of the previous
-push that are gone are DELETEd, and the manifest goes last, so a push that dies half-way leaves the previous manifest
-and the next push still knows what to drop. A journal beside the store lists each graph already PUT with the hash of
+Per graph: every graph is PUT under its own name (each replaced as a whole by the store; a few PUTs at once, which
+stores take faster), the graphs of the previous push that are gone are DELETEd, and the manifest goes last, once every
+other graph is in, so a push that dies half-way leaves the previous manifest and the next push still knows what to drop. A journal beside the store lists each graph already PUT with the hash of
 what was sent: a re-run after a failure skips those and goes on where it stopped; a push that completes removes it.
 """
 
@@ -12,7 +12,9 @@ from __future__ import annotations
 import contextlib
 import hashlib
 from collections.abc import Sequence
+from concurrent.futures import ALL_COMPLETED, FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from pathlib import Path
+from typing import TextIO
 
 import pyoxigraph as ox
 
@@ -48,8 +50,8 @@ def _put(remote: Remote, graph: str, body: bytes, position: str, journal: Path |
     except SpacefilmsError as exc:
         again = "run the same push again to go on from here" if journal else "push again"
         raise SpacefilmsError(
-            f"push stopped at graph {position} <{graph}>, which keeps its previous version, as do the graphs after it and "
-            f"the manifest ({again}): {exc.message}",
+            f"push stopped at graph {position} <{graph}>: it and the graphs not sent yet keep their previous version, "
+            f"as does the manifest ({again}): {exc.message}",
             exc.where,
         ) from None
 
@@ -58,31 +60,81 @@ def _every(total: int) -> int:
     return max(1, total // 20)  # about twenty progress lines, however many graphs
 
 
-def push_per_graph(graphs: dict[str, list[ox.Triple]], remote: Remote, say: Progress, journal: Path | None) -> PushReport:
-    """PUT each of ``graphs`` (the manifest last), DELETE the stale ones, check the counts."""
+class _Sender:
+    """PUTs graphs ``jobs`` at a time (a few more serialised and queued, never the whole dataset in memory), writing
+    each one the store has taken to the journal; on a failure or an interrupt the PUTs under way end first."""
+
+    def __init__(self, remote: Remote, jobs: int, journal: Path | None, log: TextIO | None) -> None:
+        self.remote, self.jobs, self.journal, self.log = remote, jobs, journal, log
+        self.pool = ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="push")
+        self.under_way: dict[Future[None], tuple[str, str]] = {}
+        self.sent = 0
+
+    def send(self, graph: str, body: bytes, digest: str, position: str) -> None:
+        """Queue one PUT; wait while the queue is full."""
+        while len(self.under_way) >= 2 * self.jobs:
+            self._settle(FIRST_COMPLETED)
+        self.under_way[self.pool.submit(_put, self.remote, graph, body, position, self.journal)] = (digest, graph)
+
+    def _settle(self, how: str) -> None:
+        finished, _ = wait(self.under_way, return_when=how)
+        failure = None
+        for future in finished:
+            digest, graph = self.under_way.pop(future)
+            if future.cancelled():
+                continue
+            if (error := future.exception()) is not None:
+                failure = failure or error
+            else:
+                self.sent += 1
+                if self.log is not None:
+                    self.log.write(f"{digest}\t{graph}\n")
+                    self.log.flush()
+        if failure is not None:
+            raise failure
+
+    def finish(self) -> None:
+        """Wait for every queued PUT; raise the first failure."""
+        self._settle(ALL_COMPLETED)
+
+    def close(self) -> None:
+        """Drop what is queued, let the PUTs under way end and journal those the store took."""
+        for future in self.under_way:
+            future.cancel()
+        self.pool.shutdown(wait=True)
+        with contextlib.suppress(Exception):  # the first failure is already on its way
+            self._settle(ALL_COMPLETED)
+
+
+def push_per_graph(
+    graphs: dict[str, list[ox.Triple]], remote: Remote, say: Progress, journal: Path | None, jobs: int = 4
+) -> PushReport:
+    """PUT each of ``graphs``, ``jobs`` at a time (the manifest last, once all others are in), DELETE the stale ones,
+    check the counts."""
     previous = remote.manifest_members()
     stale = sorted(previous - set(graphs))
     done = _read_journal(journal)
-    sent = skipped = triples = 0
+    skipped = triples = 0
     if done:
         say(f"resuming: {len(done)} graph(s) in the journal {journal}")
     with journal.open("a", encoding="utf-8") if journal else contextlib.nullcontext() as log:
-        for number, (graph, content) in enumerate(graphs.items(), 1):
-            if graph == MANIFEST_GRAPH:
-                continue
-            body = ox.serialize(content, format=ox.RdfFormat.N_TRIPLES) or b""
-            digest = hashlib.sha256(body).hexdigest()
-            if done.get(graph) == digest:
-                skipped += 1
-            else:
-                _put(remote, graph, body, f"{number}/{len(graphs)}", journal)
-                if log is not None:
-                    log.write(f"{digest}\t{graph}\n")
-                    log.flush()
-                sent += 1
-            triples += len(content)
-            if number % _every(len(graphs)) == 0 or number == len(graphs) - 1:
-                say(f"graphs {number}/{len(graphs)}: {triples} triples" + (f" ({skipped} already sent)" if skipped else ""))
+        sender = _Sender(remote, jobs, journal, log)
+        try:
+            for number, (graph, content) in enumerate(graphs.items(), 1):
+                if graph == MANIFEST_GRAPH:
+                    continue
+                body = ox.serialize(content, format=ox.RdfFormat.N_TRIPLES) or b""
+                digest = hashlib.sha256(body).hexdigest()
+                if done.get(graph) == digest:
+                    skipped += 1
+                else:
+                    sender.send(graph, body, digest, f"{number}/{len(graphs)}")
+                triples += len(content)
+                if number % _every(len(graphs)) == 0 or number == len(graphs) - 1:
+                    say(f"graphs {number}/{len(graphs)}: {triples} triples" + (f" ({skipped} already sent)" if skipped else ""))
+            sender.finish()
+        finally:
+            sender.close()
     for graph in stale:
         remote.delete_graph(graph)
     if stale:
@@ -93,7 +145,7 @@ def push_per_graph(graphs: dict[str, list[ox.Triple]], remote: Remote, say: Prog
     finally:  # done, or the store lost what the journal says was sent: the next push sends every graph
         if journal is not None:
             journal.unlink(missing_ok=True)
-    return PushReport(list(graphs), sum(map(len, graphs.values())), sent + 1, stale, skipped=skipped)
+    return PushReport(list(graphs), sum(map(len, graphs.values())), sender.sent + 1, stale, skipped=skipped)
 
 
 def push_dataset(quads: Sequence[ox.Quad], graphs: dict[str, list[ox.Triple]], remote: Remote, say: Progress) -> PushReport:

@@ -89,10 +89,11 @@ def push(
     batch_size: int = 5000,
     progress: Progress | None = None,
     journal: Path | None = None,
+    jobs: int = 4,
 ) -> PushReport:
     """Copy ``store`` to ``endpoint`` in the published layout, replacing the previous version (as atomically as the
-    protocol allows, see the module's notes). ``journal`` (Graph Store Protocol only) lets a re-run skip the graphs
-    a failed push already sent."""
+    protocol allows, see the module's notes). Graph Store Protocol only: ``journal`` lets a re-run skip the graphs a
+    failed push already sent; ``jobs`` PUTs go at once."""
     started = time.perf_counter()
     # the merge in the default graph too where the whole dataset is replaced: read there as in the built store
     quads = published_quads(named_quads(store), default_graph=endpoint.protocol == "dataset")
@@ -102,7 +103,7 @@ def push(
     remote = Remote(endpoint)
     say = progress or (lambda message: None)
     if endpoint.protocol == "gsp":
-        report = push_per_graph(graphs, remote, say, journal)
+        report = push_per_graph(graphs, remote, say, journal, jobs)
     elif endpoint.protocol == "dataset":
         report = push_dataset(quads, graphs, remote, say)
     else:
