@@ -161,9 +161,7 @@ def test_server_killed_half_way_keeps_the_previous_version(tmp_path: Path, built
         assert graph_size(restarted) == graph_stats(LocalBackend(built_store)).triples
 
 
-def test_a_server_killed_during_parallel_puts_leaves_a_true_journal(
-    tmp_path: Path, built_store: Path, mini_store: Path
-) -> None:
+def test_a_server_killed_during_parallel_puts_leaves_a_true_journal(tmp_path: Path, built_store: Path, mini_store: Path) -> None:
     """Several PUTs are under way when the store dies: the journal lists exactly graphs the store took, the manifest
     stays the previous one, and the push resumed on the restarted store completes."""
     location = tmp_path / "target"
