@@ -5,7 +5,8 @@
 
 Builds the synthetic graph of the given size (reused between runs), starts an Oxigraph server and a private Virtuoso
 on 127.0.0.1 (each in a temporary folder, stopped at the end), pushes the graph with `spacefilms push` (Oxigraph:
-one dataset PUT to ``/store?no_transaction``, its bulk loader; Virtuoso: a Graph Store PUT per graph), then runs every bundled query (bound to synthetic entities)
+one dataset PUT to ``/store?no_transaction``, its bulk loader; Virtuoso: a Graph Store PUT per graph, one at a time
+and ``--jobs`` at once, each on a fresh server, and its own bulk loader over the N-Quads export), then runs every bundled query (bound to synthetic entities)
 on each and on the local store, best of three: time, ratio to local, one HTTP round trip (`ASK {}`) for scale, and
 whether the rows are the same. Writes its tables into RESULTS.md between its markers (`--no-write` to print only).
 """
@@ -28,8 +29,10 @@ from spacefilms.endpoints.oxigraph_server import OxigraphServer
 from spacefilms.endpoints.pushing import Endpoint, push
 from spacefilms.endpoints.virtuoso_server import VirtuosoServer, virtuoso_missing
 from spacefilms.errors import SpacefilmsError
+from spacefilms.namespaces import MERGE_GRAPH
 from spacefilms.querying.backends import Backend, LocalBackend, RemoteBackend
 from spacefilms.store.build import build
+from spacefilms.store.export import export
 from spacefilms.store.ondisk import open_ox
 
 
@@ -57,6 +60,9 @@ def main() -> None:
     parser.add_argument("--size", default="1M", help="synthetic triples (10k, 100k, 1M)")
     parser.add_argument("--workdir", type=Path, default=DEFAULT_WORKDIR)
     parser.add_argument("--query-timeout", type=float, default=120.0, help="seconds a remote query may take")
+    parser.add_argument(
+        "--virtuoso-jobs", type=lambda text: [int(n) for n in text.split(",")], default=[1, 4], help="PUTs at once, e.g. 1,4"
+    )
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
     size = parse_size(args.size)
@@ -82,12 +88,30 @@ def main() -> None:
         pushes.append(row("Oxigraph server", "dataset (`/store?no_transaction`)", report))
         engines["Oxigraph"] = (RemoteBackend(oxigraph.query_endpoint, timeout=args.query_timeout), 0.0)
         if virtuoso_missing() is None:
-            virtuoso = VirtuosoServer(work / "virtuoso", buffers=340000, max_rows=10_000_000).start()
-            servers.append(virtuoso)
-            target = Endpoint(virtuoso.graph_store_endpoint, "gsp", virtuoso.query_endpoint, "dba", "dba", "digest", timeout=1800)
-            report = push(open_ox(store), target)
-            pushes.append(row(f"Virtuoso ({virtuoso.version()})", "gsp", report))
+            # Each way in on a fresh Virtuoso, side by side: Graph Store PUTs one at a time (the baseline, as before
+            # --jobs), several at once, and the bulk loader over the export; queries go to the last PUT one.
+            for jobs in args.virtuoso_jobs:
+                if servers[-1] is not oxigraph:
+                    servers.pop().stop()
+                virtuoso = VirtuosoServer(work / f"virtuoso-{jobs}", buffers=340000, max_rows=10_000_000).start()
+                servers.append(virtuoso)
+                target = Endpoint(
+                    virtuoso.graph_store_endpoint, "gsp", virtuoso.query_endpoint, "dba", "dba", "digest", timeout=1800
+                )
+                report = push(open_ox(store), target, jobs=jobs)
+                pushes.append(row(f"Virtuoso ({virtuoso.version()})", f"gsp, `--jobs {jobs}`", report))
             engines["Virtuoso"] = (RemoteBackend(virtuoso.query_endpoint, timeout=args.query_timeout), 0.0)
+            with VirtuosoServer(work / "virtuoso-bulk", buffers=340000, max_rows=10_000_000) as bulk:
+                started = time.perf_counter()
+                nquads = export(open_ox(store), "nq", bulk.folder / "graph.nq")
+                exported = time.perf_counter() - started
+                bulk.bulk_load(nquads, MERGE_GRAPH)
+                loaded = time.perf_counter() - started - exported
+                quads = sum(1 for _ in nquads.open("rb"))
+                pushes.append(
+                    f"| Virtuoso | bulk loader (`export` {exported:.0f} s + `ld_dir`, `rdf_loader_run` {loaded:.0f} s) "
+                    f"| {quads:,} | – | – | {exported + loaded:.1f} s | {quads / (exported + loaded):,.0f} |"
+                )
         engines = {name: (backend, round_trip(backend)) for name, (backend, _) in engines.items()}
         header = "| query | local | " + " | ".join(f"{n} | ratio | same rows" for n in engines) + " |"
         table = [header, "|---|---:|" + "---:|---:|---|" * len(engines)]
