@@ -373,6 +373,9 @@ def test_a_build_stopped_by_a_signal_stops_midway_and_leaves_the_previous_store(
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # Ctrl-C as a terminal delivers it: a suite started in the background (`make stress &`) passes SIGINT on
+        # ignored, and Python then never turns it into KeyboardInterrupt
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     for line in process.stderr:  # the build has begun: seconds of parsing, loading and checking lie ahead
         if "parsed" in line:
