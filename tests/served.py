@@ -7,9 +7,11 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 from spacefilms.endpoints.oxigraph_server import free_port
@@ -37,6 +39,14 @@ class Served:
 
     def log(self) -> str:
         return Path(self.errors.name).read_text(encoding="utf-8")
+
+    def log_lines_once(self, done: Callable[[list[str]], bool], wait: float = 60.0) -> list[str]:
+        """The log's lines once ``done`` holds for them, or as they are after ``wait`` seconds: a request is logged
+        just after its answer has gone, so a client can read its answer before the line is written."""
+        deadline = time.monotonic() + wait
+        while not done(lines := self.log().splitlines()) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return lines
 
     @property
     def url(self) -> str:
