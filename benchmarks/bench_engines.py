@@ -48,7 +48,7 @@ def best(backend: Backend, text: str, repeat: int = 3) -> tuple[float, tuple[lis
         times.append(time.perf_counter() - started)
         if times[-1] > 5:
             break
-    return min(times), rows(answer)
+    return min(times), rows(answer, text)
 
 
 def round_trip(backend: RemoteBackend) -> float:

@@ -37,30 +37,15 @@ SELECT DISTINCT ?source ?value WHERE {
   FILTER (?source != <https://w3id.org/spacefilms/graph/all>)  # as the bundled queries do: a store may show the merge
 }"""
 Answers = Callable[[str], Solutions]  # a query's text -> its rows
-_MIN = "MIN over literals of several languages: Virtuoso orders them otherwise than Oxigraph and Jena"
-_LABELS = (
-    "GROUP_CONCAT of labels: the order is the engine's, and Oxigraph keeps their common language tag (Jena, Virtuoso drop it)"
-)
-_DECIMAL = "STR of a computed xs:decimal: Jena writes 1008.0 where Oxigraph writes 1008"
 # Where an engine answers a bundled query differently, and why: the query's or the engine's doing, never the push's.
 # Each is checked to still differ (strict), so a fixed one shows up.
 KNOWN_DIFFERENCES = {
-    ("virtuoso", "cast"): _MIN,
-    ("virtuoso", "firsts"): _MIN,
-    ("virtuoso", "organisation-people"): _MIN,
     (
         "virtuoso",
         "connection-path",
     ): "Virtuoso 7.2.5's CONCAT of a non-ASCII query literal and a non-ASCII label garbles the label",
     ("virtuoso", "source-disagreements"): "Virtuoso stores xsd:duration as seconds: STR(?value) is 2400, not PT40M",
-    ("virtuoso", "facts-about"): "CONCAT over an unbound amount: unbound for Oxigraph, ' million ' for Virtuoso",
-    ("virtuoso", "entity-search"): _LABELS,
-    ("virtuoso", "people-in-space"): _LABELS,
     ("virtuoso", "race"): "Virtuoso 7.2.5 fails to compile the query (SQ156 internal optimized compiler error)",
-    ("jena", "entity-search"): _LABELS,
-    ("jena", "people-in-space"): _LABELS,
-    ("jena", "money"): _DECIMAL,
-    ("jena", "facts-about"): _DECIMAL,
 }
 # Loaded by Virtuoso's bulk loader, the graph is stored and answered as the Graph Store PUTs leave it.
 KNOWN_DIFFERENCES |= {("virtuoso_bulk", query): why for (engine, query), why in KNOWN_DIFFERENCES.items() if engine == "virtuoso"}
@@ -180,7 +165,7 @@ def test_every_bundled_query_answers_the_same(
     request: pytest.FixtureRequest, local_answers: Answers, engine_name: str, name: str
 ) -> None:
     text = get_query(name).text  # as written: each parameter's default is its VALUES block
-    there, here = rows(request.getfixturevalue(engine_name)(text)), rows(local_answers(text))
+    there, here = rows(request.getfixturevalue(engine_name)(text), text), rows(local_answers(text), text)
     assert there[0] == here[0]
     extra, missing = sorted(there[1] - here[1], key=str), sorted(here[1] - there[1], key=str)
     differing = [(column, a, b) for x, y in zip(extra, missing) for column, a, b in zip(there[0], x, y) if a != b]
@@ -218,7 +203,7 @@ def test_an_answer_virtuoso_cut_short_is_an_error(virtuoso_server: VirtuosoServe
 
 
 def test_provenance_survives_the_push(engine: Answers, local_answers: Answers) -> None:
-    there, here = rows(engine(PROVENANCE)), rows(local_answers(PROVENANCE))
+    there, here = rows(engine(PROVENANCE), PROVENANCE), rows(local_answers(PROVENANCE), PROVENANCE)
     sources = {row[0] for row in here[1]}
     assert len(sources) > 1 and ("iri", MERGE_GRAPH) not in sources
     assert there == here

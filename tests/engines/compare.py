@@ -2,7 +2,7 @@
 
 Numbers compare by value (Virtuoso answers ``"1.0"^^xsd:decimal`` as ``1``), ``xsd:string`` as a plain literal,
 language tags in lower case, durations by their length in seconds (Virtuoso stores ``PT37M`` as ``2220.0``), blank
-nodes as one, and the sources a ``GROUP_CONCAT`` lists in any order (SPARQL leaves it to the engine)."""
+nodes as one, and the items of a ``GROUP_CONCAT`` column in any order (SPARQL leaves their order to the engine)."""
 
 from __future__ import annotations
 
@@ -60,10 +60,40 @@ def normal(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> tuple | Non
         return ("duration", _seconds(term.value))
     if datatype != str(XSD.string):
         return ("typed", term.value, datatype)
-    if term.value.count("://") > 1:  # a GROUP_CONCAT of sources, in the engine's order
-        return ("concatenated", tuple(sorted(filter(None, re.split(r"[\s|()]+", term.value)))))
     return ("text", term.value, "")
 
 
-def rows(answer: Solutions) -> tuple[list[str], Counter]:
-    return answer.variables, Counter(tuple(normal(term) for term in row) for row in answer.rows)
+_CONCATENATION = re.compile(r'GROUP_CONCAT\s*\((?:[^()]|\([^()]*\))*?separator\s*=\s*"([^"]*)"\s*\)\s*AS\s+\?(\w+)', re.I)
+
+
+_WITH_LIST = re.compile(r"(.*?) \((.*)\)")
+
+
+def concatenated(text: str) -> dict[str, str]:
+    """The columns a query makes with ``GROUP_CONCAT``, and each one's separator."""
+    return {column: separator for separator, column in _CONCATENATION.findall(text)}
+
+
+def _items(term: ox.Literal | None, separator: str) -> tuple | None:
+    if term is None:
+        return None
+    items = term.value.split(separator) if separator.strip() else term.value.split()
+    return ("items", tuple(sorted(filter(None, map(_item, items)))))
+
+
+def _item(text: str) -> str:
+    """An item; one that is a value and a list of its own in brackets (its sources) has that list in any order too."""
+    text = text.strip()
+    if (match := _WITH_LIST.fullmatch(text)) is None:
+        return text
+    return f"{match[1]} ({' '.join(sorted(match[2].split()))})"
+
+
+def rows(answer: Solutions, text: str) -> tuple[list[str], Counter]:
+    """The answer's columns, and its rows as engines agree on them; ``text`` is the query (its GROUP_CONCATs)."""
+    lists = concatenated(text)
+    separators = [lists.get(column) for column in answer.variables]
+    return answer.variables, Counter(
+        tuple(normal(term) if separator is None else _items(term, separator) for term, separator in zip(row, separators))
+        for row in answer.rows
+    )
