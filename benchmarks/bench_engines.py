@@ -69,6 +69,7 @@ def main() -> None:
     data = synthetic_dataset(size, args.workdir)
     work = Path(tempfile.mkdtemp(prefix="spacefilms-engines-"))
     lines: list[str] = []
+    servers: list = []  # stopped at the end, also when the run fails
     try:
         started = time.perf_counter()
         store = build(data.graph_dir, work / "local").store
@@ -81,7 +82,7 @@ def main() -> None:
             "|---|---|---:|---:|---:|---:|---:|",
         ]
         oxigraph = OxigraphServer(work / "oxigraph", union_default_graph=False).start()
-        servers: list = [oxigraph]
+        servers.append(oxigraph)
         # Oxigraph's bulk loader (?no_transaction): a dataset PUT clears the store before loading anyway
         dataset = Endpoint(f"{oxigraph.store_endpoint}?no_transaction", "dataset", oxigraph.query_endpoint, timeout=1800)
         report = push(open_ox(store), dataset)
@@ -144,9 +145,9 @@ def main() -> None:
                 *table,
             ]
         )
+    finally:
         for server in servers:
             server.stop()
-    finally:
         shutil.rmtree(work, ignore_errors=True)
     print(body)
     if not args.no_write:
