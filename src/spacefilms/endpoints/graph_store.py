@@ -61,8 +61,9 @@ def _every(total: int) -> int:
 
 
 class _Sender:
-    """PUTs graphs ``jobs`` at a time (a few more serialised and queued, never the whole dataset in memory), writing
-    each one the store has taken to the journal; on a failure or an interrupt the PUTs under way end first."""
+    """PUTs graphs ``jobs`` at a time (the next one serialised meanwhile, never the whole dataset in memory), writing
+    each one the store has taken to the journal; on a failure or an interrupt the PUTs under way end first and no
+    other starts."""
 
     def __init__(self, remote: Remote, jobs: int, journal: Path | None, log: TextIO | None) -> None:
         self.remote, self.jobs, self.journal, self.log = remote, jobs, journal, log
@@ -71,8 +72,8 @@ class _Sender:
         self.sent = 0
 
     def send(self, graph: str, body: bytes, digest: str, position: str) -> None:
-        """Queue one PUT; wait while the queue is full."""
-        while len(self.under_way) >= 2 * self.jobs:
+        """Start one PUT, once one of the ``jobs`` is free."""
+        while len(self.under_way) >= self.jobs:
             self._settle(FIRST_COMPLETED)
         self.under_way[self.pool.submit(_put, self.remote, graph, body, position, self.journal)] = (digest, graph)
 
@@ -81,8 +82,6 @@ class _Sender:
         failure = None
         for future in finished:
             digest, graph = self.under_way.pop(future)
-            if future.cancelled():
-                continue
             if (error := future.exception()) is not None:
                 failure = failure or error
             else:
@@ -98,9 +97,7 @@ class _Sender:
         self._settle(ALL_COMPLETED)
 
     def close(self) -> None:
-        """Drop what is queued, let the PUTs under way end and journal those the store took."""
-        for future in self.under_way:
-            future.cancel()
+        """Let the PUTs under way end and journal those the store took."""
         self.pool.shutdown(wait=True)
         with contextlib.suppress(Exception):  # the first failure is already on its way
             self._settle(ALL_COMPLETED)
