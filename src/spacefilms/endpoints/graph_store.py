@@ -3,8 +3,9 @@
 
 Per graph: every graph is PUT under its own name (each replaced as a whole by the store; a few PUTs at once, which
 stores take faster), the graphs of the previous push that are gone are DELETEd, and the manifest goes last, once every
-other graph is in, so a push that dies half-way leaves the previous manifest and the next push still knows what to drop. A journal beside the store lists each graph already PUT with the hash of
-what was sent: a re-run after a failure skips those and goes on where it stopped; a push that completes removes it.
+other graph is in, so a push that dies half-way leaves the previous manifest and the next push still knows what to
+drop. A journal beside the store lists each graph the store took with the hash of what was sent: a re-run after a
+failure skips those and goes on where it stopped; a push that completes removes it.
 """
 
 from __future__ import annotations
@@ -93,7 +94,7 @@ class _Sender:
             raise failure
 
     def finish(self) -> None:
-        """Wait for every queued PUT; raise the first failure."""
+        """Wait for every PUT under way; raise the first failure."""
         self._settle(ALL_COMPLETED)
 
     def close(self) -> None:
