@@ -81,6 +81,8 @@ class VirtuosoServer:
         ``default_graph``; a file the loader refused is an error."""
         if nquads.resolve().parent != self.folder.resolve():
             raise SpacefilmsError(f"Virtuoso's bulk loader reads only its own folder ({self.folder})", str(nquads))
+        if "'" in nquads.name + default_graph:  # both go into SQL text
+            raise SpacefilmsError(f"a quote in a file or graph name for Virtuoso's bulk loader: {nquads.name} {default_graph}")
         statements = (
             f"ld_dir('.', '{nquads.name}', '{default_graph}'); rdf_loader_run(); checkpoint; "
             "select 'failed: ' || ll_file || ': ' || ll_error from DB.DBA.load_list where ll_error is not null;"
