@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 if TYPE_CHECKING:
-    from spacefilms.querying.backends import Backend
+    from spacefilms.api import Graph
 
 
 def progress_printer():
@@ -47,9 +47,11 @@ def graph_options(command):
     )
 
 
-def backend_from(obj: dict, endpoint: str | None, timeout: float) -> Backend:
-    """The backend a command reads: ``--endpoint`` if given, else the store (``--store`` or the workspace's)."""
+def graph_from(obj: dict, endpoint: str | None, timeout: float) -> Graph:
+    """The graph a command reads: ``--endpoint`` if given, else the store (``--store`` or the workspace's)."""
+    from spacefilms.api import Graph
     from spacefilms.namespaces import MERGE_GRAPH
-    from spacefilms.querying.backends import open_backend
 
-    return open_backend(obj["store"], endpoint, timeout, obj.get("default_graph", MERGE_GRAPH))
+    if endpoint:
+        return Graph.open(endpoint, timeout=timeout, default_graph=obj.get("default_graph", MERGE_GRAPH))
+    return Graph.open(obj["store"])

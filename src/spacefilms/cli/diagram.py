@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from spacefilms.cli._common import backend_from, graph_options
+from spacefilms.cli._common import graph_from, graph_options
 
 # The library modules are imported inside the commands: they bring in matplotlib, which every other command can do without.
 
@@ -85,7 +85,7 @@ def diagram(
       spacefilms diagram --relation schema:director --relation schema:actor -o people.gexf
     """
     from spacefilms.diagrams.presets import PRESETS
-    from spacefilms.diagrams.requests import FORMATS, Request, diagram_to_file
+    from spacefilms.diagrams.requests import FORMATS
 
     if list_presets:
         width = max(len(name) for name in PRESETS)
@@ -98,12 +98,11 @@ def diagram(
         raise click.UsageError("give --sparql or --query-file, not both")
     if query_file:
         sparql = query_file.read_text(encoding="utf-8")
-    request = Request(
-        preset, focus, depth, list(relations), list(kinds), sparql, layout, title, date_text, lang, max_nodes, edge_labels
-    )
-    backend = backend_from(obj, endpoint, timeout)
-    click.echo(f"Drawing {preset or 'the chosen part of the graph'} from {backend.name} into {output}…", err=True)
-    _report(diagram_to_file(request, output, backend), output)
+    graph = graph_from(obj, endpoint, timeout)
+    click.echo(f"Drawing {preset or 'the chosen part of the graph'} from {graph.name} into {output}…", err=True)
+    options = dict(focus=focus, depth=depth, relations=list(relations), kinds=list(kinds), sparql=sparql, layout=layout)
+    options.update(title=title, date=date_text, lang=lang, max_nodes=max_nodes, edge_labels=edge_labels)
+    _report(graph.diagram(output, preset, **options), output)
 
 
 @click.command()
@@ -116,7 +115,7 @@ def diagram(
     metavar="ENTITY",
     help="Only this project; repeatable [default: every space film project].",
 )
-@click.option("--title", default="The race to film in space: dated milestones", show_default=True)
+@click.option("--title", help="Title to print [default: The race to film in space: dated milestones].")
 @click.option("--date", "date_text", metavar="TEXT", help="The data's date to print [default: when the store was built].")
 @graph_options
 @click.pass_obj
@@ -125,17 +124,11 @@ def timeline(obj: dict, output, projects, title, date_text, endpoint, timeout) -
 
     Where sources give different dates for a milestone, each date is shown, with how many sources give it.
     """
-    from spacefilms.diagrams.network import load_graph_data
-    from spacefilms.diagrams.timeline import render_timeline
-
     if output is None:
         raise click.UsageError("give --output FILE ending in .png, .svg or .pdf")
-    backend = backend_from(obj, endpoint, timeout)
-    click.echo(f"Drawing the timeline from {backend.name} into {output}…", err=True)
-    data = load_graph_data(backend)
-    chosen = [data.resolve_entity(p) for p in projects] or None
-    result = render_timeline(data, output, title, date_text or data.date, chosen)
-    _report(result, output)
+    graph = graph_from(obj, endpoint, timeout)
+    click.echo(f"Drawing the timeline from {graph.name} into {output}…", err=True)
+    _report(graph.timeline(output, projects, title, date_text), output)
 
 
 COMMANDS = [diagram, timeline]

@@ -6,9 +6,8 @@ from pathlib import Path
 
 import click
 
-from spacefilms.cli._common import backend_from, graph_options
+from spacefilms.cli._common import graph_from, graph_options
 from spacefilms.store.export import FORMATS, format_for
-from spacefilms.store.export import export as export_store
 
 
 @click.command()
@@ -31,7 +30,7 @@ from spacefilms.store.export import export as export_store
 def export(obj: dict, fmt: str | None, output: Path, endpoint: str | None, timeout: float) -> None:
     """Write the whole graph, ontology included, to one RDF file."""
     fmt = format_for(output, fmt)
-    path = export_store(backend_from(obj, endpoint, timeout), fmt, output)
+    path = graph_from(obj, endpoint, timeout).export(output, fmt)
     click.echo(f"Wrote {path} ({path.stat().st_size} bytes, {fmt})")
 
 

@@ -6,9 +6,8 @@ from pathlib import Path
 
 import click
 
-from spacefilms.cli._common import backend_from, graph_options
+from spacefilms.cli._common import graph_from, graph_options
 from spacefilms.errors import SpacefilmsError
-from spacefilms.namespaces import sparql_prologue
 from spacefilms.querying.formatting import FORMATS, format_result
 from spacefilms.querying.library import NamedQuery, get_query, list_queries
 
@@ -58,26 +57,19 @@ def query(obj: dict, name, params, query_file, sparql, fmt, full_iris, endpoint,
     chosen = [x for x in (name, query_file, sparql) if x]
     if len(chosen) != 1:
         raise click.UsageError("give exactly one of NAME, --file or --sparql")
-    if sparql:
-        prologue = sparql_prologue()
-        named = NamedQuery.from_text("--sparql", prologue + sparql)
-        named.line_offset = prologue.count("\n")
-    elif query_file:
-        named = NamedQuery.from_file(query_file)
-    else:
-        named = get_query(name)
-    named.check_syntax()
+    graph = graph_from(obj, endpoint, timeout)
+    chosen = NamedQuery.from_sparql(sparql, "--sparql") if sparql else query_file or get_query(name)
+    named = graph.named_query(chosen)
     bindings = named.bind(_parse_params(params))
-    backend = backend_from(obj, endpoint, timeout)
     if endpoint:
         click.echo(f"Asking {endpoint} (up to {timeout:g} s)…", err=True)
-    result = backend.run(named.text, bindings)
+    result = graph.backend.run(named.text, bindings)
     click.echo(format_result(result, fmt, full_iris))
     if result.kind == "SELECT" and not result.rows:
         from spacefilms.querying.backends import names_graphs
         from spacefilms.querying.hints import why_empty
 
-        for line in why_empty(backend, bindings, names_graphs(named.text)):
+        for line in why_empty(graph.backend, bindings, names_graphs(named.text)):
             click.echo(f"hint: {line}", err=True)
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from spacefilms.cli._common import backend_from, graph_options, progress_printer
+from spacefilms.cli._common import graph_from, graph_options, progress_printer
 
 
 @click.command(name="site")
@@ -32,10 +32,7 @@ def site(obj: dict, output: Path, max_diagrams: int, endpoint: str | None, timeo
 
     The folder works from file:// and from any static host; it needs no server and asks no other host for anything.
     """
-    from spacefilms.site.builder import build_site
-
-    backend = backend_from(obj, endpoint, timeout)
-    report = build_site(backend, output, progress=progress_printer(), max_diagrams=max_diagrams)
+    report = graph_from(obj, endpoint, timeout).site(output, max_diagrams, progress_printer())
     click.echo(
         f"Wrote {report.output}: {report.pages:,} pages ({report.entities:,} entities, {report.sources:,} sources, "
         f"{report.diagrams} focus diagrams), {report.files:,} files, {report.bytes / 1e6:.1f} MB in {report.seconds:.1f}s"

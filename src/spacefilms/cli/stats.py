@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from spacefilms.cli._common import backend_from, graph_options
-from spacefilms.store.stats import GraphStats, graph_stats
+from spacefilms.cli._common import graph_from, graph_options
+from spacefilms.store.stats import GraphStats
 
 
 def print_stats(stats: GraphStats) -> None:
@@ -25,16 +25,14 @@ def print_stats(stats: GraphStats) -> None:
 @click.pass_obj
 def stats(obj: dict, sources: bool, endpoint: str | None, timeout: float) -> None:
     """Print triple, source and entity counts of the built store (or of the graph at --endpoint)."""
-    backend = backend_from(obj, endpoint, timeout)
-    print_stats(graph_stats(backend))
+    graph = graph_from(obj, endpoint, timeout)
+    print_stats(graph.stats())
     if sources:
         from spacefilms.querying.formatting import format_result
-        from spacefilms.querying.library import get_query
 
         for name in ("source-kinds", "linkable-entities"):
-            query = get_query(name)
-            click.echo(f"\n{query.title} (spacefilms query {name}):")
-            click.echo(format_result(backend.run(query.text, query.bind({}))))
+            click.echo(f"\n{graph.named_query(name).title} (spacefilms query {name}):")
+            click.echo(format_result(graph.query(name)))
 
 
 COMMANDS = [stats]

@@ -8,7 +8,7 @@ import click
 from rdflib import URIRef
 from tqdm import tqdm
 
-from spacefilms.cli._common import backend_from, graph_options
+from spacefilms.cli._common import graph_from, graph_options
 from spacefilms.errors import SpacefilmsError
 from spacefilms.querying.backends import open_backend
 from spacefilms.querying.formatting import FORMATS, display, format_result
@@ -162,7 +162,7 @@ def enrich(obj: dict, endpoint, offline, batch_size, timeout, retries, backoff, 
 @click.pass_obj
 def conflicts(obj: dict, fmt: str, endpoint: str | None, timeout: float) -> None:
     """List facts where the curated graph and the fetched Wikidata facts disagree, with both sources."""
-    backend = backend_from(obj, endpoint, timeout)
+    backend = graph_from(obj, endpoint, timeout).backend
     result = conflicts_module.conflicts(backend)
     click.echo(format_result(result, fmt))
     if not result.rows:

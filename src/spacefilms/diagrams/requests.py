@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import networkx as nx
+
 from spacefilms.diagrams.model import Diagram
 from spacefilms.diagrams.network import GraphData, build_network, find_entity, load_graph_data, query_triples
 from spacefilms.diagrams.presets import custom_diagram, get_preset
@@ -112,6 +114,11 @@ def diagram_to_file(request: Request, output: str | Path, backend: Backend):
     """Everything at once: check the output name, read the graph, make the diagram, write it."""
     fmt = output_format(output)
     return write(make_diagram(request, backend, load_for(request, backend), fmt), output, fmt)
+
+
+def network_for(request: Request, backend: Backend) -> nx.MultiDiGraph:
+    """The network a request selects, undrawn (every entity it keeps: no cap as in a picture), for networkx users."""
+    return make_diagram(request, backend, load_for(request, backend), "graphml").net
 
 
 def load_for(request: Request, backend: Backend) -> GraphData:

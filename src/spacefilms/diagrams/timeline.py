@@ -26,6 +26,7 @@ from spacefilms.errors import SpacefilmsError
 from spacefilms.files import atomic_output
 from spacefilms.namespaces import SCHEMA, SF
 
+TITLE = "The race to film in space: dated milestones"
 _DATE = re.compile(r"^(?P<y>-?\d{4,})(?:-(?P<m>\d{2})(?:-(?P<d>\d{2})(?P<t>T[\d:.]+)?)?)?(?P<tz>Z|[+-]\d{2}:\d{2})?$")
 TYPE_MARKERS = {
     "Announcement": "o",

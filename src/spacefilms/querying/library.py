@@ -13,7 +13,7 @@ from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.term import Identifier
 
 from spacefilms.errors import SpacefilmsError
-from spacefilms.namespaces import expand
+from spacefilms.namespaces import expand, sparql_prologue
 from spacefilms.workspace import data_dir
 
 _HEADER = re.compile(r"^#\s*(title|description|param|example|returns):\s*(.*)$")
@@ -70,6 +70,14 @@ class NamedQuery:
                 query.parameters.append(_parse_param(value, query.where))
             elif key in ("description", "title", "example"):
                 setattr(query, key, (getattr(query, key) + " " + value).strip())
+        return query
+
+    @classmethod
+    def from_sparql(cls, text: str, name: str = "sparql") -> NamedQuery:
+        """A query typed by a user: the project prefixes predeclared, its errors placed on the user's own lines."""
+        prologue = sparql_prologue()
+        query = cls.from_text(name, prologue + text)
+        query.line_offset = prologue.count("\n")
         return query
 
     @property

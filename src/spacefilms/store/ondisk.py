@@ -1,4 +1,4 @@
-"""The on-disk Oxigraph store, opened through rdflib, and its atomic replacement."""
+"""The on-disk Oxigraph store and its atomic replacement."""
 
 from __future__ import annotations
 
@@ -11,12 +11,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pyoxigraph as ox
-from oxrdflib import OxigraphStore
-from rdflib import Dataset
 
 from spacefilms.errors import SpacefilmsError
 from spacefilms.files import remove_leftovers
-from spacefilms.namespaces import PREFIXES
 from spacefilms.querying.backends import LocalBackend
 from spacefilms.store.stats import quad_count, triple_count
 from spacefilms.workspace import store_path
@@ -63,15 +60,6 @@ def add_merge(store: ox.Store, repeated: bool | None = None) -> None:
     if repeated:
         merge = [ox.Quad(t.subject, t.predicate, t.object) for t in backend.construct(_MERGE)]
         store.bulk_extend(merge)
-
-
-def open_dataset(path: str | Path | None = None) -> Dataset:
-    """The built store as an rdflib Dataset (Oxigraph engine, default graph = the merge of all graphs)."""
-    ox_store = open_ox(path)
-    dataset = Dataset(store=OxigraphStore(store=ox_store), default_union=not has_merged_default_graph(ox_store))
-    for prefix, iri in PREFIXES.items():
-        dataset.bind(prefix, iri)
-    return dataset
 
 
 def _remove(directory: Path, attempts: int = 50) -> None:
