@@ -24,10 +24,10 @@ import pyoxigraph as ox
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from spacefilms.core.backends import LocalBackend
 from spacefilms.diagrams.drawing import RC, text_overlaps
 from spacefilms.diagrams.network import build_network, load_graph_data
 from spacefilms.diagrams.requests import Request, load_for, make_diagram, write
-from spacefilms.querying.backends import LocalBackend
 from spacefilms.store.synthetic import BASE, generate
 
 TRIPLES_PER_ENTITY = 8.7  # synthetic.generate makes about one entity (after folding cast roles) per 8.7 triples

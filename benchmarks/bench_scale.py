@@ -122,9 +122,9 @@ def synthetic_dataset(triples: int, workdir: Path) -> DataSet:
 
 def bundled_dataset(workdir: Path) -> DataSet:
     """The bundled curated graph; the other sides load the built store's N-Quads export (the same quads)."""
+    from spacefilms.core.layout import open_ox
     from spacefilms.store.build import build
     from spacefilms.store.export import export
-    from spacefilms.store.ondisk import open_ox
 
     folder = workdir / "bundled"
     folder.mkdir(parents=True, exist_ok=True)
@@ -138,8 +138,8 @@ def bundled_dataset(workdir: Path) -> DataSet:
 
 def bundled_queries(synthetic: bool) -> list[tuple[str, str, bool]]:
     """(name, text with parameters bound, is-aggregate) for every bundled query."""
-    from spacefilms.querying.library import list_queries
-    from spacefilms.querying.parameters import inline_bindings
+    from spacefilms.core.library import list_queries
+    from spacefilms.core.parameters import inline_bindings
 
     plan = []
     for query in list_queries():
@@ -195,7 +195,7 @@ class Ours(Side):
         return {"triples": report.stats.triples, "quads": report.stats.quads}
 
     def prepare(self) -> None:
-        from spacefilms.querying.backends import LocalBackend
+        from spacefilms.core.backends import LocalBackend
 
         self.backend = LocalBackend(self.store)
 
@@ -204,17 +204,17 @@ class Ours(Side):
         return {"rows": len(result.rows) if result.kind == "SELECT" else len(result.graph or []) if result.graph else 1}
 
     def export(self) -> dict:
+        from spacefilms.core.layout import open_ox
         from spacefilms.store.export import export
-        from spacefilms.store.ondisk import open_ox
 
         path = export(open_ox(self.store), "nq", self.data.folder / "export-spacefilms.nq")
         return {"bytes": path.stat().st_size}
 
     def network(self) -> dict:
         """What ``spacefilms diagram --focus`` does before drawing: read the focus's surroundings, build the network."""
+        from spacefilms.core.backends import LocalBackend
         from spacefilms.diagrams.network import build_network, load_graph_data
         from spacefilms.diagrams.selection import select
-        from spacefilms.querying.backends import LocalBackend
 
         data = load_graph_data(LocalBackend(self.store), around=(self.data.focus, 1))
         part = select(build_network(data), data, focus=f"<{self.data.focus}>", depth=1)

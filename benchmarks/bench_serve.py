@@ -27,9 +27,9 @@ from pathlib import Path
 
 import httpx
 
+from spacefilms.core.library import list_queries
+from spacefilms.core.parameters import inline_bindings
 from spacefilms.endpoints.oxigraph_server import free_port
-from spacefilms.querying.library import list_queries
-from spacefilms.querying.parameters import inline_bindings
 from spacefilms.store.build import build
 
 ROOT = Path(__file__).resolve().parents[1]

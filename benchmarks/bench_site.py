@@ -40,7 +40,7 @@ def store_for(name: str, workdir: Path) -> Path:
 
 
 def worker(name: str, workdir: Path, max_diagrams: int) -> dict:
-    from spacefilms.querying.backends import LocalBackend
+    from spacefilms.core.backends import LocalBackend
     from spacefilms.site import build_site
 
     store = store_for(name, workdir)

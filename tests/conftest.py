@@ -11,11 +11,11 @@ import pytest
 from browser import Chromium, chromium_binary
 from click.testing import CliRunner, Result
 
+from spacefilms.core.backends import LocalBackend
+from spacefilms.core.layout import open_ox
 from spacefilms.endpoints.oxigraph_server import OxigraphServer, oxigraph_binary
-from spacefilms.querying.backends import LocalBackend
 from spacefilms.store.build import build
 from spacefilms.store.export import export
-from spacefilms.store.ondisk import open_ox
 
 DATA = Path(__file__).parent / "data"
 

@@ -9,11 +9,11 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from spacefilms.core.backends import LocalBackend
+from spacefilms.core.layout import named_quads, open_ox
 from spacefilms.errors import SpacefilmsError
 from spacefilms.namespaces import BUILD_GRAPH, PREFIXES, QUERIES_GRAPH, RDFS, SCHEMA, SF
-from spacefilms.querying.backends import LocalBackend
 from spacefilms.store.build import ValidationFailed, build, load_and_validate
-from spacefilms.store.ondisk import named_quads, open_ox
 from spacefilms.store.stats import graph_stats
 from spacefilms.store.synthetic import BASE as SYNTHETIC
 from spacefilms.store.synthetic import generate
@@ -198,8 +198,8 @@ def test_synthetic_entities_are_checked_like_curated_ones(tmp_path: Path) -> Non
 
 def test_repeated_facts_are_merged_once_in_the_default_graph(built_store: Path) -> None:
     """Sources agree, so triples repeat across graphs: the default graph holds each once, and queries read it."""
-    from spacefilms.querying.backends import LocalBackend
-    from spacefilms.store.ondisk import has_merged_default_graph, query_options
+    from spacefilms.core.backends import LocalBackend
+    from spacefilms.core.layout import has_merged_default_graph, query_options
 
     store = open_ox(built_store)
     assert has_merged_default_graph(store) and query_options(store) == {}
@@ -212,7 +212,7 @@ def test_repeated_facts_are_merged_once_in_the_default_graph(built_store: Path) 
 
 
 def test_a_graph_without_repeated_facts_stores_no_merge(tmp_path: Path) -> None:
-    from spacefilms.store.ondisk import has_merged_default_graph, query_options
+    from spacefilms.core.layout import has_merged_default_graph, query_options
 
     build(_write_synthetic(tmp_path), tmp_path / "store")
     store = open_ox(tmp_path / "store")

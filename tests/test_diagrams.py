@@ -17,6 +17,7 @@ import pytest
 from matplotlib.font_manager import FontProperties, findfont, get_font
 from PIL import Image
 
+from spacefilms.core.backends import LocalBackend
 from spacefilms.diagrams.drawing import render
 from spacefilms.diagrams.labels import FONT
 from spacefilms.diagrams.network import build_network, load_graph_data, query_triples
@@ -26,7 +27,6 @@ from spacefilms.diagrams.selection import select
 from spacefilms.diagrams.timeline import milestones, parse_date, render_timeline
 from spacefilms.errors import SpacefilmsError
 from spacefilms.namespaces import SCHEMA, SF, SFR
-from spacefilms.querying.backends import LocalBackend
 from spacefilms.store.synthetic import generate
 
 pytestmark = pytest.mark.filterwarnings("ignore:.*deprecated - use:DeprecationWarning")  # pydot's parser, not ours
@@ -143,7 +143,7 @@ def test_race_preset(net, data) -> None:
 
 
 def test_flights_preset_matches_the_flight_crews_query(net, data, local) -> None:
-    from spacefilms.querying.library import get_query
+    from spacefilms.core.library import get_query
 
     flights = preset_net("flights", net, data)
     labels = {n: d["label"] for n, d in flights.nodes(data=True)}

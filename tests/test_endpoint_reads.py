@@ -7,8 +7,8 @@ from pathlib import Path
 
 from conftest import load_server_store
 
+from spacefilms.core.backends import LocalBackend, RemoteBackend
 from spacefilms.endpoints.oxigraph_server import OxigraphServer
-from spacefilms.querying.backends import LocalBackend, RemoteBackend
 from spacefilms.store.stats import graph_stats
 from spacefilms.wikidata.linking import curated_entities
 
@@ -88,7 +88,7 @@ def test_an_empty_answer_says_why(cli, built_store: Path, tmp_path: Path) -> Non
     why and what to do; its own default graph, when it is the union, answers."""
     import pyoxigraph as ox
 
-    from spacefilms.store.ondisk import named_quads, open_ox
+    from spacefilms.core.layout import named_quads, open_ox
 
     dump = tmp_path / "sources-only.nq"
     dump.write_bytes(ox.serialize(list(named_quads(open_ox(built_store))), format=ox.RdfFormat.N_QUADS))
@@ -119,9 +119,8 @@ def test_a_server_without_a_manifest_says_so(cli, built_store: Path, tmp_path: P
     and the hint says why."""
     import pyoxigraph as ox
 
+    from spacefilms.core.layout import named_quads, open_ox, published_quads
     from spacefilms.namespaces import MANIFEST_GRAPH
-    from spacefilms.store.layout import published_quads
-    from spacefilms.store.ondisk import named_quads, open_ox
 
     quads = [q for q in published_quads(named_quads(open_ox(built_store))) if q.graph_name.value != MANIFEST_GRAPH]
     dump = tmp_path / "no-manifest.nq"
@@ -137,8 +136,8 @@ def test_a_server_without_a_manifest_says_so(cli, built_store: Path, tmp_path: P
 def test_a_graph_named_in_a_query_reads_the_same_as_a_variable(local: LocalBackend) -> None:
     """For Virtuoso (see RemoteBackend's notes) a ``GRAPH <iri>`` is sent as ``VALUES ?v { <iri> } GRAPH ?v``: the
     same answer, without the added variable."""
-    from spacefilms.querying.backends import _graphs_as_variables
-    from spacefilms.querying.library import get_query
+    from spacefilms.core.backends import _graphs_as_variables
+    from spacefilms.core.library import get_query
 
     text = get_query("source-kinds").text
     rewritten, added = _graphs_as_variables(text)

@@ -16,16 +16,16 @@ import pytest
 from engines.compare import rows
 from engines.jena import jena_missing, run_queries
 
+from spacefilms.core.backends import Backend, LocalBackend, RemoteBackend
+from spacefilms.core.layout import open_ox
+from spacefilms.core.library import get_query, list_queries
+from spacefilms.core.results import Solutions, from_json_results
 from spacefilms.endpoints.oxigraph_server import OxigraphServer
 from spacefilms.endpoints.pushing import Endpoint, Remote, push
 from spacefilms.endpoints.virtuoso_server import VirtuosoServer, virtuoso_missing
 from spacefilms.errors import SpacefilmsError
 from spacefilms.namespaces import MANIFEST_GRAPH, MERGE_GRAPH
-from spacefilms.querying.backends import Backend, LocalBackend, RemoteBackend
-from spacefilms.querying.library import get_query, list_queries
-from spacefilms.querying.results import Solutions, from_json_results
 from spacefilms.store.export import export
-from spacefilms.store.ondisk import open_ox
 from spacefilms.store.stats import graph_stats
 
 QUERIES = [query.name for query in list_queries()]

@@ -8,9 +8,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from spacefilms.core.layout import named_quads, open_ox, published_quads
 from spacefilms.namespaces import MANIFEST_GRAPH, MERGE_GRAPH
-from spacefilms.store.layout import published_quads
-from spacefilms.store.ondisk import named_quads, open_ox
 
 FORMATS = {
     "ttl": ox.RdfFormat.TURTLE,

@@ -8,8 +8,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from spacefilms.core.layout import open_ox
 from spacefilms.namespaces import SFR, sparql_prologue
-from spacefilms.store.ondisk import open_ox
 
 GRAPH_DIR = Path(__file__).parents[1] / "graph"
 

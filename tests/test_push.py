@@ -14,14 +14,14 @@ from pathlib import Path
 import pytest
 from rdflib import BNode
 
+from spacefilms.core.backends import LocalBackend, RemoteBackend
+from spacefilms.core.layout import open_ox
+from spacefilms.core.library import get_query
 from spacefilms.endpoints.graph_store import journal_path
 from spacefilms.endpoints.oxigraph_server import OxigraphServer
 from spacefilms.endpoints.pushing import MANIFEST_GRAPH, MERGE_GRAPH, STAGING_BASE, Endpoint, Remote, push
 from spacefilms.errors import SpacefilmsError
-from spacefilms.querying.backends import LocalBackend, RemoteBackend
-from spacefilms.querying.library import get_query
 from spacefilms.store.build import build
-from spacefilms.store.ondisk import open_ox
 from spacefilms.store.stats import graph_stats
 
 DATA = Path(__file__).parent / "data"

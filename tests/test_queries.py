@@ -8,14 +8,14 @@ from pathlib import Path
 import pytest
 from rdflib import BNode, Literal, URIRef
 
+from spacefilms.core.backends import LocalBackend, RemoteBackend
+from spacefilms.core.formatting import display, format_result
+from spacefilms.core.library import get_query, list_queries, to_term
+from spacefilms.core.parameters import inline_bindings
+from spacefilms.core.results import QueryResult
 from spacefilms.endpoints.oxigraph_server import OxigraphServer
 from spacefilms.errors import SpacefilmsError
 from spacefilms.namespaces import SFR
-from spacefilms.querying.backends import LocalBackend, RemoteBackend
-from spacefilms.querying.formatting import display, format_result
-from spacefilms.querying.library import get_query, list_queries, to_term
-from spacefilms.querying.parameters import inline_bindings
-from spacefilms.querying.results import QueryResult
 
 QUERIES = list_queries()
 NAMES = [q.name for q in QUERIES]

@@ -16,7 +16,9 @@ README = Path(__file__).parents[1] / "README.md"
 def python_blocks() -> list[tuple[int, str]]:
     """Every ```python block of the README, with the line it starts on."""
     text = README.read_text(encoding="utf-8")
-    return [(text[: m.start()].count("\n") + 2, m.group(1)) for m in re.finditer(r"^```python\n(.*?)^```", text, re.DOTALL | re.M)]
+    return [
+        (text[: m.start()].count("\n") + 2, m.group(1)) for m in re.finditer(r"^```python\n(.*?)^```", text, re.DOTALL | re.M)
+    ]
 
 
 def test_every_python_block_runs_and_prints_what_it_promises(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -69,7 +71,7 @@ def test_the_build_sample_is_what_a_build_prints(cli, tmp_path: Path) -> None:
 
 
 def test_the_query_table_lists_every_bundled_query() -> None:
-    from spacefilms.querying.library import list_queries
+    from spacefilms.core.library import list_queries
 
     table = README.read_text(encoding="utf-8").split("## Queries", 1)[1].split("```", 1)[0]
     assert set(re.findall(r"^\| `([\w-]+)` \|", table, re.MULTILINE)) == {q.name for q in list_queries()}

@@ -24,8 +24,8 @@ from served import SPACEFILMS, Served, alive, post
 from SPARQLWrapper import CSV, JSON, TURTLE, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
 
+from spacefilms.core.library import list_queries
 from spacefilms.endpoints.protocol import FEDERATED, Refused, check_query, negotiate
-from spacefilms.querying.library import list_queries
 from spacefilms.store.build import build
 
 DATA = Path(__file__).parent / "data"

@@ -17,8 +17,8 @@ import pytest
 from browser import Chromium
 
 import spacefilms.site.builder as builder
+from spacefilms.core.backends import LocalBackend
 from spacefilms.errors import SpacefilmsError
-from spacefilms.querying.backends import LocalBackend
 from spacefilms.site import build_site
 from spacefilms.site.output import MARKER
 from spacefilms.site.paths import resource_page, source_page

@@ -20,13 +20,14 @@ import pyoxigraph as ox
 import pytest
 from fault_proxy import CUT, EMPTY, PASS, QLEVER_CANCELLED, SLOW, TRUNCATE, WDQS_CUT, WDQS_TIMEOUT, FaultProxy, answer, status
 
+from spacefilms.core.backends import LocalBackend
+from spacefilms.core.layout import named_quads, open_ox
 from spacefilms.endpoints.oxigraph_server import OxigraphServer
 from spacefilms.errors import SpacefilmsError
 from spacefilms.http import retry_after, user_agent
 from spacefilms.namespaces import SCHEMA, SF, SFR, WIKIDATA_GRAPH_BASE
-from spacefilms.querying.backends import LocalBackend
 from spacefilms.store.build import ValidationFailed, build, load_and_validate
-from spacefilms.store.ondisk import named_quads, open_ox, replace_store
+from spacefilms.store.ondisk import replace_store
 from spacefilms.store.stats import graph_stats
 from spacefilms.wikidata.client import WikidataClient
 from spacefilms.wikidata.conflicts import _same_up_to_precision

@@ -10,9 +10,9 @@ Three lines build the graph, ask it a question and draw it::
 use, so importing the package (or asking the command for help) stays fast; type checkers and editors see them through
 the ``TYPE_CHECKING`` imports.
 
-Wings: :mod:`spacefilms.store` (build, validation, export), :mod:`spacefilms.querying` (query library, backends,
-formatting), :mod:`spacefilms.diagrams`, :mod:`spacefilms.site`, :mod:`spacefilms.wikidata`,
-:mod:`spacefilms.endpoints` (serve, push); beside them :mod:`spacefilms.workspace` (paths), :mod:`spacefilms.http`
+At the bottom, :mod:`spacefilms.core` (the layout rule, the backends every read goes through, the query library,
+results); the wings above it: :mod:`spacefilms.store` (build, validation, export), :mod:`spacefilms.diagrams`,
+:mod:`spacefilms.site`, :mod:`spacefilms.wikidata`, :mod:`spacefilms.endpoints` (serve, push); beside them :mod:`spacefilms.workspace` (paths), :mod:`spacefilms.http`
 (the network), :mod:`spacefilms.namespaces`.
 """
 
@@ -23,9 +23,9 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from spacefilms.api import Graph, build, open
+    from spacefilms.core.library import NamedQuery, get_query, list_queries
+    from spacefilms.core.results import QueryResult
     from spacefilms.errors import SpacefilmsError
-    from spacefilms.querying.library import NamedQuery, get_query, list_queries
-    from spacefilms.querying.results import QueryResult
     from spacefilms.store.build import BuildReport
     from spacefilms.store.stats import GraphStats
 
@@ -35,10 +35,10 @@ _LAZY = {
     "Graph": "spacefilms.api",
     "build": "spacefilms.api",
     "open": "spacefilms.api",
-    "NamedQuery": "spacefilms.querying.library",
-    "get_query": "spacefilms.querying.library",
-    "list_queries": "spacefilms.querying.library",
-    "QueryResult": "spacefilms.querying.results",
+    "NamedQuery": "spacefilms.core.library",
+    "get_query": "spacefilms.core.library",
+    "list_queries": "spacefilms.core.library",
+    "QueryResult": "spacefilms.core.results",
     "BuildReport": "spacefilms.store.build",
     "GraphStats": "spacefilms.store.stats",
     "SpacefilmsError": "spacefilms.errors",

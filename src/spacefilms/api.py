@@ -7,7 +7,7 @@ method per thing people do with it, as sqlite-utils has ``Database`` and pyoxigr
 >>> graph.query("cast", film="sfr:the-challenge").values("performerLabel")  # doctest: +SKIP
 >>> graph.diagram("film-world.svg", "film-world")                     # doctest: +SKIP
 
-The wings it calls (store, querying, diagrams, site, endpoints) are imported by each method when it runs, so
+The wings it calls (store, diagrams, site, endpoints) are imported by each method when it runs, so
 ``import spacefilms`` stays fast and a script that only queries never loads matplotlib.
 """
 
@@ -23,11 +23,11 @@ from spacefilms.namespaces import MERGE_GRAPH
 if TYPE_CHECKING:
     import networkx as nx
 
+    from spacefilms.core.backends import Backend
+    from spacefilms.core.library import NamedQuery
+    from spacefilms.core.results import QueryResult
     from spacefilms.diagrams.drawing import Rendered
     from spacefilms.endpoints.pushing import Endpoint, PushReport
-    from spacefilms.querying.backends import Backend
-    from spacefilms.querying.library import NamedQuery
-    from spacefilms.querying.results import QueryResult
     from spacefilms.site.builder import SiteReport
     from spacefilms.store.build import BuildReport
     from spacefilms.store.stats import GraphStats
@@ -51,7 +51,7 @@ class Graph:
     def open(cls, location: str | Path | None = None, *, timeout: float = 60.0, default_graph: str | None = MERGE_GRAPH) -> Graph:
         """The graph at ``location``: an ``http(s)://`` SPARQL endpoint (read with ``default_graph`` as its default
         graph), else a store folder (None: the workspace's store)."""
-        from spacefilms.querying.backends import open_backend
+        from spacefilms.core.backends import open_backend
 
         if isinstance(location, str) and _ENDPOINT.match(location):
             return cls(open_backend(endpoint=location, timeout=timeout, default_graph=default_graph))
@@ -70,7 +70,7 @@ class Graph:
         """A bundled query by name, a ``.rq`` file (a :class:`~pathlib.Path`), or SPARQL text (the project prefixes
         predeclared; told from a name by its spaces and braces), checked for syntax with errors pointing at the
         user's own line."""
-        from spacefilms.querying.library import NamedQuery, get_query
+        from spacefilms.core.library import NamedQuery, get_query
 
         if isinstance(query, NamedQuery):
             named = query
@@ -155,9 +155,9 @@ class Graph:
         jobs: int = 4,
     ) -> PushReport:
         """Load this (local) graph into another triple store in the published layout, replacing its previous copy."""
+        from spacefilms.core.backends import LocalBackend
         from spacefilms.endpoints.pushing import push
         from spacefilms.errors import SpacefilmsError
-        from spacefilms.querying.backends import LocalBackend
 
         if not isinstance(self.backend, LocalBackend):
             raise SpacefilmsError("only a built store can be pushed; open the store, not an endpoint", self.name)

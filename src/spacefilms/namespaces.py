@@ -19,12 +19,12 @@ GRAPH_BASE = "https://w3id.org/spacefilms/graph/"
 ONTOLOGY_GRAPH = GRAPH_BASE + "ontology"
 SOURCES_GRAPH = GRAPH_BASE + "sources"
 BUILD_GRAPH = GRAPH_BASE + "build"
-# The bundled queries as data (sparql-examples style): see spacefilms.querying.examples.
+# The bundled queries as data (sparql-examples style): see spacefilms.core.examples.
 QUERIES_GRAPH = GRAPH_BASE + "queries"
 # Facts fetched from Wikidata: one graph per item, not curated sources (see spacefilms.wikidata.enrichment).
 WIKIDATA_GRAPH_BASE = GRAPH_BASE + "wikidata/"
 # The published layout (export, push): the merge of all graphs (each triple once), which a remote query reads as
-# its default graph, and the manifest listing every published graph (see spacefilms.store.layout).
+# its default graph, and the manifest listing every published graph (see spacefilms.core.layout).
 MERGE_GRAPH = GRAPH_BASE + "all"
 MANIFEST_GRAPH = GRAPH_BASE + "manifest"
 

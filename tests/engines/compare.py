@@ -12,8 +12,8 @@ from decimal import Decimal
 
 import pyoxigraph as ox
 
+from spacefilms.core.results import Solutions
 from spacefilms.namespaces import XSD
-from spacefilms.querying.results import Solutions
 
 _NUMBERS = {
     str(XSD[name])

@@ -63,8 +63,8 @@ def push_command(obj: dict, endpoint, protocol, query_endpoint, user, password, 
       spacefilms push --protocol gsp --endpoint http://localhost:8890/sparql-graph-crud-auth \\
           --query-endpoint http://localhost:8890/sparql --user dba --auth digest
     """
+    from spacefilms.core.layout import open_ox
     from spacefilms.endpoints.graph_store import journal_path
-    from spacefilms.store.ondisk import open_ox
     from spacefilms.workspace import store_path
 
     if user is not None and password is None:

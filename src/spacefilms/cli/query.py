@@ -7,9 +7,9 @@ from pathlib import Path
 import click
 
 from spacefilms.cli._common import graph_from, graph_options
+from spacefilms.core.formatting import FORMATS, format_result
+from spacefilms.core.library import NamedQuery, get_query, list_queries
 from spacefilms.errors import SpacefilmsError
-from spacefilms.querying.formatting import FORMATS, format_result
-from spacefilms.querying.library import NamedQuery, get_query, list_queries
 
 
 @click.command(name="queries")
@@ -66,8 +66,8 @@ def query(obj: dict, name, params, query_file, sparql, fmt, full_iris, endpoint,
     result = graph.backend.run(named.text, bindings)
     click.echo(format_result(result, fmt, full_iris))
     if result.kind == "SELECT" and not result.rows:
-        from spacefilms.querying.backends import names_graphs
-        from spacefilms.querying.hints import why_empty
+        from spacefilms.core.backends import names_graphs
+        from spacefilms.core.hints import why_empty
 
         for line in why_empty(graph.backend, bindings, names_graphs(named.text)):
             click.echo(f"hint: {line}", err=True)

@@ -28,7 +28,7 @@ def stats(obj: dict, sources: bool, endpoint: str | None, timeout: float) -> Non
     graph = graph_from(obj, endpoint, timeout)
     print_stats(graph.stats())
     if sources:
-        from spacefilms.querying.formatting import format_result
+        from spacefilms.core.formatting import format_result
 
         for name in ("source-kinds", "linkable-entities"):
             click.echo(f"\n{graph.named_query(name).title} (spacefilms query {name}):")

@@ -9,9 +9,9 @@ from rdflib import URIRef
 from tqdm import tqdm
 
 from spacefilms.cli._common import graph_from, graph_options
+from spacefilms.core.backends import open_backend
+from spacefilms.core.formatting import FORMATS, display, format_result
 from spacefilms.errors import SpacefilmsError
-from spacefilms.querying.backends import open_backend
-from spacefilms.querying.formatting import FORMATS, display, format_result
 from spacefilms.wikidata import conflicts as conflicts_module
 from spacefilms.wikidata import discovery, enrichment, linking
 from spacefilms.wikidata.client import DEFAULT_TIMEOUT, WDQS, ResponseCache, WikidataClient
@@ -166,7 +166,7 @@ def conflicts(obj: dict, fmt: str, endpoint: str | None, timeout: float) -> None
     result = conflicts_module.conflicts(backend)
     click.echo(format_result(result, fmt))
     if not result.rows:
-        from spacefilms.querying.hints import endpoint_hint, no_enrichment
+        from spacefilms.core.hints import endpoint_hint, no_enrichment
 
         for line in filter(None, (endpoint_hint(backend, reads_graphs=True), no_enrichment(backend))):
             click.echo(f"hint: {line}", err=True)

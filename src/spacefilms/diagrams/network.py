@@ -24,12 +24,12 @@ from urllib.parse import unquote
 import networkx as nx
 import pyoxigraph as ox
 
+from spacefilms.core.backends import Backend
+from spacefilms.core.results import Solutions
 from spacefilms.diagrams.styles import kind_of, node_style
 from spacefilms.errors import SpacefilmsError
 from spacefilms.namespaces import ONTOLOGY_GRAPH, RDF, RDFS, SCHEMA, SF, SOURCES_GRAPH, expand, is_fact_graph
 from spacefilms.namespaces import compact as curie
-from spacefilms.querying.backends import Backend
-from spacefilms.querying.results import Solutions
 from spacefilms.store.stats import built_at
 
 Triple = tuple[str, str, str]

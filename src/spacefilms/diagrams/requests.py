@@ -8,12 +8,12 @@ from pathlib import Path
 
 import networkx as nx
 
+from spacefilms.core.backends import Backend
 from spacefilms.diagrams.model import Diagram
 from spacefilms.diagrams.network import GraphData, build_network, find_entity, load_graph_data, query_triples
 from spacefilms.diagrams.presets import custom_diagram, get_preset
 from spacefilms.diagrams.selection import select
 from spacefilms.errors import SpacefilmsError
-from spacefilms.querying.backends import Backend
 
 STATIC, INTERACTIVE, EXPORTS = ("png", "svg", "pdf"), ("html",), ("graphml", "gexf", "dot")
 FORMATS = STATIC + INTERACTIVE + EXPORTS

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from spacefilms.core.layout import has_merged_default_graph, open_ox
 from spacefilms.endpoints.answer_cache import AnswerCache
 from spacefilms.endpoints.oxigraph_server import OxigraphServer
 from spacefilms.endpoints.protocol import Limits, Refused, convert, engine_syntax_error, negotiate
 from spacefilms.http import DeadlinePassed, HttpError, NetworkError, TooLarge, Transport
-from spacefilms.store.ondisk import has_merged_default_graph, open_ox
 from spacefilms.workspace import store_path
 
 # What the front asks the engine for: formats it can check before answering (results for SELECT/ASK, triples else).

@@ -54,7 +54,7 @@ class SiteKeeper:
 
     def _matches(self, location: Path) -> bool:
         """Whether the site on disk was written from this store's build (same build time)."""
-        from spacefilms.querying.backends import LocalBackend
+        from spacefilms.core.backends import LocalBackend
         from spacefilms.store.stats import built_at
 
         try:
@@ -64,7 +64,7 @@ class SiteKeeper:
             return False
 
     def _build(self, location: Path) -> None:
-        from spacefilms.querying.backends import LocalBackend
+        from spacefilms.core.backends import LocalBackend
         from spacefilms.site.builder import build_site
 
         try:

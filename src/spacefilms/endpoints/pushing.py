@@ -1,5 +1,5 @@
 """``spacefilms push``: copy the built graph into an external triple store, in the published layout (see
-:mod:`spacefilms.store.layout`: every named graph under its own name, their merge as ``…/graph/all``, a manifest),
+:mod:`spacefilms.core.layout`: every named graph under its own name, their merge as ``…/graph/all``, a manifest),
 replacing the previous version. Three ways in, whichever the store speaks:
 
 * SPARQL 1.1 Update (``update``): the quads go in batches of inserts into fresh staging graphs, their triple counts
@@ -25,13 +25,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from spacefilms.core.layout import named_quads, published_quads
+from spacefilms.core.library import to_term
 from spacefilms.endpoints.graph_store import by_graph, push_dataset, push_per_graph
 from spacefilms.endpoints.remote_store import AUTH_SCHEMES, PROTOCOLS, Endpoint, Progress, PushReport, Remote, check_sizes
 from spacefilms.errors import SpacefilmsError
 from spacefilms.namespaces import GRAPH_BASE, MANIFEST_GRAPH, MERGE_GRAPH
-from spacefilms.querying.library import to_term
-from spacefilms.store.layout import published_quads
-from spacefilms.store.ondisk import named_quads
 
 __all__ = ["AUTH_SCHEMES", "MANIFEST_GRAPH", "MERGE_GRAPH", "PROTOCOLS", "Endpoint", "PushReport", "Remote", "push"]
 

@@ -8,9 +8,9 @@ import urllib.parse
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from spacefilms.core.results import json_results
 from spacefilms.errors import SpacefilmsError
 from spacefilms.namespaces import MANIFEST_GRAPH, PROV
-from spacefilms.querying.results import json_results
 
 PROTOCOLS = ("update", "gsp", "dataset")
 AUTH_SCHEMES = ("basic", "digest")

@@ -25,11 +25,11 @@ from importlib import resources
 from pathlib import Path
 
 from spacefilms import __version__
+from spacefilms.core.library import list_queries
+from spacefilms.core.parameters import inline_bindings
 from spacefilms.endpoints.protocol import Limits
 from spacefilms.errors import SpacefilmsError
 from spacefilms.namespaces import PREFIXES
-from spacefilms.querying.library import list_queries
-from spacefilms.querying.parameters import inline_bindings
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 7878
@@ -130,11 +130,11 @@ def serve(
     Answers of repeated queries are kept up to ``cache_bytes`` (0: none)."""
     import uvicorn
 
+    from spacefilms.core.examples import examples_turtle
     from spacefilms.endpoints.app import LOOPBACK_NAMES, Site, make_app
     from spacefilms.endpoints.connections import guarded_protocol
     from spacefilms.endpoints.engine import Engine
     from spacefilms.endpoints.pages import SiteKeeper, site_app
-    from spacefilms.querying.examples import examples_turtle
 
     limits = limits or Limits()
     if host not in LOOPBACK_NAMES and not public_names:

@@ -11,8 +11,8 @@ from importlib import resources
 from pathlib import Path
 
 from spacefilms import __version__
+from spacefilms.core.backends import Backend
 from spacefilms.namespaces import SF, SFR, compact
-from spacefilms.querying.backends import Backend
 from spacefilms.site.entities import DESCRIPTION, entity_page, kind_key, source_ref
 from spacefilms.site.index import SiteData, load_site_data
 from spacefilms.site.library import query_pages

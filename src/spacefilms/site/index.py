@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from spacefilms.core.backends import Backend
 from spacefilms.namespaces import (
     BUILD_GRAPH,
     ONTOLOGY_GRAPH,
@@ -25,7 +26,6 @@ from spacefilms.namespaces import (
     SOURCES_GRAPH,
     WIKIDATA_GRAPH_BASE,
 )
-from spacefilms.querying.backends import Backend
 from spacefilms.site.paths import is_resource
 from spacefilms.store.stats import built_at
 

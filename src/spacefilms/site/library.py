@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from spacefilms.core.backends import Backend
+from spacefilms.core.library import NamedQuery, Parameter, list_queries
+from spacefilms.core.parameters import inline_bindings
 from spacefilms.errors import SpacefilmsError
-from spacefilms.querying.backends import Backend
-from spacefilms.querying.library import NamedQuery, Parameter, list_queries
-from spacefilms.querying.parameters import inline_bindings
 from spacefilms.site.index import SiteData, Term
 from spacefilms.site.paths import query_page, source_page
 from spacefilms.site.values import Shown, show

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import matplotlib
 
+from spacefilms.core.backends import Backend
 from spacefilms.diagrams.drawing import DPI, RC, figure
 from spacefilms.diagrams.model import Diagram
 from spacefilms.diagrams.network import GraphData, build_network, load_graph_data
@@ -20,7 +21,6 @@ from spacefilms.diagrams.presets import custom_diagram, get_preset
 from spacefilms.diagrams.selection import select
 from spacefilms.diagrams.timeline import milestones, timeline_figure
 from spacefilms.errors import SpacefilmsError
-from spacefilms.querying.backends import Backend
 from spacefilms.site.paths import is_resource, resource_stem
 
 MAX_FOCUS = 20

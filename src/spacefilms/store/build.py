@@ -13,10 +13,10 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from spacefilms import workspace as bundled
+from spacefilms.core.backends import LocalBackend
+from spacefilms.core.examples import example_quads
 from spacefilms.errors import SpacefilmsError
 from spacefilms.namespaces import BUILD_GRAPH, ONTOLOGY_GRAPH, PROV, RDF, XSD
-from spacefilms.querying.backends import LocalBackend
-from spacefilms.querying.examples import example_quads
 from spacefilms.store.loading import LoadedData, load, load_file
 from spacefilms.store.ondisk import add_merge, staged_store
 from spacefilms.store.stats import GraphStats, graph_stats
@@ -141,6 +141,6 @@ def build(graph_dir: Path | None = None, store: Path | None = None, progress: Pr
             progress(f"writing {stats.quads} quads to the store")
         target.extend(metadata)
         # Where sources agree a triple sits in several graphs: the store then also keeps their merge, each triple
-        # once, in the default graph, which queries read (see spacefilms.store.query_options).
+        # once, in the default graph, which queries read (see spacefilms.core.layout.query_options).
         in_background(add_merge, target, stats.triples < stats.quads)
     return BuildReport(store_path(store), stats, len(data.files), time.perf_counter() - started, enrichment)

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from spacefilms.core.backends import Backend, LocalBackend
+from spacefilms.core.layout import published_quads
 from spacefilms.errors import SpacefilmsError
 from spacefilms.files import write_atomically
 from spacefilms.namespaces import PREFIXES
-from spacefilms.querying.backends import Backend, LocalBackend
-from spacefilms.store.layout import published_quads
 
 FORMATS: dict[str, ox.RdfFormat] = {
     "ttl": ox.RdfFormat.TURTLE,
@@ -45,7 +45,7 @@ def export(source: ox.Store | Backend, fmt: str, output: str | Path) -> Path:
     """Write the graph ``source`` holds (a store, or what a backend reads) to ``output`` in ``fmt`` (ttl, nt, trig,
     nq, jsonld).
 
-    Dataset formats (trig, nq, jsonld) write the published layout (see :mod:`spacefilms.store.layout`): each fact
+    Dataset formats (trig, nq, jsonld) write the published layout (see :mod:`spacefilms.core.layout`): each fact
     in its source's named graph, their merge as the named graph ``…/graph/all`` (and, in TriG and N-Quads, in the
     default graph), and the manifest; triple formats (ttl, nt) write the merge alone.
     """
@@ -72,7 +72,7 @@ def _json_ld(quads) -> bytes:
     ``@graph`` per source: rdflib's JSON-LD writer, as pyoxigraph's writes expanded JSON-LD only."""
     from rdflib import Dataset
 
-    from spacefilms.querying.results import rdflib_terms
+    from spacefilms.core.results import rdflib_terms
 
     term, dataset = rdflib_terms(), Dataset()
     for quad in quads:

@@ -12,40 +12,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from spacefilms.core.backends import LocalBackend
 from spacefilms.errors import SpacefilmsError
 from spacefilms.files import remove_leftovers
-from spacefilms.querying.backends import LocalBackend
 from spacefilms.store.stats import quad_count, triple_count
 from spacefilms.workspace import store_path
-
-
-def open_ox(path: str | Path | None = None) -> ox.Store:
-    """Open the built store read-only with pyoxigraph."""
-    location = store_path(path)
-    if not location.exists():
-        raise SpacefilmsError("no built store here: run `spacefilms build` first", str(location))
-    try:
-        return ox.Store.read_only(str(location.resolve()))
-    except OSError as exc:
-        raise SpacefilmsError(f"cannot open the store: {exc}", str(location)) from None
-
-
-def has_merged_default_graph(store: ox.Store) -> bool:
-    """Whether the build stored the merge of all graphs (each triple once) in the default graph."""
-    return next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is not None
-
-
-def query_options(store: ox.Store) -> dict[str, bool]:
-    """How to query a built store so that every triple counts once: its default graph when it holds the merge of
-    all graphs, else the union of all graphs (Oxigraph's union repeats a triple once per graph stating it, which
-    multiplies the rows a query joins when sources agree)."""
-    return {} if has_merged_default_graph(store) else {"use_default_graph_as_union": True}
-
-
-def named_quads(store: ox.Store) -> Iterator[ox.Quad]:
-    """The store's quads without the merged default graph (it is derived from them)."""
-    return (quad for quad in store if not isinstance(quad.graph_name, ox.DefaultGraph))
-
 
 _MERGE = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
 

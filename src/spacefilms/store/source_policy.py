@@ -11,9 +11,9 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
+from spacefilms.core.backends import Backend
 from spacefilms.errors import SpacefilmsError
 from spacefilms.namespaces import SOURCES_GRAPH, sparql_prologue
-from spacefilms.querying.backends import Backend
 
 _HOST = r'REPLACE(STR(%s), "^[A-Za-z][A-Za-z0-9+.-]*://([^/@]*@)?([^/:?#]+).*$", "$2")'
 

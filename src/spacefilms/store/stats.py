@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from spacefilms.core.backends import Backend
 from spacefilms.namespaces import BUILD_GRAPH, ONTOLOGY_GRAPH, PROV, SOURCES_GRAPH, curated_graph_filter
-from spacefilms.querying.backends import Backend
 
 
 @dataclass

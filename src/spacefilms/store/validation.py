@@ -10,9 +10,9 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph
 
+from spacefilms.core.backends import LocalBackend
+from spacefilms.core.results import rdflib_terms
 from spacefilms.namespaces import SOURCES_GRAPH, WIKIDATA_GRAPH_BASE, compact, curated_graph_filter, sparql_prologue
-from spacefilms.querying.backends import LocalBackend
-from spacefilms.querying.results import rdflib_terms
 from spacefilms.store import source_policy
 from spacefilms.store.loading import LoadedData, Locator
 from spacefilms.store.shapes import compile_shapes, violations

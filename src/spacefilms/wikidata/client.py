@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+from spacefilms.core.results import json_results
 from spacefilms.errors import SpacefilmsError, excerpt
 from spacefilms.files import write_atomically
 from spacefilms.http import CONTACT_ENV, HttpError, Response, Retry, Transport
-from spacefilms.querying.results import json_results
 
 WDQS = "https://query.wikidata.org/sparql"
 ENTITY = "http://www.wikidata.org/entity/"

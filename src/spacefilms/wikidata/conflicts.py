@@ -10,10 +10,10 @@ from decimal import Decimal, InvalidOperation
 import pyoxigraph as ox
 from rdflib import Literal, URIRef
 
+from spacefilms.core.backends import Backend
+from spacefilms.core.library import get_query
+from spacefilms.core.results import QueryResult
 from spacefilms.namespaces import RDFS, SCHEMA, SF, WIKIDATA_GRAPH_BASE
-from spacefilms.querying.backends import Backend
-from spacefilms.querying.library import get_query
-from spacefilms.querying.results import QueryResult
 
 COLUMNS = ["entity", "property", "curated", "curatedSources", "wikidata", "wikidataGraphs"]
 

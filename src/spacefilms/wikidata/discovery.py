@@ -14,10 +14,10 @@ from pathlib import Path
 
 from rdflib import URIRef
 
+from spacefilms.core.backends import Backend
+from spacefilms.core.formatting import display
 from spacefilms.errors import SpacefilmsError
 from spacefilms.files import write_atomically
-from spacefilms.querying.backends import Backend
-from spacefilms.querying.formatting import display
 from spacefilms.wikidata.client import WikidataClient, chunks, item_iri, qid_of
 from spacefilms.wikidata.linking import Link
 from spacefilms.wikidata.queries import query_text

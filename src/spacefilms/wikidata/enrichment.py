@@ -17,11 +17,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from spacefilms.core.layout import named_quads, open_ox
 from spacefilms.errors import SpacefilmsError
 from spacefilms.files import write_atomically
 from spacefilms.namespaces import BUILD_GRAPH, PREFIXES, WIKIDATA_GRAPH_BASE
 from spacefilms.store.loading import LoadedData, Locator
-from spacefilms.store.ondisk import named_quads, open_ox, replace_store
+from spacefilms.store.ondisk import replace_store
 from spacefilms.store.validation import provenance_problems
 from spacefilms.wikidata.client import ENTITY, Answer, WikidataClient, chunks, item_iri, qid_of
 from spacefilms.wikidata.fetching import Fetched, best_ranked, read_labels, read_statements, statements_query

@@ -12,10 +12,10 @@ from dataclasses import astuple, dataclass, field, fields
 from pathlib import Path
 from urllib.parse import quote, unquote
 
+from spacefilms.core.backends import Backend
 from spacefilms.errors import SpacefilmsError
 from spacefilms.files import write_atomically
 from spacefilms.namespaces import SCHEMA, SF
-from spacefilms.querying.backends import Backend
 from spacefilms.wikidata.client import ENWIKI, Answer, WikidataClient, chunks, item_iri, qid_of
 from spacefilms.wikidata.queries import query_text
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from spacefilms.querying.library import NamedQuery, get_query, list_queries
-from spacefilms.querying.parameters import inline_values
+from spacefilms.core.library import NamedQuery, get_query, list_queries
+from spacefilms.core.parameters import inline_values
 from spacefilms.workspace import data_dir
 
 

@@ -8,9 +8,9 @@ from collections.abc import Mapping
 
 from rdflib import URIRef
 
+from spacefilms.core.backends import Backend, RemoteBackend
+from spacefilms.core.parameters import Value
 from spacefilms.namespaces import MANIFEST_GRAPH, MERGE_GRAPH, ONTOLOGY, SFR, WIKIDATA_GRAPH_BASE, compact
-from spacefilms.querying.backends import Backend, RemoteBackend
-from spacefilms.querying.parameters import Value
 
 
 def endpoint_hint(backend: Backend, reads_graphs: bool = False) -> str | None:

@@ -3,8 +3,8 @@
 Every read goes through here — bundled queries, conflicts, linking, discovery, diagrams, statistics, validation
 — so the rule of which graph a query sees is kept in one place: a built store is queried through its default
 graph when that holds the merge of all graphs (each triple once), else through the union of its graphs
-(see :func:`spacefilms.store.ondisk.query_options`); a remote endpoint holding the published layout is asked with
-the merge graph as its default graph (see :mod:`spacefilms.store.layout`).
+(see :func:`spacefilms.core.layout.query_options`); a remote endpoint holding the published layout is asked with
+the merge graph as its default graph (see :mod:`spacefilms.core.layout`).
 """
 
 from __future__ import annotations
@@ -17,6 +17,9 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from spacefilms.core.layout import open_ox, query_options
+from spacefilms.core.parameters import Value, inline_bindings, without_comments
+from spacefilms.core.results import QueryResult, Solutions, from_json_results, to_query_result
 from spacefilms.errors import SpacefilmsError
 from spacefilms.namespaces import (
     MANIFEST_GRAPH,
@@ -28,8 +31,7 @@ from spacefilms.namespaces import (
     layout_graph_filter,
     sparql_prologue,
 )
-from spacefilms.querying.parameters import Value, inline_bindings, without_comments
-from spacefilms.querying.results import QueryResult, Solutions, from_json_results, to_query_result
+from spacefilms.workspace import store_path
 
 Answer = bool | Solutions | list[ox.Triple]
 _SELECT_STAR = re.compile(r"\bSELECT\s+(?:DISTINCT\s+|REDUCED\s+)?\*", re.IGNORECASE)
@@ -114,9 +116,6 @@ class LocalBackend(Backend):
             self.store, self.options = store, options
             self.name = "in-memory store"
         else:
-            from spacefilms.store.ondisk import open_ox, query_options
-            from spacefilms.workspace import store_path
-
             self.store = open_ox(store)
             self.options = {**query_options(self.store), **options}
             self.name = str(store_path(store))
@@ -153,7 +152,7 @@ class RemoteBackend(Backend):
     """A SPARQL 1.1 Protocol endpoint, reached through the project's one HTTP transport (POST, a deadline, a size
     cap, SPARQL JSON results checked before use). SPARQLWrapper tells the query's type, and so what to accept.
 
-    How it reads the published layout (see :mod:`spacefilms.store.layout`) is asked once (:meth:`mode`):
+    How it reads the published layout (see :mod:`spacefilms.core.layout`) is asked once (:meth:`mode`):
 
     * ``own``: the endpoint's own default graph holds the spacefilms graph but not the manifest — the merge, as a
       dataset push to Oxigraph or Fuseki leaves it, or ``spacefilms serve`` — so queries go as they are, as locally;

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
+from spacefilms.core.backends import query_type
+from spacefilms.core.library import NamedQuery, list_queries
 from spacefilms.namespaces import QUERIES_GRAPH, RDF, RDFS, SCHEMA, XSD
-from spacefilms.querying.backends import query_type
-from spacefilms.querying.library import NamedQuery, list_queries
 
 SH = "http://www.w3.org/ns/shacl#"
 QUERY_BASE = "https://w3id.org/spacefilms/query/"

@@ -11,8 +11,8 @@ import textwrap
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Identifier
 
+from spacefilms.core.results import QueryResult
 from spacefilms.namespaces import PREFIXES, compact
-from spacefilms.querying.results import QueryResult
 
 FORMATS = ("table", "csv", "tsv", "json", "markdown")
 MIN_COLUMN = 12  # a column is never squeezed narrower than this (or its header)
