@@ -71,9 +71,12 @@ def test_production_companies(store: ox.Store) -> None:
 
 def test_the_rival_project(store: ox.Store) -> None:
     involved = labels(
-        store, "sfr:cruise-liman-space-film schema:actor|schema:director|sf:partnerOrganisation|schema:productionCompany ?x ."
+        store, "sfr:cruise-liman-space-film schema:actor|schema:director|sf:plannedPartner|schema:productionCompany ?x ."
     )
     assert {"Tom Cruise", "Doug Liman", "SpaceX", "NASA", "Universal Pictures"} <= involved
+    # never shot: what was planned is not stated as done (issue 22)
+    assert labels(store, "sfr:cruise-liman-space-film sf:partnerOrganisation|sf:filmingLocation|schema:recordedAt ?x .") == set()
+    assert labels(store, "sfr:cruise-liman-space-film sf:plannedFilmingLocation ?x .") >= {"International Space Station"}
     assert answers(store, "SELECT ?x WHERE { sfr:the-challenge sf:competedWith ?x }") == {str(SFR["cruise-liman-space-film"])}
     announced = answers(
         store,
