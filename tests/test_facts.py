@@ -135,7 +135,7 @@ def test_russian_labels_where_known(store: ox.Store) -> None:
 
 # ---------------------------------------------------------------- the data, record by record (bioregistry's habit)
 
-MAIN_CLASSES = "schema:Person schema:Organization schema:Movie sf:SpaceFilmProject sf:Spaceflight sf:Expedition sf:SpaceStation sf:SpaceAgency sf:LaunchVehicle"
+MAIN_CLASSES = "schema:Person schema:Organization schema:Movie schema:TVSeries schema:VideoObject sf:SpaceFilmProject sf:Spaceflight sf:Expedition sf:SpaceStation sf:SpaceAgency sf:LaunchVehicle"
 
 
 def test_every_source_has_one_kind_a_publisher_and_a_language(store: ox.Store) -> None:
