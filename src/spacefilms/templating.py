@@ -67,6 +67,7 @@ class OwnCode:
 
 @cache
 def own_code(name: str) -> OwnCode:
+    """Read once per process: every page rendered after holds the same text, so the same hashes allow it."""
     env = environment()
     return OwnCode(Markup(env.get_template(f"{name}.js").render()), Markup(env.get_template(f"{name}.css").render()))
 
