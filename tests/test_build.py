@@ -12,7 +12,7 @@ import pytest
 from spacefilms.core.backends import LocalBackend
 from spacefilms.core.layout import named_quads, open_ox
 from spacefilms.errors import SpacefilmsError
-from spacefilms.namespaces import BUILD_GRAPH, PREFIXES, QUERIES_GRAPH, RDFS, SCHEMA, SF
+from spacefilms.namespaces import BUILD_GRAPH, PREFIXES, QUERIES_GRAPH, RDFS, SCHEMA, SF, SOURCES_GRAPH
 from spacefilms.store.build import ValidationFailed, build, load_and_validate
 from spacefilms.store.stats import graph_stats
 from spacefilms.store.synthetic import BASE as SYNTHETIC
@@ -171,6 +171,36 @@ def test_failed_build_leaves_no_half_written_store(tmp_path: Path) -> None:
         build(graph, tmp_path / "store")
     assert _store_fingerprint(tmp_path / "store") == before
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("store")) == ["store", before[0]]
+
+
+def test_a_source_or_link_iri_that_is_not_http_is_refused(cli, tmp_path: Path) -> None:
+    """Pages link to sources and to other sites: a ``javascript:`` IRI there would run when clicked."""
+    store, graph = tmp_path / "store", _copy_mini(tmp_path)
+    assert cli("build", "--graph-dir", str(graph), store=store).exit_code == 0
+    before = _store_fingerprint(store), sorted(p.name for p in tmp_path.iterdir())
+    hostile = _add_file(
+        graph,
+        "hostile.trig",
+        f"<{SOURCES_GRAPH}> {{",
+        '  <javascript:alert(1)> a sf:Source ; rdfs:label "a script"@en ; sf:sourceKind sf:NewsSource .',
+        "}",
+        "<https://example.org/test-source> {",
+        "  sfr:test-film schema:url <JavaScript:alert(2)> .",
+        "}",
+        "<javascript:alert(1)> {",
+        '  sfr:test-film rdfs:comment "stated by a script" .',
+        "}",
+    )
+    expected = [
+        f"error: {hostile}:{len(PREFIX_LINES) + n}: <{iri}>: a source/link IRI must be http(s)"
+        for n, iri in ((2, "javascript:alert(1)"), (5, "JavaScript:alert(2)"))
+    ]
+    for command in ("validate", "build"):
+        result = cli(command, "--graph-dir", str(graph), store=store)
+        assert result.exit_code == 1, command
+        errors = sorted(line for line in result.stderr.splitlines() if line.startswith("error:"))
+        assert len(errors) == 2 and all(line.startswith(e) for line, e in zip(errors, sorted(expected))), errors
+        assert (_store_fingerprint(store), sorted(p.name for p in tmp_path.iterdir())) == before
 
 
 def _write_synthetic(tmp_path: Path, drop_labels_of: str | None = None) -> Path:

@@ -11,17 +11,12 @@ store link: after ``spacefilms build`` the next query starts an engine on the ne
 
 from __future__ import annotations
 
-import base64
 import contextlib
-import hashlib
-import json
-import re
 import signal
 import socket
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 from spacefilms import __version__
@@ -30,6 +25,7 @@ from spacefilms.core.parameters import inline_bindings
 from spacefilms.endpoints.protocol import Limits
 from spacefilms.errors import SpacefilmsError
 from spacefilms.namespaces import PREFIXES
+from spacefilms.templating import environment, own_code
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 7878
@@ -64,22 +60,12 @@ def render_page(limits: Limits, endpoint_path: str = "/query") -> tuple[bytes, s
         "prefixes": PREFIXES,
         "queries": examples,
     }
-    template = resources.files("spacefilms").joinpath("static/index.html").read_text(encoding="utf-8")
-    page = template.replace("@@CONFIG@@", json.dumps(config, ensure_ascii=False).replace("<", "\\u003c"))
-
-    def hashes(tag: str) -> str:
-        blocks = re.findall(rf"<{tag}>(.*?)</{tag}>", page, flags=re.DOTALL)
-        return " ".join(f"'sha256-{_b64sha256(block)}'" for block in blocks)
-
+    code = own_code("endpoint")
+    page = environment().get_template("endpoint.html").render(config=config, code=code)
     policy = (
-        f"default-src 'none'; script-src {hashes('script')}; style-src {hashes('style')}; connect-src 'self'; "
-        "img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+        f"{code.policy}; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
     )
     return page.encode("utf-8"), policy
-
-
-def _b64sha256(text: str) -> str:
-    return base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode()
 
 
 def _listen(host: str, port: int) -> socket.socket:

@@ -16,7 +16,7 @@ from spacefilms.namespaces import SF, SFR, compact
 from spacefilms.site.entities import DESCRIPTION, entity_page, kind_key, source_ref
 from spacefilms.site.index import SiteData, load_site_data
 from spacefilms.site.library import query_pages
-from spacefilms.site.linked_data import FORMATS, entity_quads, schema_org, script_json, serialize
+from spacefilms.site.linked_data import FORMATS, entity_quads, schema_org, serialize
 from spacefilms.site.output import check_output, site_folder
 from spacefilms.site.paths import class_page, resource_page, resource_stem, source_page
 from spacefilms.site.pictures import MAX_FOCUS, Pictures, draw_pictures
@@ -112,7 +112,7 @@ def _entity_pages(writer: Writer, data: SiteData, pictures: Pictures, say: Calla
             picture_root=page.root,
             focus_note=pictures.focus_note,
             alternates=alternates,
-            json_ld=script_json(schema_org(data, iri, [url for _, url in page.links_out])),
+            json_ld=schema_org(data, iri, [url for _, url in page.links_out]),
         )
         if number % 1000 == 0 or number == total:
             say(f"wrote {number:,} of {total:,} entity pages")
@@ -138,7 +138,7 @@ def _source_pages(writer: Writer, data: SiteData, say: Callable[[str], None]) ->
             derived=list(zip(source.derived_from, derived)),
             title=source.name,
             date_text=format_date(source.date),
-            json_ld=script_json({"@context": "https://schema.org", "@id": iri, "@type": "WebPage", "name": source.name}),
+            json_ld={"@context": "https://schema.org", "@id": iri, "@type": "WebPage", "name": source.name},
         )
     say(f"wrote {len(data.sources):,} source pages")
     by_kind: dict[str, list] = defaultdict(list)

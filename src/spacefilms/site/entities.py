@@ -13,6 +13,7 @@ from spacefilms.namespaces import FOAF, OWL, SCHEMA, SF, WD, WDT, compact
 from spacefilms.site.index import ALT_LABEL, LABEL, TYPE, SiteData, Term
 from spacefilms.site.paths import class_page, resource_page, source_page
 from spacefilms.site.values import Shown, show
+from spacefilms.templating import is_web_link
 
 DESCRIPTION = str(SCHEMA.description)
 # Relations whose different values are a disagreement between sources, not several facts (as in source-disagreements.rq).
@@ -154,7 +155,7 @@ def links_out(data: SiteData, facts: list[tuple[str, Term, str]]) -> list[tuple[
     """Other sites about the entity that the graph names: Wikipedia articles, the Wikidata item, IMDb, Kinopoisk."""
     found: dict[str, str] = {}
     for predicate, obj, _ in facts:
-        if predicate in _LINK_PREDICATES and isinstance(obj, ox.NamedNode) and obj.value.startswith(("http://", "https://")):
+        if predicate in _LINK_PREDICATES and isinstance(obj, ox.NamedNode) and is_web_link(obj.value):
             url = obj.value
             if url.startswith(str(WD)):
                 found[f"https://www.wikidata.org/wiki/{url[len(str(WD)) :]}"] = f"Wikidata {url[len(str(WD)) :]}"

@@ -14,6 +14,7 @@ from spacefilms.errors import SpacefilmsError
 from spacefilms.site.index import SiteData, Term
 from spacefilms.site.paths import query_page, source_page
 from spacefilms.site.values import Shown, show
+from spacefilms.templating import is_web_link
 
 MAX_ROWS = 200
 SERVE_URL = "http://127.0.0.1:7878/query"  # what `spacefilms serve` answers at by default
@@ -83,7 +84,7 @@ def cell(data: SiteData, term: Term | None) -> list[Shown]:
     if term is None:
         return []
     words = term.value.split() if isinstance(term, ox.Literal) else []
-    if words and all(w.startswith(("http://", "https://")) for w in words):
+    if words and all(is_web_link(w) for w in words):
         return [_source_link(data, w) for w in words]
     return [show(data, term, "../")]
 

@@ -9,9 +9,6 @@
 
 from __future__ import annotations
 
-import json
-import re
-
 import pyoxigraph as ox
 
 from spacefilms.namespaces import PREFIXES, SCHEMA, SF, SOURCES_GRAPH
@@ -33,7 +30,6 @@ _SCHEMA_TYPES = {
     str(SF.LaunchVehicle): "Product",
     str(SF.SpaceFilmProject): "CreativeWork",
 }
-_UNSAFE_IN_SCRIPT = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
 
 def entity_quads(data: SiteData, iri: str) -> list[ox.Quad]:
@@ -93,9 +89,3 @@ def schema_org(data: SiteData, iri: str, links: list[str]) -> dict:
     if links:
         doc["sameAs"] = links
     return {k: (v[0] if isinstance(v, list) and len(v) == 1 and k != "sameAs" else v) for k, v in doc.items()}
-
-
-def script_json(document: object) -> str:
-    """JSON safe inside ``<script type="application/ld+json">``: no ``</script>``, no ``<!--``, no line separators."""
-    text = json.dumps(document, ensure_ascii=False, indent=1, sort_keys=False)
-    return re.sub("[<>&\u2028\u2029]", lambda m: _UNSAFE_IN_SCRIPT[m[0]], text)

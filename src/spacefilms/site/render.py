@@ -1,12 +1,12 @@
-"""Pages from the Jinja2 templates in ``templates/`` (autoescaped), written into the site's folder."""
+"""Pages from the Jinja2 templates in ``templates/`` (autoescaped: :mod:`spacefilms.templating`), written into the site's
+folder."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
-
 from spacefilms.site.paths import root_of
+from spacefilms.templating import environment
 
 CSP = (
     "default-src 'none'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; "
@@ -19,14 +19,7 @@ class Writer:
 
     def __init__(self, folder: Path, site_title: str, built: str) -> None:
         self.folder = folder
-        self.env = Environment(
-            loader=PackageLoader("spacefilms.site", "templates"),
-            autoescape=select_autoescape(["html"]),
-            undefined=StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-        )
-        self.env.globals.update(csp=CSP, site_title=site_title, built=built)
+        self.context = {"csp": CSP, "site_title": site_title, "built": built}
         self.pages = 0
         self.files = 0
         self.bytes = 0
@@ -43,6 +36,6 @@ class Writer:
 
     def page(self, path: str, template: str, **context: object) -> None:
         """Render ``template`` as the page at ``path`` (relative to the site's root)."""
-        html = self.env.get_template(template).render(path=path, root=root_of(path), **context)
+        html = environment().get_template(template).render(**self.context, path=path, root=root_of(path), **context)
         self.write_bytes(path, html.encode("utf-8"))
         self.pages += 1

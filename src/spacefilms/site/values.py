@@ -13,6 +13,7 @@ import pyoxigraph as ox
 from spacefilms.namespaces import SCHEMA, XSD, compact
 from spacefilms.site.index import SiteData, Term
 from spacefilms.site.paths import resource_page
+from spacefilms.templating import is_web_link
 
 _DATE = re.compile(r"^(-?\d{4})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2}:\d{2})(:\d{2}(?:\.\d+)?)?)?)?)?(Z|[+-]\d{2}:\d{2})?$")
 _DURATION = re.compile(r"^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$")
@@ -106,7 +107,7 @@ def show_literal(literal: ox.Literal) -> Shown:
         shown = format_number(text)
         return Shown(shown, exact=text if shown != text else "", sort_key=text)
     if datatype == str(XSD.anyURI):
-        return Shown(text, href=text, external=True)
+        return Shown(text, href=text if is_web_link(text) else "", external=True)
     return Shown(text, lang=literal.language or "", sort_key=text.casefold())
 
 
@@ -139,6 +140,6 @@ def show(data: SiteData, term: Term, root: str) -> Shown:
         label = data.term_label(iri)
         return Shown(label, exact=compact(iri), sort_key=label.casefold())
     label = data.labels[iri].get("en") or next(iter(data.labels[iri].values()), "") if iri in data.labels else ""
-    if iri.startswith(("http://", "https://")):
+    if is_web_link(iri):
         return Shown(label or iri, href=iri, external=True, exact=iri if label else "", sort_key=(label or iri).casefold())
     return Shown(label or compact(iri), exact=compact(iri), sort_key=(label or iri).casefold())

@@ -1,4 +1,5 @@
-"""Check loaded data: SHACL shapes, and that every curated fact has a declared source, a label and a type."""
+"""Check loaded data: SHACL shapes, that every curated fact has a declared source, a label and a type, and that
+source and link IRIs are http(s)."""
 
 from __future__ import annotations
 
@@ -12,11 +13,23 @@ from rdflib import Graph
 
 from spacefilms.core.backends import LocalBackend
 from spacefilms.core.results import rdflib_terms
-from spacefilms.namespaces import SOURCES_GRAPH, WIKIDATA_GRAPH_BASE, compact, curated_graph_filter, sparql_prologue
+from spacefilms.namespaces import (
+    FOAF,
+    OWL,
+    RDF,
+    SCHEMA,
+    SF,
+    SOURCES_GRAPH,
+    WIKIDATA_GRAPH_BASE,
+    compact,
+    curated_graph_filter,
+    sparql_prologue,
+)
 from spacefilms.store import source_policy
 from spacefilms.store.loading import LoadedData, Locator
 from spacefilms.store.shapes import compile_shapes, violations
 from spacefilms.store.source_policy import CopyDomain
+from spacefilms.templating import is_web_link
 
 
 @dataclass(frozen=True)
@@ -158,6 +171,23 @@ def provenance_problems(data: LoadedData, locator: Locator) -> list[Problem]:
     return problems
 
 
+_LINKS = [ox.NamedNode(str(p)) for p in (FOAF.isPrimaryTopicOf, SCHEMA.url, SCHEMA.sameAs, OWL.sameAs)]
+
+
+def link_problems(data: LoadedData, locator: Locator) -> list[Problem]:
+    """Source and link IRIs that are not http(s): the diagram and the website link to them (a ``javascript:`` one
+    would run when clicked), so they must pass :func:`spacefilms.templating.is_web_link`. Source IRIs are every
+    sf:Source and every named graph (the graphs of curated facts are their sources' IRIs; the others are the project's)."""
+    store = data.store
+    declared = store.quads_for_pattern(
+        None, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(SF.Source)), ox.NamedNode(SOURCES_GRAPH)
+    )
+    iris = {q.subject for q in declared} | set(store.named_graphs())
+    iris |= {q.object for link in _LINKS for q in store.quads_for_pattern(None, link, None)}
+    bad = sorted(i.value for i in iris if isinstance(i, ox.NamedNode) and not is_web_link(i.value))
+    return [Problem(locator.locate(iri) or "graph", f"<{iri}>", "a source/link IRI must be http(s)") for iri in bad]
+
+
 def source_problems(data: LoadedData, locator: Locator, domains: list[CopyDomain]) -> list[Problem]:
     """The source policy (see :mod:`spacefilms.store.source_policy`): no fact rests only on secondary copies."""
     backend = LocalBackend(data.store, use_default_graph_as_union=True)
@@ -176,11 +206,13 @@ def source_problems(data: LoadedData, locator: Locator, domains: list[CopyDomain
 
 
 def validate(data: LoadedData, shapes: Path, copy_domains: Path | None = None) -> list[Problem]:
-    """All problems with ``data``: provenance and the source policy first, then SHACL (checked at the same time,
+    """All problems with ``data``: provenance, source and link IRIs, and the source policy first, then SHACL (checked at the same time,
     in threads). ``copy_domains`` is the policy's list of copy domains (none checked when not given)."""
     locator = Locator(data.files)
     domains = source_policy.read_copy_domains(copy_domains) if copy_domains else []
     with ThreadPoolExecutor(max_workers=1) as pool:
-        provenance = pool.submit(lambda: provenance_problems(data, locator) + source_problems(data, locator, domains))
+        provenance = pool.submit(
+            lambda: provenance_problems(data, locator) + link_problems(data, locator) + source_problems(data, locator, domains)
+        )
         shacl = shacl_problems(data, shapes, locator)
         return provenance.result() + shacl
