@@ -21,7 +21,7 @@ def modules() -> dict[str, ast.Module]:
 # The layers, bottom up: a module may import its own layer and those below, never one above (lazy imports count:
 # an import inside a function is still a dependency). Shared helpers beside the core sit with it at the bottom.
 LAYERS = [
-    {"", "errors", "namespaces", "workspace", "files", "threads", "http", "core"},
+    {"", "errors", "namespaces", "workspace", "files", "threads", "http", "templating", "core"},
     {"store"},
     {"diagrams", "wikidata"},
     {"site"},
