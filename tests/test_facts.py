@@ -166,4 +166,3 @@ def test_every_entity_without_a_key_is_listed_with_a_reason(store: ox.Store) -> 
     listed = {row["entity"].replace("sfr:", str(SFR)): row["reason"] for row in rows}
     assert all(reason.strip() for reason in listed.values())
     assert set(listed) == unkeyed  # none missing, and none listed that has a key by now
-

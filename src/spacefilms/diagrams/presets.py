@@ -62,6 +62,11 @@ class Preset:
 _FILM, _RIVAL = str(SFR["the-challenge"]), str(SFR["cruise-liman-space-film"])
 _UP = EdgeStyle("#0072B2", "-", 1.6, "flew up on")
 _BACK = EdgeStyle("#D55E00", (0, (4, 2)), 1.6, "came back on")
+# What was only planned is drawn apart from what happened: dotted and grey, and named as planned.
+_PLANNED = (
+    (SF.plannedPartner, EdgeStyle("#8A8A8A", (0, (1, 2)), 1.2, "planned partner")),
+    (SF.plannedFilmingLocation, EdgeStyle("#8A8A8A", (0, (1, 2)), 1.2, "planned filming location")),
+)
 
 PRESETS: dict[str, Preset] = {
     p.name: p
@@ -97,11 +102,25 @@ PRESETS: dict[str, Preset] = {
                 SCHEMA.productionCompany,
                 SF.distributor,
                 SF.partnerOrganisation,
+                SF.plannedPartner,
                 SF.filmingLocation,
+                SF.plannedFilmingLocation,
                 SCHEMA.countryOfOrigin,
             ),
             (_FILM, _RIVAL),
-            edge_styles=((SF.competedWith, EdgeStyle("#B2182B", (0, (5, 3)), 2.2, "competed with")),),
+            edge_styles=((SF.competedWith, EdgeStyle("#B2182B", (0, (5, 3)), 2.2, "competed with")), *_PLANNED),
+        ),
+        Preset(
+            "works-in-space",
+            "Every work filmed in space: the station or flight it was filmed on, and who held the camera there",
+            lambda d: "Works filmed in space: where, on which flight, by whom",
+            (SF.filmingLocation, SCHEMA.recordedAt, SF.cameraOperatorInSpace),
+            layout="spring",
+            edge_styles=(
+                (SF.filmingLocation, EdgeStyle("#0072B2", "-", 1.4, "filmed at")),
+                (SCHEMA.recordedAt, EdgeStyle("#009E73", "-", 1.4, "filmed during")),
+                (SF.cameraOperatorInSpace, EdgeStyle("#D55E00", (0, (4, 2)), 1.4, "filmed in space by")),
+            ),
         ),
         Preset(
             "flights",
