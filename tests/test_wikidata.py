@@ -428,7 +428,7 @@ def test_discover_finds_works_filmed_in_space_as_candidates(cli, proxy: FaultPro
     folder = wikidata_dir(enriched["store"])
     rows = [line.split("\t") for line in (folder / "candidates.tsv").read_text(encoding="utf-8").splitlines()[2:]]
     found = {r[0]: r for r in rows}
-    assert set(found) == {"Q9999000060", "Q9999000061", "Q9999000062"}  # not the seed, not a person
+    assert set(found) == {"Q9999000060", "Q9999000061", "Q9999000062"}, result.stdout  # not the seed, not a person
     assert found["Q9999000060"][1:3] == ["FIXTURE work filmed on the ISS", "FIXTURE фильм, снятый на МКС"]
     assert found["Q9999000060"][4:6] == ["filmed-at", "wdt:P915 sfr:iss (wd:Q25271)"]
     assert found["Q9999000062"][4] == "linked-to-seed" and "the-challenge" in found["Q9999000062"][5]

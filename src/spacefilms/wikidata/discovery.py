@@ -1,7 +1,7 @@
 """Find other works filmed in space (or announced to be) from the seed projects, as candidates for review.
 
-Two bounded queries start from what the curated graph links to Wikidata: items filmed (P915) where the seed
-projects were filmed, and works with a statement pointing at a seed project. Items the graph already links are
+Two bounded queries start from what the curated graph links to Wikidata: items filmed (P915) where the graph's
+works were filmed (or were to be), and works with a statement pointing at a seed project. Items the graph already links are
 left out; every candidate keeps the name of the query that found it, saved next to the candidates file.
 """
 
@@ -24,9 +24,11 @@ from spacefilms.wikidata.queries import query_text
 
 CANDIDATES_FILE = "candidates.tsv"
 
+# The seed projects, and every place a work of the graph was filmed at or was to be filmed at (a planned location
+# is still where other works may have been filmed): one row each.
 _SEEDS = """SELECT DISTINCT ?seed ?place WHERE {
-  GRAPH ?g { ?seed a sf:SpaceFilmProject } ?g a sf:Source .
-  OPTIONAL { GRAPH ?gp { ?seed sf:filmingLocation ?place } ?gp a sf:Source . }
+  { GRAPH ?g { ?seed a sf:SpaceFilmProject } ?g a sf:Source . }
+  UNION { GRAPH ?gp { ?work sf:filmingLocation|sf:plannedFilmingLocation ?place } ?gp a sf:Source . }
 }"""
 
 
@@ -59,8 +61,9 @@ def discover(backend: Backend, links: list[Link], client: WikidataClient, limit:
     name = {link.qid: link.entity for link in links if link.linked}
     seeds, places, unlinked = set(), set(), set()
     for row in backend.select(_SEEDS):
-        seed = row["seed"].value
-        (seeds if seed in qid else unlinked).add(seed)
+        if row["seed"] is not None:
+            seed = row["seed"].value
+            (seeds if seed in qid else unlinked).add(seed)
         if row["place"] is not None and row["place"].value in qid:
             places.add(qid[row["place"].value])
     if not seeds and not places:
