@@ -143,3 +143,23 @@ def test_a_graph_named_in_a_query_reads_the_same_as_a_variable(local: LocalBacke
     rewritten, added = _graphs_as_variables(text)
     assert added == [f"spacefilmsGraph{n}" for n in range(text.count("GRAPH <"))] and added and "GRAPH <" not in rewritten
     assert local.select(rewritten).rows == local.select(text).rows and local.select(text).rows
+
+
+def test_a_malformed_answer_is_one_line_for_every_reading_command(cli, exported_server: OxigraphServer) -> None:
+    """Answers are read by pyoxigraph's results parser, whole, before use: nested JSON, wrong term shapes, HTML."""
+    from fault_proxy import FaultProxy, answer
+
+    hostile = [
+        b'{"head": {"vars": ["a"]}, "results": {"bindings": [' + b'{"a": ' * 20000 + b"1" + b"}" * 20000 + b"]}}",
+        b'{"head": {"vars": ["a"]}, "results": {"bindings": [{"a": {"type": "literal", "value": 1}}]}}',
+        b"<html><body>Service Unavailable</body></html>",
+    ]
+    with FaultProxy(exported_server.url) as proxy:
+        for body in hostile:
+            proxy.reset()
+            proxy.always(answer(body))
+            for args in (["query", "cast"], ["stats"]):
+                result = cli(*args, "--endpoint", proxy.query_endpoint)
+                lines = result.output.strip().splitlines()
+                assert result.exit_code == 1 and "not SPARQL JSON results" in lines[-1], result.output
+                assert "Traceback" not in result.output and "RecursionError" not in result.output

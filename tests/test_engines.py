@@ -19,7 +19,7 @@ from engines.jena import jena_missing, run_queries
 from spacefilms.core.backends import Backend, LocalBackend, RemoteBackend
 from spacefilms.core.layout import open_ox
 from spacefilms.core.library import get_query, list_queries
-from spacefilms.core.results import Solutions, from_json_results
+from spacefilms.core.results import Solutions, parse_results
 from spacefilms.endpoints.oxigraph_server import OxigraphServer
 from spacefilms.endpoints.pushing import Endpoint, Remote, push
 from spacefilms.endpoints.virtuoso_server import VirtuosoServer, virtuoso_missing
@@ -138,7 +138,7 @@ def jena(built_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Answers
 
     def answer(text: str) -> Solutions:
         path = results / f"{files[text].name}.json"
-        return from_json_results(path.read_bytes(), str(path))
+        return parse_results(path.read_bytes(), str(path))
 
     return answer
 

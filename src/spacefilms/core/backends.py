@@ -19,7 +19,7 @@ import pyoxigraph as ox
 
 from spacefilms.core.layout import open_ox, query_options
 from spacefilms.core.parameters import Value, inline_bindings, without_comments
-from spacefilms.core.results import QueryResult, Solutions, from_json_results, to_query_result
+from spacefilms.core.results import QueryResult, Solutions, parse_results, to_query_result
 from spacefilms.errors import SpacefilmsError
 from spacefilms.namespaces import (
     MANIFEST_GRAPH,
@@ -230,7 +230,7 @@ class RemoteBackend(Backend):
                 return list(ox.parse(response.body, fmt))
             except (SyntaxError, ValueError) as exc:
                 raise SpacefilmsError(f"the endpoint's {fmt.name} answer does not parse: {exc}", self.endpoint) from None
-        return from_json_results(response.body, self.endpoint)
+        return parse_results(response.body, self.endpoint, response.content_type)
 
 
 def _graphs_as_variables(query: str) -> tuple[str, list[str]]:

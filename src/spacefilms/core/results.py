@@ -15,7 +15,6 @@ from rdflib.term import Identifier
 from spacefilms.errors import SpacefilmsError, excerpt
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
-_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 @dataclass
@@ -89,12 +88,31 @@ def to_query_result(answer: bool | Solutions | list[ox.Triple]) -> QueryResult:
     return QueryResult("CONSTRUCT", graph=graph)
 
 
+def parse_results(body: bytes, where: str, media_type: str | None = None) -> bool | Solutions:
+    """A SPARQL 1.1 results answer (JSON unless ``media_type`` says XML, CSV or TSV), read by pyoxigraph's parser:
+    an ASK answer or rows of terms. Anything that is not well-formed results of that format is an error naming
+    ``where`` — checked whole before any row is used (the parser reads lazily, so every row is read here)."""
+    fmt = (ox.QueryResultsFormat.from_media_type(media_type) if media_type else None) or ox.QueryResultsFormat.JSON
+    try:
+        answer = ox.parse_query_results(body, format=fmt)
+        if isinstance(answer, ox.QueryBoolean):
+            return bool(answer)
+        return Solutions([v.value for v in answer.variables], [tuple(solution) for solution in answer])
+    except (SyntaxError, ValueError) as exc:
+        name = fmt.name.removeprefix("SPARQL Results in ")
+        raise SpacefilmsError(f"not SPARQL {name} results ({_first_line(exc)}): {_start(body)}", where) from None
+
+
 def json_results(body: bytes, where: str) -> dict:
-    """SPARQL 1.1 Query Results JSON, checked: an ASK answer, or ``head.vars`` (names) and ``results.bindings``
-    (objects whose cells each have a string ``type`` and ``value``). Anything else is an error naming ``where``."""
+    """The JSON of a SPARQL 1.1 JSON results answer as it came, checked for its shape only: an ASK answer, or
+    ``head.vars`` (names) and ``results.bindings`` (objects whose cells each have a string ``type`` and ``value``).
+
+    For the Wikidata client alone, which records answers for replay and must read them row by row: Wikidata's answers
+    carry IRIs that are not valid RDF (Commons file names with spaces and pipes), which the enrichment counts and
+    skips one by one, where :func:`parse_results` rightly refuses the whole answer."""
     try:
         data = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):
         raise SpacefilmsError(f"not SPARQL JSON results: {_start(body)}", where) from None
     if isinstance(data, dict) and isinstance(data.get("boolean"), bool):
         return data
@@ -113,38 +131,8 @@ def json_results(body: bytes, where: str) -> dict:
     return data
 
 
-def from_json_results(body: bytes, where: str) -> bool | Solutions:
-    """The terms of a SPARQL 1.1 JSON results answer (checked by :func:`json_results`)."""
-    data = json_results(body, where)
-    if "boolean" in data:
-        return data["boolean"]
-    variables = data["head"].get("vars", [])
-    blanks: dict[str, ox.BlankNode] = {}
-    rows = []
-    for number, binding in enumerate(data["results"]["bindings"], 1):
-        try:
-            rows.append(tuple(json_term(binding.get(v), blanks) for v in variables))
-        except ValueError as exc:
-            raise SpacefilmsError(f"row {number} of the answer holds a malformed term ({exc})", where) from None
-    return Solutions(variables, rows)
-
-
-def json_term(cell: dict | None, blanks: dict[str, ox.BlankNode] | None = None) -> Term | None:
-    """A pyoxigraph term from one SPARQL 1.1 JSON results binding; a malformed one raises."""
-    if cell is None:
-        return None
-    kind, value = cell["type"], cell["value"]
-    if kind == "uri":
-        return ox.NamedNode(value)
-    if kind == "bnode":
-        table = {} if blanks is None else blanks
-        return table.setdefault(value, ox.BlankNode())
-    if kind not in ("literal", "typed-literal"):
-        raise ValueError(f"unknown term type {kind!r}")
-    if cell.get("xml:lang"):
-        return ox.Literal(value, language=cell["xml:lang"])
-    datatype = cell.get("datatype")
-    return ox.Literal(value, datatype=ox.NamedNode(datatype)) if datatype and datatype != _STRING else ox.Literal(value)
+def _first_line(exc: Exception) -> str:
+    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
 
 
 def _start(body: bytes) -> str:

@@ -8,7 +8,7 @@ import urllib.parse
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from spacefilms.core.results import json_results
+from spacefilms.core.results import Solutions, parse_results
 from spacefilms.errors import SpacefilmsError
 from spacefilms.namespaces import MANIFEST_GRAPH, PROV
 
@@ -74,10 +74,10 @@ class Remote:
         url = self.endpoint.query_url or self.endpoint.url
         body = urllib.parse.urlencode({"query": text}).encode()
         data = self._call("POST", url, body, "application/x-www-form-urlencoded", "application/sparql-results+json")
-        rows = [
-            {name: value["value"] for name, value in row.items()}
-            for row in json_results(data, url).get("results", {}).get("bindings", [])
-        ]
+        answer = parse_results(data, url)
+        if not isinstance(answer, Solutions):
+            raise SpacefilmsError("the store answered a SELECT query with a boolean", url)
+        rows = [{name: term.value for name, term in row.items() if term is not None} for row in answer]
         wanted = set(re.findall(r"\?(\w+)", text.split("WHERE", 1)[0]))
         for row in rows:
             if not wanted <= set(row):
