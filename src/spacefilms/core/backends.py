@@ -18,8 +18,9 @@ from typing import Any
 import pyoxigraph as ox
 
 from spacefilms.core.layout import open_ox, query_options
-from spacefilms.core.parameters import Value, inline_bindings, without_comments
+from spacefilms.core.parameters import Value, inline_bindings
 from spacefilms.core.results import QueryResult, Solutions, parse_results, to_query_result
+from spacefilms.core.sparql import form, names_graphs, syntax_error
 from spacefilms.errors import SpacefilmsError
 from spacefilms.namespaces import (
     MANIFEST_GRAPH,
@@ -36,7 +37,6 @@ from spacefilms.workspace import store_path
 Answer = bool | Solutions | list[ox.Triple]
 _SELECT_STAR = re.compile(r"\bSELECT\s+(?:DISTINCT\s+|REDUCED\s+)?\*", re.IGNORECASE)
 _VARIABLE = re.compile(r"[?$]([A-Za-z_][A-Za-z0-9_]*)")
-_GRAPH = re.compile(r"\bGRAPH\b", re.IGNORECASE)
 _CONSTANT_GRAPH = re.compile(r"\bGRAPH\s*<([^<>\s]*)>", re.IGNORECASE)
 Pattern = ox.NamedNode | ox.BlankNode | ox.Literal | None
 
@@ -132,7 +132,7 @@ class LocalBackend(Backend):
                 return list(result)
             return Solutions([v.value for v in result.variables], [tuple(row) for row in result])
         except SyntaxError as exc:
-            raise SpacefilmsError(f"SPARQL syntax error: {exc}") from None
+            raise syntax_error(str(exc), text, "query") from None
         except (RuntimeError, OSError, ValueError) as exc:
             raise SpacefilmsError(f"query failed: {exc}") from None
 
@@ -213,10 +213,8 @@ class RemoteBackend(Backend):
         return answer
 
     def _post(self, query: str, dataset: dict[str, str | list[str]]) -> Answer:
-        kind = query_type(query)
-        accept = (
-            "application/n-triples, text/turtle;q=0.9" if kind in ("CONSTRUCT", "DESCRIBE") else "application/sparql-results+json"
-        )
+        kind = form(query, self.endpoint)
+        accept = "application/n-triples, text/turtle;q=0.9" if kind == "CONSTRUCT" else "application/sparql-results+json"
         response = self.transport.send("POST", self.endpoint, data={"query": query, **dataset}, headers={"Accept": accept})
         if cap := response.headers.get("x-sparql-maxrows"):  # Virtuoso says so when it cut the answer
             raise SpacefilmsError(
@@ -224,7 +222,7 @@ class RemoteBackend(Backend):
                 "raise that limit or narrow the query",
                 self.endpoint,
             )
-        if kind in ("CONSTRUCT", "DESCRIBE"):
+        if kind == "CONSTRUCT":
             fmt = ox.RdfFormat.from_media_type(response.content_type) or ox.RdfFormat.N_TRIPLES
             try:
                 return list(ox.parse(response.body, fmt))
@@ -242,21 +240,6 @@ def _graphs_as_variables(query: str) -> tuple[str, list[str]]:
         return f"VALUES ?{added[-1]} {{ <{match.group(1)}> }} GRAPH ?{added[-1]}"
 
     return _CONSTANT_GRAPH.sub(swap, query), added
-
-
-def names_graphs(query: str) -> bool:
-    """Whether ``query`` reads named graphs (``GRAPH``), outside its comments."""
-    return bool(_GRAPH.search(without_comments(query)))
-
-
-def query_type(query: str) -> str:
-    """SELECT, ASK, CONSTRUCT or DESCRIBE, as SPARQLWrapper reads it. Comments go first: its own comment handling
-    took "# … secondary copy" for a COPY update."""
-    from SPARQLWrapper import SPARQLWrapper
-
-    client = SPARQLWrapper("http://localhost/")
-    client.setQuery(without_comments(query))
-    return client.queryType
 
 
 def open_backend(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from spacefilms.core.backends import query_type
+from spacefilms.core import sparql
 from spacefilms.core.library import NamedQuery, list_queries
 from spacefilms.namespaces import QUERIES_GRAPH, RDF, RDFS, SCHEMA, XSD
 
@@ -26,7 +26,7 @@ def _n(iri: object) -> ox.NamedNode:
 
 def query_kind(query: NamedQuery) -> str:
     """SELECT, ASK or CONSTRUCT, as the query's text says."""
-    return query_type(query.text)
+    return sparql.form(query.text, query.where)
 
 
 def example_quads(queries: list[NamedQuery] | None = None) -> list[ox.Quad]:

@@ -9,11 +9,11 @@ from pathlib import Path
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
-from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.term import Identifier
 
+from spacefilms.core import sparql
 from spacefilms.errors import SpacefilmsError
-from spacefilms.namespaces import expand, sparql_prologue
+from spacefilms.namespaces import expand
 from spacefilms.workspace import data_dir
 
 _HEADER = re.compile(r"^#\s*(title|description|param|example|returns):\s*(.*)$")
@@ -46,7 +46,7 @@ class NamedQuery:
     description: str = ""
     example: str = ""
     parameters: list[Parameter] = field(default_factory=list)
-    line_offset: int = 0  # lines prepended to the user's text (predeclared prefixes)
+    line_offset: int = 0  # lines put before the user's own text, not counted in error positions
 
     @classmethod
     def from_file(cls, path: Path) -> NamedQuery:
@@ -74,27 +74,18 @@ class NamedQuery:
 
     @classmethod
     def from_sparql(cls, text: str, name: str = "sparql") -> NamedQuery:
-        """A query typed by a user: the project prefixes predeclared, its errors placed on the user's own lines."""
-        prologue = sparql_prologue()
-        query = cls.from_text(name, prologue + text)
-        query.line_offset = prologue.count("\n")
-        return query
+        """A query typed by a user, as typed: the project prefixes are predeclared wherever it runs, so its errors
+        point at the user's own lines."""
+        return cls.from_text(name, text)
 
     @property
     def where(self) -> str:
         return str(self.path) if self.path else self.name
 
-    def check_syntax(self) -> None:
-        """Raise a :class:`SpacefilmsError` naming the query, line and column on a syntax error."""
-        try:
-            parseQuery(self.text)
-        except Exception as exc:  # pyparsing's ParseException and friends
-            line = getattr(exc, "lineno", None)
-            line = line - self.line_offset if line else line
-            col = getattr(exc, "col", None)
-            where = f"{self.where}:{line}:{col}" if line else self.where
-            message = getattr(exc, "msg", None) or str(exc).splitlines()[0]
-            raise SpacefilmsError(f"SPARQL syntax error: {message}", where) from None
+    def check_syntax(self) -> str:
+        """The query's form (SELECT, ASK or CONSTRUCT); a :class:`SpacefilmsError` naming the query, line and column
+        on a syntax error (see :func:`spacefilms.core.sparql.form`)."""
+        return sparql.form(self.text, self.where, self.line_offset)
 
     def bind(self, values: dict[str, str]) -> dict[str, Identifier]:
         """Turn raw ``name=value`` strings (plus defaults) into typed RDF terms.

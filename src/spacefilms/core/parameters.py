@@ -8,15 +8,10 @@ from collections.abc import Mapping, Sequence
 import pyoxigraph as ox
 from rdflib.term import Identifier
 
+from spacefilms.core.sparql import TOKENS
 from spacefilms.errors import SpacefilmsError
 
 Value = Identifier | ox.NamedNode | ox.BlankNode | ox.Literal
-
-_TOKENS = re.compile(
-    r"""(?P<comment>\#[^\n]*)|(?P<string>'''.*?'''|\"\"\".*?\"\"\"|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")"""
-    r"""|(?P<iri><[^<>"{}|^`\\\s]*>)|(?P<open>\{)|(?P<close>\})|(?P<where>\bWHERE\b)|(?P<kind>\b(?:SELECT|ASK|CONSTRUCT|DESCRIBE)\b)""",
-    re.IGNORECASE | re.DOTALL,
-)
 
 
 def inline_bindings(text: str, bindings: Mapping[str, Value]) -> str:
@@ -36,7 +31,7 @@ def inline_values(text: str, variables: Sequence[str], rows: Sequence[Sequence[V
     terms = " ".join("(" + " ".join(_sparql(term) for term in row) + ")" for row in rows)
     block = f" VALUES ({names}) {{ {terms} }} "
     depth, kind, after_where = 0, None, False
-    for match in _TOKENS.finditer(text):
+    for match in TOKENS.finditer(text):
         token = match.lastgroup
         if token == "kind" and kind is None:
             kind = match.group().upper()
@@ -58,11 +53,6 @@ def inline_values(text: str, variables: Sequence[str], rows: Sequence[Sequence[V
 # A VALUES block of defaults at the start of a WHERE group: one variable or a parenthesised list, IRIs/literals.
 _DEFAULTS = re.compile(r"(?:\s|#[^\n\r]*)*VALUES\s*(?P<names>\?\w+|\((?:\s*\?\w+)+\s*\))\s*\{[^{}]*\}", re.IGNORECASE)
 _NAME = re.compile(r"\?(\w+)")
-
-
-def without_comments(text: str) -> str:
-    """The query with its comments blanked (strings and IRIs that contain a # are left alone)."""
-    return _TOKENS.sub(lambda m: " " * len(m.group()) if m.lastgroup == "comment" else m.group(), text)
 
 
 def _sparql(term: Value) -> str:

@@ -143,4 +143,5 @@ def build(graph_dir: Path | None = None, store: Path | None = None, progress: Pr
         # Where sources agree a triple sits in several graphs: the store then also keeps their merge, each triple
         # once, in the default graph, which queries read (see spacefilms.core.layout.query_options).
         in_background(add_merge, target, stats.triples < stats.quads)
+        del writer, target  # the store closes before it is swapped in (see staged_store)
     return BuildReport(store_path(store), stats, len(data.files), time.perf_counter() - started, enrichment)

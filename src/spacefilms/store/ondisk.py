@@ -48,7 +48,9 @@ def staged_store(path: str | Path | None = None) -> Iterator[ox.Store]:
     error, deleted (leaving the old store in use) when it raises.
 
     The store path is a symlink to a versioned directory; the link is replaced with ``os.replace`` only once the
-    new store is complete.
+    new store is complete and closed. The block must drop its own references to the store before it ends: only then
+    does the last reference, held here, close it, and a reader never opens files the writer is still compacting
+    (seen: a read right after a build failed on a deleted ``.sst`` file).
     """
     link = store_path(path)
     if link.exists() and not link.is_symlink():
@@ -101,4 +103,5 @@ def replace_store(quads: Iterable[ox.Quad], path: str | Path | None = None) -> P
 
     with staged_store(path) as store:
         in_background(fill, store)  # Ctrl-C stops it at once
+        del store  # the store closes before it is swapped in (see staged_store)
     return store_path(path)
