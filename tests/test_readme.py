@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 README = Path(__file__).parents[1] / "README.md"
+SERVE_URL = "http://127.0.0.1:7878/query"  # where the README's blocks find `spacefilms serve`
 
 
 def python_blocks() -> list[tuple[int, str]]:
@@ -22,16 +23,32 @@ def python_blocks() -> list[tuple[int, str]]:
 
 
 def test_every_python_block_runs_and_prints_what_it_promises(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The blocks run in order in one fresh folder, as a reader would paste them: the first builds the store."""
+    """The blocks run in order in one fresh folder, as a reader would paste them: the first builds the store; a
+    block that asks `spacefilms serve` asks one started here on the built store."""
+    from served import Served
+
     monkeypatch.setenv("SPACEFILMS_STORE", str(tmp_path / "store"))
     monkeypatch.chdir(tmp_path)
-    printed = []
-    for line, block in python_blocks():
-        out = io.StringIO()
-        with contextlib.redirect_stdout(out):
-            exec(compile("\n" * (line - 1) + block, str(README), "exec"), {})
-        printed.append(ast.literal_eval(out.getvalue().strip()))
-    performers, network_labels = printed  # one answer per block: a new block needs its own assertion here
+    printed, server = [], None
+    try:
+        for line, block in python_blocks():
+            if SERVE_URL in block:
+                server = server or Served(tmp_path / "store")
+                block = block.replace(SERVE_URL, server.endpoint)
+            out = io.StringIO()
+            with contextlib.redirect_stdout(out):
+                exec(compile("\n" * (line - 1) + block, str(README), "exec"), {})
+            text = out.getvalue().strip()
+            printed.append(tuple(map(int, text.split())) if re.fullmatch(r"[\d ]+", text) else ast.literal_eval(text))
+    finally:
+        if server:
+            server.stop()
+    performers, network_labels, (films, directed) = printed  # one answer per block: a new block needs its assertion
+    from spacefilms.core.backends import LocalBackend
+
+    store = LocalBackend(tmp_path / "store")
+    assert films == len(store.select("SELECT ?film WHERE { ?film a schema:Movie }")) >= 20
+    assert directed == len(store.select("SELECT DISTINCT ?f ?d WHERE { ?f schema:director ?d }")) >= 10
     assert {"Yulia Peresild", "Oleg Novitsky"} <= set(performers) and performers == sorted(performers)
     assert (tmp_path / "store").is_symlink()
     drawn = (tmp_path / "film-world.svg").read_text(encoding="utf-8")

@@ -150,7 +150,7 @@ class LocalBackend(Backend):
 
 class RemoteBackend(Backend):
     """A SPARQL 1.1 Protocol endpoint, reached through the project's one HTTP transport (POST, a deadline, a size
-    cap, SPARQL JSON results checked before use). SPARQLWrapper tells the query's type, and so what to accept.
+    cap, every answer read whole by pyoxigraph before use); the query's form (:mod:`spacefilms.core.sparql`) says what to accept.
 
     How it reads the published layout (see :mod:`spacefilms.core.layout`) is asked once (:meth:`mode`):
 
