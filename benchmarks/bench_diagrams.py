@@ -14,6 +14,7 @@ baseline  the same network, ``nx.forceatlas2_layout`` (networkx's force layout; 
 from __future__ import annotations
 
 import argparse
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -24,11 +25,14 @@ import pyoxigraph as ox
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # the synthetic graph lives with the tests
+
+from synthetic import BASE, generate
+
 from spacefilms.core.backends import LocalBackend
 from spacefilms.diagrams.drawing import RC, text_overlaps
 from spacefilms.diagrams.network import build_network, load_graph_data
 from spacefilms.diagrams.requests import Request, load_for, make_diagram, write
-from spacefilms.store.synthetic import BASE, generate
 
 TRIPLES_PER_ENTITY = 8.7  # synthetic.generate makes about one entity (after folding cast roles) per 8.7 triples
 

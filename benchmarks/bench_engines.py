@@ -24,12 +24,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from bench_scale import DEFAULT_WORKDIR, bundled_queries, command_line, machine, parse_size, replace_section, synthetic_dataset
 from engines.compare import rows
+from virtuoso_server import VirtuosoServer, virtuoso_missing
 
 from spacefilms.core.backends import Backend, LocalBackend, RemoteBackend
 from spacefilms.core.layout import open_ox
 from spacefilms.endpoints.oxigraph_server import OxigraphServer
 from spacefilms.endpoints.pushing import Endpoint, push
-from spacefilms.endpoints.virtuoso_server import VirtuosoServer, virtuoso_missing
 from spacefilms.errors import SpacefilmsError
 from spacefilms.namespaces import MERGE_GRAPH
 from spacefilms.store.build import build

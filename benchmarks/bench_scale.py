@@ -31,11 +31,13 @@ from datetime import datetime, timezone
 from importlib.metadata import version
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # the synthetic graph lives with the tests
+
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "RESULTS.md"
 SIDES = ("spacefilms", "pyoxigraph", "rdflib")
 SIDE_TITLES = {"spacefilms": "spacefilms", "pyoxigraph": "raw pyoxigraph", "rdflib": "rdflib memory"}
-SYNTHETIC = "https://w3id.org/spacefilms/resource/synthetic/"  # spacefilms.synthetic.BASE, without importing it
+SYNTHETIC = "https://w3id.org/spacefilms/resource/synthetic/"  # synthetic.BASE (tests/synthetic.py), without importing it
 DEFAULT_WORKDIR = Path(os.environ.get("TMPDIR", "/tmp")) / "spacefilms-bench"
 SYNTHETIC_BINDINGS = {  # parameters of the bundled queries, bound to synthetic entities that exist at every size
     "film": SYNTHETIC + "film/0",
@@ -93,11 +95,11 @@ def synthetic_dataset(triples: int, workdir: Path) -> DataSet:
     """Synthetic quads in ``workdir/<size>/graph/synthetic.nq`` (what ``spacefilms build`` reads, with the bundled
     ontology), and the same quads plus the ontology graph in one N-Quads file for the other sides. Kept between runs."""
     import pyoxigraph as ox
+    from synthetic import generate
 
     from spacefilms.files import write_atomically
     from spacefilms.namespaces import ONTOLOGY_GRAPH
     from spacefilms.store.loading import load_file
-    from spacefilms.store.synthetic import generate
     from spacefilms.workspace import ontology_files
 
     folder = workdir / size_name(triples)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,6 +19,22 @@ from spacefilms.store.build import build
 from spacefilms.store.export import export
 
 DATA = Path(__file__).parent / "data"
+ROOT = Path(__file__).parents[1]
+PIP_TIMEOUT = 900  # seconds for pip to build or install: a slow mirror, a busy machine
+
+
+@pytest.fixture(scope="session")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The project's wheel, built once for the suite (what `pip install spacefilms` would install)."""
+    folder = tmp_path_factory.mktemp("wheel")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(folder), str(ROOT)],
+        check=True,
+        capture_output=True,
+        timeout=PIP_TIMEOUT,
+    )
+    (built,) = folder.glob("spacefilms-*.whl")
+    return built
 
 
 @pytest.fixture(scope="session")

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from synthetic import BASE as SYNTHETIC
+from synthetic import generate
 
 from spacefilms.core.backends import LocalBackend
 from spacefilms.core.layout import named_quads, open_ox
@@ -15,8 +17,6 @@ from spacefilms.errors import SpacefilmsError
 from spacefilms.namespaces import BUILD_GRAPH, PREFIXES, QUERIES_GRAPH, RDFS, SCHEMA, SF, SOURCES_GRAPH
 from spacefilms.store.build import ValidationFailed, build, load_and_validate
 from spacefilms.store.stats import graph_stats
-from spacefilms.store.synthetic import BASE as SYNTHETIC
-from spacefilms.store.synthetic import generate
 
 DATA = Path(__file__).parent / "data"
 

@@ -16,6 +16,7 @@ import pyoxigraph as ox
 import pytest
 from matplotlib.font_manager import FontProperties, findfont, get_font
 from PIL import Image
+from synthetic import generate
 
 from spacefilms.core.backends import LocalBackend
 from spacefilms.diagrams.drawing import render
@@ -27,7 +28,6 @@ from spacefilms.diagrams.selection import select
 from spacefilms.diagrams.timeline import milestones, parse_date, render_timeline
 from spacefilms.errors import SpacefilmsError
 from spacefilms.namespaces import SCHEMA, SF, SFR
-from spacefilms.store.synthetic import generate
 
 pytestmark = pytest.mark.filterwarnings("ignore:.*deprecated - use:DeprecationWarning")  # pydot's parser, not ours
 DATA = Path(__file__).parent / "data" / "diagrams"

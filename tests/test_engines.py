@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from engines.compare import rows
 from engines.jena import jena_missing, run_queries
+from virtuoso_server import VirtuosoServer, virtuoso_missing
 
 from spacefilms.core.backends import Backend, LocalBackend, RemoteBackend
 from spacefilms.core.layout import open_ox
@@ -22,7 +23,6 @@ from spacefilms.core.library import get_query, list_queries
 from spacefilms.core.results import Solutions, parse_results
 from spacefilms.endpoints.oxigraph_server import OxigraphServer
 from spacefilms.endpoints.pushing import Endpoint, Remote, push
-from spacefilms.endpoints.virtuoso_server import VirtuosoServer, virtuoso_missing
 from spacefilms.errors import SpacefilmsError
 from spacefilms.namespaces import MANIFEST_GRAPH, MERGE_GRAPH
 from spacefilms.store.export import export

@@ -22,15 +22,8 @@ TIMEOUT = 900  # seconds for pip to install the wheel and its dependencies: a sl
 
 
 @pytest.fixture(scope="module")
-def venv(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+def venv(tmp_path_factory: pytest.TempPathFactory, wheel: Path) -> Iterator[Path]:
     folder = tmp_path_factory.mktemp("installed")
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(folder), str(ROOT)],
-        check=True,
-        capture_output=True,
-        timeout=TIMEOUT,
-    )
-    (wheel,) = folder.glob("spacefilms-*.whl")
     subprocess.run([sys.executable, "-m", "venv", str(folder / "venv")], check=True, timeout=TIMEOUT)
     pip = subprocess.run(
         [str(folder / "venv" / "bin" / "python"), "-m", "pip", "install", "-q", str(wheel)],
