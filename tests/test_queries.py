@@ -443,9 +443,11 @@ def test_a_parameter_replaces_the_default_in_the_text(local: LocalBackend) -> No
 def test_the_queries_are_data_in_the_built_store(local: LocalBackend) -> None:
     """Each .rq file is an sh:SPARQLExecutable in the queries graph; run from there, it answers as the file does."""
     rows = local.select(
-        """SELECT ?name ?text WHERE { GRAPH <https://w3id.org/spacefilms/graph/queries> {
+        """PREFIX schema: <https://schema.org/>  # sparql-examples' spelling, in the queries graph only
+           SELECT ?name ?text WHERE { GRAPH <https://w3id.org/spacefilms/graph/queries> {
              ?q a sh:SPARQLExecutable ; schema:identifier ?name ; rdfs:label ?title ; rdfs:comment ?comment ;
-                schema:target ?endpoint . { ?q sh:select ?text } UNION { ?q sh:ask ?text } UNION { ?q sh:construct ?text } } }"""
+                schema:target ?endpoint ; sh:prefixes [ sh:declare [ sh:prefix "sfr" ; sh:namespace ?sfr ] ] .
+             { ?q sh:select ?text } UNION { ?q sh:ask ?text } UNION { ?q sh:construct ?text } } }"""
     )
     stored = {row["name"].value: row["text"].value for row in rows}
     assert set(stored) == set(NAMES)
@@ -454,7 +456,8 @@ def test_the_queries_are_data_in_the_built_store(local: LocalBackend) -> None:
         assert stored[name] == query.text
         assert _normalised(local.run(stored[name])) == _normalised(local.run(query.text, query.bind({})))
     params = local.select(
-        """SELECT ?name ?default WHERE { GRAPH <https://w3id.org/spacefilms/graph/queries> {
+        """PREFIX schema: <https://schema.org/>
+           SELECT ?name ?default WHERE { GRAPH <https://w3id.org/spacefilms/graph/queries> {
              <https://w3id.org/spacefilms/query/connection-path> sh:parameter [ schema:name ?name ; sh:defaultValue ?default ] } }"""
     )
     assert {(r["name"].value, r["default"].value) for r in params} == {("from", "sfr:tom-cruise"), ("to", "sfr:yulia-peresild")}
