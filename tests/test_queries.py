@@ -15,7 +15,7 @@ from spacefilms.core.parameters import inline_bindings
 from spacefilms.core.results import QueryResult
 from spacefilms.endpoints.oxigraph_server import OxigraphServer
 from spacefilms.errors import SpacefilmsError
-from spacefilms.namespaces import SFR
+from spacefilms.namespaces import SF, SFR
 
 QUERIES = list_queries()
 NAMES = [q.name for q in QUERIES]
@@ -146,6 +146,8 @@ EXPECTED = {
         and len({(str(row[0]), str(row[1])) for row in r.rows}) == len(r.rows)  # one row per entity and property
         and "Soyuz MS-19" not in {str(row[0]) for row in r.rows if str(row[1]).endswith("#launchTime")}  # 08:55:02.442 vs :02
         and "Jim Bridenstine, NASA Administrator" not in r.values("subjectLabel")  # 2018-04 vs 2018-04-23: precision
+        # money within one currency: 905 M, 1.1 bn and 1.155 bn RUB, each with its own pages
+        and ("The Challenge", str(SF.budget), "3") in {(str(row[0]), str(row[1]), str(row[2])) for row in r.rows}
         and all(
             int(n) >= 2 and str(v).count(" | ") == int(n) - 1 for n, v in zip(r.values("values"), r.values("valuesAndSources"))
         )
