@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint build clean browser engines images stress
+.PHONY: demo test lint build clean browser engines images stress answers
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,12 @@ images: $(STAMP)
 
 test: $(STAMP) lint browser engines
 	$(BIN)/python -m pytest -q
+
+# The reviewed answer of every bundled query (tests/test_answers.py): written anew from the bundled graph, to be read
+# with `git diff tests/data/answers` before committing.
+answers: $(STAMP)
+	$(BIN)/spacefilms build
+	$(BIN)/python tests/test_answers.py
 
 # Debian's chromium for the query-page test (tests/test_serve.py): installed only when missing and we are root.
 # If it cannot be installed (not root, no apt, no network) the suite still runs and that test says why it skipped.

@@ -75,10 +75,13 @@ def concatenated(text: str) -> dict[str, str]:
 
 
 def _items(term: ox.Literal | None, separator: str) -> tuple | None:
-    if term is None:
-        return None
-    items = term.value.split(separator) if separator.strip() else term.value.split()
-    return ("items", tuple(sorted(filter(None, map(_item, items)))))
+    return None if term is None else ("items", in_order(term.value, separator))
+
+
+def in_order(value: str, separator: str) -> tuple[str, ...]:
+    """The items of one ``GROUP_CONCAT`` value, each in a fixed order (an item's own bracketed list too)."""
+    items = value.split(separator) if separator.strip() else value.split()
+    return tuple(sorted(filter(None, map(_item, items))))
 
 
 def _item(text: str) -> str:
