@@ -487,3 +487,11 @@ def test_cast_lists_actors_without_a_named_character(local: LocalBackend) -> Non
         (name, "") for name in ("Richard Garriott", "Greg Chamitoff", "Michael Fincke", "Yuri Lonchakov")
     }
     assert all("en.wikipedia.org/wiki/Apogee_of_Fear" in str(s) for s in result.values("sources"))
+
+
+def test_an_empty_comparison_with_wikidata_says_why(cli) -> None:
+    result = cli("query", "conflicts-with-wikidata")
+    assert result.exit_code == 0 and "(0 rows)" in result.stdout
+    assert result.stderr == (
+        "hint: no Wikidata facts in this graph yet, so nothing to compare: run `spacefilms link` and `spacefilms enrich` first\n"
+    )

@@ -67,9 +67,8 @@ def query(obj: dict, name, params, query_file, sparql, fmt, full_iris, endpoint,
     click.echo(format_result(result, fmt, full_iris))
     if result.kind == "SELECT" and not result.rows:
         from spacefilms.core.hints import why_empty
-        from spacefilms.core.sparql import names_graphs
 
-        for line in why_empty(graph.backend, bindings, names_graphs(named.text)):
+        for line in why_empty(graph.backend, bindings, named.text):
             click.echo(f"hint: {line}", err=True)
 
 

@@ -10,6 +10,7 @@ from rdflib import URIRef
 
 from spacefilms.core.backends import Backend, RemoteBackend
 from spacefilms.core.parameters import Value
+from spacefilms.core.sparql import names_graphs
 from spacefilms.namespaces import MANIFEST_GRAPH, MERGE_GRAPH, ONTOLOGY, SFR, WIKIDATA_GRAPH_BASE, compact
 
 
@@ -61,7 +62,10 @@ def no_enrichment(backend: Backend) -> str | None:
 _ENTITIES = f'SELECT DISTINCT ?e WHERE {{ ?e a ?type FILTER (STRSTARTS(STR(?e), "{SFR}")) }}'
 
 
-def why_empty(backend: Backend, bindings: Mapping[str, Value], reads_graphs: bool = False) -> list[str]:
-    """The reasons an answer came back empty, if any can be told cheaply."""
-    endpoint = endpoint_hint(backend, reads_graphs)
-    return [endpoint] if endpoint else unknown_entities(backend, bindings)
+def why_empty(backend: Backend, bindings: Mapping[str, Value], text: str) -> list[str]:
+    """The reasons the answer to the query ``text`` came back empty, if any can be told cheaply."""
+    endpoint = endpoint_hint(backend, names_graphs(text))
+    if endpoint:
+        return [endpoint]
+    wikidata = no_enrichment(backend) if WIKIDATA_GRAPH_BASE in text else None
+    return unknown_entities(backend, bindings) + ([wikidata] if wikidata else [])
