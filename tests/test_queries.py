@@ -130,6 +130,13 @@ EXPECTED = {
         and ("The Challenge", "2021-10") in {(str(row[1]), str(row[4])[:7]) for row in r.rows}  # filmed, not released
         and all(s.startswith("http") for s in r.values("sources"))
     ),
+    "time-in-space": lambda r: (
+        # the graph's own launch (5 Oct 08:55:02) and landing (17 Oct 04:35, 04:36 on one page), not a page's sum
+        {("Yulia Peresild", "11 d 19 h 40 min"), ("Yulia Peresild", "11 d 19 h 41 min"), ("Mark Vande Hei", "355 d 3 h 46 min")}
+        <= {(str(row[1]), str(row[4])) for row in r.rows}
+        and set(r.values("derivation")) == {"derived: landing time minus launch time"}
+        and any("tass.com/science/1350499" in str(row[7]) for row in r.rows if str(row[4]) == "11 d 19 h 40 min")
+    ),
     "works-by-kind": lambda r: (
         sum(int(n) for k, n in zip(r.values("kindLabel"), r.values("works")) if k == "commercial") >= 6
         and ("announced project", "2020s") in {(str(row[1]), str(row[2])) for row in r.rows}
