@@ -236,10 +236,7 @@ def render_timeline(
     if not lanes:
         raise SpacefilmsError(f"no dated {'works filmed in space' if works else 'milestones'} in the graph")
     with matplotlib.rc_context(RC):
-        if works:
-            fig, rows = timeline_figure(data, lanes, title, date_text, WORKS_COUNTED, {kind: kind for kind in lanes})
-        else:
-            fig, rows = timeline_figure(data, lanes, title, date_text)
+        fig, rows = (works_figure if works else timeline_figure)(data, lanes, title, date_text)
         overlaps = text_overlaps(fig)
         metadata = {"svg": {"Date": None}, "pdf": {"CreationDate": None}, "png": {}}[fmt] | {"Title": title}
         with atomic_output(path) as out:
@@ -326,6 +323,11 @@ def timeline_figure(
         handles=_legend(events), loc="lower center", bbox_to_anchor=(0.5, 0.08 / height), ncol=6, frameon=False, fontsize=9.5
     )
     return fig, len(events)
+
+
+def works_figure(data: GraphData, lanes: dict[str, list[Event]], title: str, date_text: str) -> tuple[Figure, int]:
+    """The timeline of the works filmed in space (lanes from :func:`works_in_space`, headed by their kind)."""
+    return timeline_figure(data, lanes, title, date_text, WORKS_COUNTED, {kind: kind for kind in lanes})
 
 
 def _event_text(event: Event, x_of, plot_w: float) -> tuple[str, str]:
