@@ -390,6 +390,9 @@ def test_a_work_page_shows_where_when_and_by_whom_it_was_filmed_with_sources(sit
     assert "filmed during" in filming and "Soyuz T-9" in filming
     challenge = section((site / resource_page(f"{SFR}the-challenge")).read_text(encoding="utf-8"), 'aria-labelledby="filming-h"')
     assert 'datetime="2021-10-05"' in challenge and 'datetime="2021-10"' in challenge  # every date a source gives
+    assert '<h2 id="filming-h">Filmed in space</h2>' in text
+    planned = (site / resource_page(f"{SFR}destination-mir")).read_text(encoding="utf-8")
+    assert '<h2 id="filming-h">Planned filming in space</h2>' in planned and "sf:plannedFilmingLocation" in planned
 
 
 def test_the_timeline_of_works_draws_one_marker_row_per_work(local: LocalBackend, cli, tmp_path: Path) -> None:

@@ -23,7 +23,7 @@ from spacefilms.site.pictures import MAX_FOCUS, Pictures, draw_pictures
 from spacefilms.site.render import Writer
 from spacefilms.site.search import INDEX_FILE, search_entries, search_script
 from spacefilms.site.values import format_date, show
-from spacefilms.site.works import filming_groups, site_works, works_by_kind
+from spacefilms.site.works import filming_section, site_works, works_by_kind
 
 PER_PAGE = 500
 ASSETS = ("site.css", "search.js", "favicon.svg")
@@ -99,7 +99,7 @@ def _entity_pages(writer: Writer, data: SiteData, pictures: Pictures, say: Calla
     works = {work.iri for work in site_works(data, "")}
     for number, iri in enumerate(sorted(data.entities), 1):
         page = entity_page(data, iri, pictures.kinds.get(iri) or data.kind_label(iri))
-        filming = filming_groups(data, iri, page.root) if iri in works else []
+        filming_heading, filming = filming_section(data, iri, page.root) if iri in works else ("", [])
         picture = pictures.focus.get(iri)
         stem = resource_stem(iri)
         alternates = [(f"{stem.rsplit('/', 1)[-1]}.{suffix}", media) for suffix, (_, media) in FORMATS.items()]
@@ -111,6 +111,7 @@ def _entity_pages(writer: Writer, data: SiteData, pictures: Pictures, say: Calla
             "entity.html",
             e=page,
             filming=filming,
+            filming_heading=filming_heading,
             title=page.label,
             picture=picture,
             picture_root=page.root,

@@ -27,7 +27,7 @@ CAMERA, ARCHIVAL, PLANNED = str(SF.cameraOperatorInSpace), str(SF.archivalFootag
 KIND, ANNOUNCED = str(SF.workKind), str(SF.AnnouncedProject)
 FILMING_IN_SPACE = str(SF.FilmingInSpace)
 OUTER_SPACE = str(SFR["outer-space"])
-# the work page's section "Filmed in space", in this order (the filming dates first)
+# the work page's section on filming in space, in this order (the filming dates first)
 SECTION = [FILMING_IN_SPACE, FILMED_AT, RECORDED_AT, CAMERA, PLANNED, ARCHIVAL]
 UNKINDED = "of no stated kind"
 _HEADINGS = {FILMING_IN_SPACE: "filmed in space (date)", FILMED_AT: "filmed in space at", RECORDED_AT: "filmed during"}
@@ -75,14 +75,19 @@ def filming_dates(data: SiteData, iri: str) -> list[tuple[str, Term, str]]:
     return sorted(set(found), key=lambda f: (f[1].value, f[2]))
 
 
-def filming_groups(data: SiteData, iri: str, root: str) -> list[Group]:
-    """The work page's "Filmed in space": when, where, on which flight, who held the camera, what was planned, whose
-    footage it uses — each value with the pages stating it."""
+def filming_section(data: SiteData, iri: str, root: str) -> tuple[str, list[Group]]:
+    """The work page's section on filming in space: when, where, on which flight, who held the camera, what was
+    planned, whose footage it uses — each value with the pages stating it — and its heading, which says whether the
+    work was filmed in space, only planned to be, or made of footage from space."""
     facts = filming_dates(data, iri) + [f for f in data.entities[iri].out if f[0] in (CAMERA, PLANNED, ARCHIVAL)]
     groups = fact_groups(data, facts + in_space(data, iri), root)
     for group in groups:
         group.label = _HEADINGS.get(group.predicate, group.label)
-    return sorted(groups, key=lambda g: SECTION.index(g.predicate))
+    groups.sort(key=lambda g: SECTION.index(g.predicate))
+    found = {g.predicate for g in groups}
+    if found - {PLANNED, ARCHIVAL}:
+        return "Filmed in space", groups
+    return ("Planned filming in space" if PLANNED in found else "Footage from space"), groups
 
 
 def site_works(data: SiteData, root: str) -> list[Work]:
@@ -105,12 +110,6 @@ def _works(data: SiteData, root: str) -> list[Work]:
         dates = sorted({o.value for _, o, _ in filming_dates(data, iri)})
         released = sorted(o.value for p, o, _ in out if p == str(SCHEMA.datePublished))
         dated = [m for m in milestones(data, iri, root) if m.dates]
-        places = {o.value: show(data, o, root) for _, o, _ in in_space(data, iri)}
-
-        def shown(predicate: str, out: list = out) -> list[Shown]:
-            found = {o.value: show(data, o, root) for p, o, _ in out if p == predicate}
-            return sorted(found.values(), key=lambda v: v.sort_key)
-
         works.append(
             Work(
                 iri=iri,
@@ -122,14 +121,20 @@ def _works(data: SiteData, root: str) -> list[Work]:
                 announced=ANNOUNCED in kinds[iri],
                 filmed=sorted({d[:4] for d in dates}),
                 released=released[0][:4] if released else "",
-                where=sorted(places.values(), key=lambda v: v.sort_key),
-                archival=shown(ARCHIVAL),
-                planned=shown(PLANNED),
+                where=_shown(data, in_space(data, iri), root),
+                archival=_shown(data, [f for f in out if f[0] == ARCHIVAL], root),
+                planned=_shown(data, [f for f in out if f[0] == PLANNED], root),
                 status=max(dated, key=lambda m: m.dates[-1].sort_key) if dated else None,
                 sort_key=(dates or released or [m.dates[0].sort_key for m in dated] or ["9999"])[0],
             )
         )
     return sorted(works, key=lambda w: (w.sort_key, w.label.casefold()))
+
+
+def _shown(data: SiteData, facts: list[tuple[str, Term, str]], root: str) -> list[Shown]:
+    """The values of ``facts``, each once, in name order."""
+    found = {o.value: show(data, o, root) for _, o, _ in facts}
+    return sorted(found.values(), key=lambda v: v.sort_key)
 
 
 def works_by_kind(data: SiteData, root: str) -> tuple[list[tuple[str, list[Work]]], list[Work]]:
