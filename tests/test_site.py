@@ -458,6 +458,8 @@ def test_each_description_shows_its_sources_and_differing_ones_disagree(site: Pa
     differing = section(page, '<section class="disagreements"').split("lengths of time in days", 1)[1]
     assert "11 days, 22 hours and 13 minutes" in differing and "spent 12 days" in differing
     assert "30 hours of material in orbit" not in differing  # agrees with every other length it states
+    flagged = [b for b in blocks if 'class="flag"' in b]
+    assert len(flagged) == 3 and all("12 days" in b or "11 days" in b for b in flagged)
     assert amounts("11 days, 22 hours and 13 minutes (35–40 minutes)") == {"day": [(17173, 17173)], "minute": [(35, 40)]}
     assert amounts("12 days, then 2 weeks") == {"day": [(17280, 17280)], "week": [(20160, 20160)]}
 

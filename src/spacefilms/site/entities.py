@@ -203,18 +203,18 @@ def described(data: SiteData, facts: list[tuple[str, Term, str]], root: str) -> 
                 by_unit[unit].append((number, found))
     disagreements = []
     for unit, stating in by_unit.items():
-        apart = {
+        apart = {  # the descriptions with a length no other one's overlaps
             number
             for number, found in stating
             for other, theirs in stating
             if other != number and not any(lo <= t_hi and t_lo <= hi for lo, hi in found for t_lo, t_hi in theirs)
         }
-        if apart:
+        if apart:  # shown beside every other description stating lengths in that unit
             group = Group(DESCRIPTION, f"{data.term_label(DESCRIPTION)}: lengths of time in {unit}s", compact(DESCRIPTION))
             group.values = [values[number] for number, _ in stating]
             group.disputed = True
-            for value in group.values:
-                value.disputed = True
+            for number in apart:
+                values[number].disputed = True
             disagreements.append(group)
     return values, disagreements
 
