@@ -324,3 +324,164 @@ def test_every_resource_gets_a_safe_path_of_its_own() -> None:
         assert path.startswith("resource/") and ".." not in path.split("/") and " " not in path, path
         assert all(part and not part.startswith(".") for part in path.split("/")), path
     assert source_page("https://tass.com/science/1350499").startswith("source/tass-com-science-1350499-")
+
+
+# ---------------------------------------------------------------- works filmed in space
+
+
+def section(text: str, start: str) -> str:
+    """The HTML from ``start`` to the end of its section."""
+    return text.split(start, 1)[1].split("</section>", 1)[0]
+
+
+def rows(html_text: str) -> dict[str, str]:
+    """Each table row's text, by the page its first link goes to (relative to the site's root)."""
+    found = {}
+    for row in re.findall(r"<tr>(.*?)</tr>", html_text, re.S):
+        link = re.search(r'<a href="(?:\.\./)*([^"]+)"', row)
+        if link:
+            assert link[1] not in found, link[1]  # each work once
+            found[link[1]] = html.unescape(re.sub(r"<[^>]+>", "", row))
+    return found
+
+
+def test_the_home_page_lists_every_work_precedents_finds(site: Path, local: LocalBackend) -> None:
+    from spacefilms.core.library import get_query
+
+    home = (site / "index.html").read_text(encoding="utf-8")
+    works = section(home, '<section id="works"')
+    filmed, announced = works.split("Announced, never filmed", 1)
+    listed, apart = rows(filmed), rows(announced)
+    result = local.run(get_query("precedents").text)
+    assert len(result.rows) >= 30
+    for work, _, _, where, when, *_ in result.rows:
+        row = listed[resource_page(str(work))]
+        assert all(place in row for place in str(where).split(", ")), (work, row)  # each station and flight named
+        assert when is None or str(when)[:4] in row, (work, row)
+    kinds = local.select(
+        "SELECT DISTINCT ?w WHERE { ?w sf:workKind ?k FILTER NOT EXISTS { ?w sf:workKind sf:AnnouncedProject } }"
+    )
+    assert set(listed) == {resource_page(w.value) for (w,) in kinds.rows}  # and every other work with a kind
+    planned = local.select("SELECT ?w WHERE { ?w sf:workKind sf:AnnouncedProject }")
+    assert set(apart) == {resource_page(w.value) for (w,) in planned.rows} and len(apart) >= 4
+    assert "18 June 2001" in apart[resource_page(f"{SFR}destination-mir")]  # its latest dated status, of four
+    assert re.search(r"<h3>Giant-screen film <span class=\"note\">\(\d+\)</span></h3>", works)
+    assert 'src="images/works-timeline.svg"' in works and (site / "images" / "works-timeline.svg").is_file()
+    videos = rows((site / "class" / "videoobject.html").read_text(encoding="utf-8"))
+    assert resource_page(f"{SFR}space-oddity-hadfield") in videos and "music video" in "".join(videos.values())
+    assert resource_page(f"{SFR}one-strange-rock") in rows((site / "class" / "tvseries.html").read_text(encoding="utf-8"))
+
+
+def test_a_work_page_shows_where_when_and_by_whom_it_was_filmed_with_sources(site: Path, local: LocalBackend) -> None:
+    work = f"{SFR}return-from-orbit"
+    text = (site / resource_page(work)).read_text(encoding="utf-8")
+    filming = section(text, '<section aria-labelledby="filming-h">')
+    stated = local.select(
+        f"""SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ <{work}> ?p ?o }}
+            VALUES ?p {{ schema:recordedAt sf:filmingLocation sf:cameraOperatorInSpace }} }}"""
+    )
+    by_value: dict[str, set[str]] = {}
+    for _, obj, graph in stated.rows:
+        by_value.setdefault(obj.value, set()).add(graph.value)
+    assert {f"{SFR}soyuz-t-9", f"{SFR}salyut-7", f"{SFR}vladimir-lyakhov"} <= set(by_value)
+    for obj, graphs in by_value.items():
+        (row,) = [r for r in filming.split("<tr>")[1:] if f'href="../{resource_page(obj)}"' in r]
+        assert set(re.findall(r'class="out" href="([^"]+)"', row)) == graphs, obj
+    assert "filmed during" in filming and "Soyuz T-9" in filming
+    challenge = section((site / resource_page(f"{SFR}the-challenge")).read_text(encoding="utf-8"), 'aria-labelledby="filming-h"')
+    assert 'datetime="2021-10-05"' in challenge and 'datetime="2021-10"' in challenge  # every date a source gives
+    assert '<h2 id="filming-h">Filmed in space</h2>' in text
+    planned = (site / resource_page(f"{SFR}destination-mir")).read_text(encoding="utf-8")
+    assert '<h2 id="filming-h">Planned filming in space</h2>' in planned and "sf:plannedFilmingLocation" in planned
+
+
+def test_the_timeline_of_works_draws_one_marker_row_per_work(local: LocalBackend, cli, tmp_path: Path) -> None:
+    from spacefilms.diagrams.network import load_graph_data
+    from spacefilms.diagrams.timeline import works_figure, works_in_space
+
+    dated = local.select(
+        """SELECT ?w ?filmed ?released WHERE { ?w sf:workKind ?k
+             FILTER NOT EXISTS { ?w sf:workKind ?x FILTER (?x IN (sf:AnnouncedProject, sf:ArchivalCompilation)) }
+             OPTIONAL { ?m sf:milestoneOf ?w ; sf:milestoneType sf:FilmingInSpace ; schema:startDate ?filmed }
+             OPTIONAL { ?w schema:datePublished ?released } }"""
+    )
+    filmed: dict[str, set[str]] = {}
+    released: dict[str, set[str]] = {}
+    for work, when, published in dated.rows:
+        if when is not None:
+            filmed.setdefault(work.value, set()).add(when.value)
+        if published is not None:
+            released.setdefault(work.value, set()).add(published.value)
+    data = load_graph_data(local)
+    lanes = works_in_space(data)
+    events = [e for lane in lanes.values() for e in lane]
+    assert {e.iri for e in events} == set(filmed) | set(released) and len(events) == len({e.iri for e in events})
+    for event in events:
+        assert {d.text for d in event.dates} == filmed.get(event.iri, released.get(event.iri)), event.iri
+    fig, drawn = works_figure(data, lanes, "Works", "2026-01-01")
+    markers: dict[float, list[str]] = {}
+    for line in fig.axes[0].lines:
+        if line.get_marker() not in (None, "None", "") and len(line.get_xdata()) == 1:
+            markers.setdefault(float(line.get_ydata()[0]), []).append(line.get_marker())
+    assert drawn == len(events) == len(markers)  # a row of markers per work
+    for event, y in zip(events, sorted(markers, reverse=True)):
+        exact = sum(d.precision in ("day", "time") for d in event.dates)
+        assert markers[y] == ["*" if event.iri in filmed else "h"] * max(exact, 1), event.label  # a marker per date
+    assert min(e.first for e in events).year == 1982 and len(filmed) >= 30
+    output = tmp_path / "works.svg"
+    result = cli("timeline", "--works", "-o", str(output))
+    assert result.exit_code == 0 and "overlap" not in result.stderr, result.stderr
+    assert f"{len(events)} items" in result.stdout and "Space Oddity" in output.read_text(encoding="utf-8")
+    both = cli("timeline", "--works", "--project", "sfr:the-challenge", "-o", str(tmp_path / "x.svg"))
+    assert both.exit_code == 2 and "--works or --project" in both.stderr and not (tmp_path / "x.svg").exists()
+
+
+def test_each_description_shows_its_sources_and_differing_ones_disagree(site: Path, local: LocalBackend) -> None:
+    from spacefilms.site.entities import amounts
+
+    film = f"{SFR}the-challenge"
+    stated = local.select(f"SELECT ?d ?g WHERE {{ GRAPH ?g {{ <{film}> schema:description ?d }} }}")
+    by_text: dict[str, set[str]] = {}
+    for text, graph in stated.rows:
+        by_text.setdefault(text.value, set()).add(graph.value)
+    assert len(by_text) >= 8
+    page = (site / resource_page(film)).read_text(encoding="utf-8")
+    head = page.split('<header class="entity-head">', 1)[1].split("</header>", 1)[0]
+    blocks = head.split('<div class="described">')[1:]
+    assert len(blocks) == len(by_text)
+    shown = {}
+    for block in blocks:
+        text = html.unescape(re.search(r'<p class="description"[^>]*>(.*?)(?: <a class="flag"|</p>)', block, re.S)[1])
+        shown[text] = {html.unescape(u) for u in re.findall(r'class="out" href="([^"]+)"', block)}
+    assert shown == by_text  # each paragraph with exactly the pages stating it
+    assert "https://en.wikipedia.org/wiki/The_Challenge_(2023_film)" in blocks[0]  # its own encyclopedia article first
+    differing = section(page, '<section class="disagreements"').split("lengths of time in days", 1)[1]
+    assert "11 days, 22 hours and 13 minutes" in differing and "spent 12 days" in differing
+    assert "30 hours of material in orbit" not in differing  # agrees with every other length it states
+    flagged = [b for b in blocks if 'class="flag"' in b]
+    assert len(flagged) == 3 and all("12 days" in b or "11 days" in b for b in flagged)
+    assert amounts("11 days, 22 hours and 13 minutes (35–40 minutes)") == {"day": [(17173, 17173)], "minute": [(35, 40)]}
+    assert amounts("12 days, then 2 weeks") == {"day": [(17280, 17280)], "week": [(20160, 20160)]}
+
+
+def test_the_readme_example_of_a_work_is_valid(tmp_path: Path) -> None:
+    import shutil
+
+    from spacefilms.store.build import load_and_validate
+
+    root = Path(__file__).parents[1]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    (example,) = re.findall(
+        r"```trig\n(.*?)```", readme.split("## Adding a work filmed in space", 1)[1].split("\n## ", 1)[0], re.S
+    )
+    works = root / "graph" / "works" / "fiction.trig"
+    prefixes = "".join(line + "\n" for line in works.read_text(encoding="utf-8").splitlines() if line.startswith("@prefix"))
+    graph = shutil.copytree(root / "graph", tmp_path / "graph")
+    (graph / "works" / "example.trig").write_text(prefixes + example, encoding="utf-8")
+    data = load_and_validate(graph)
+    assert graph / "works" / "example.trig" in data.files
+    (graph / "works" / "example.trig").write_text(
+        prefixes + example.replace("sf:MusicVideo", "sfr:chris-hadfield"), encoding="utf-8"
+    )
+    with pytest.raises(SpacefilmsError, match=r"space-oddity-hadfield>: sf:workKind must be .*chris-hadfield"):
+        load_and_validate(graph)  # the example is checked: a kind of work must be one

@@ -123,15 +123,22 @@ class Graph:
         return diagram_to_file(Request(preset, **options), output, self.backend)  # type: ignore[arg-type]
 
     def timeline(
-        self, output: str | Path, projects: Iterable[str] = (), title: str | None = None, date: str | None = None
+        self,
+        output: str | Path,
+        projects: Iterable[str] = (),
+        title: str | None = None,
+        date: str | None = None,
+        works: bool = False,
     ) -> Rendered:
-        """Draw the dated milestones of ``projects`` (default: every project) on one time axis into ``output``."""
+        """Draw the dated milestones of ``projects`` (default: every project) on one time axis into ``output``; with
+        ``works``, every work filmed in space instead, one lane per kind of work."""
         from spacefilms.diagrams.network import load_graph_data
-        from spacefilms.diagrams.timeline import TITLE, render_timeline
+        from spacefilms.diagrams.timeline import TITLE, WORKS_TITLE, render_timeline
 
         data = load_graph_data(self.backend)
         chosen = [data.resolve_entity(p) for p in projects] or None
-        return render_timeline(data, output, title or TITLE, date or data.date, chosen)
+        default = WORKS_TITLE if works else TITLE
+        return render_timeline(data, output, title or default, date or data.date, chosen, works)
 
     # ------------------------------------------------------------------ publishing
     def export(self, output: str | Path, fmt: str | None = None) -> Path:

@@ -115,20 +115,26 @@ def diagram(
     metavar="ENTITY",
     help="Only this project; repeatable [default: every space film project].",
 )
+@click.option(
+    "--works", is_flag=True, help="The works filmed in space instead: one lane per kind of work, each at its filming date."
+)
 @click.option("--title", help="Title to print [default: The race to film in space: dated milestones].")
 @click.option("--date", "date_text", metavar="TEXT", help="The data's date to print [default: when the store was built].")
 @graph_options
 @click.pass_obj
-def timeline(obj: dict, output, projects, title, date_text, endpoint, timeout) -> None:
+def timeline(obj: dict, output, projects, works, title, date_text, endpoint, timeout) -> None:
     """Draw the dated milestones of the projects on one time axis (.png, .svg or .pdf).
 
     Where sources give different dates for a milestone, each date is shown, with how many sources give it.
+    With --works: every work filmed in space at the date of its filming in space (else of its release).
     """
     if output is None:
         raise click.UsageError("give --output FILE ending in .png, .svg or .pdf")
+    if works and projects:
+        raise click.UsageError("give --works or --project, not both")
     graph = graph_from(obj, endpoint, timeout)
     click.echo(f"Drawing the timeline from {graph.name} into {output}…", err=True)
-    _report(graph.timeline(output, projects, title, date_text), output)
+    _report(graph.timeline(output, projects, title, date_text, works), output)
 
 
 COMMANDS = [diagram, timeline]

@@ -1,4 +1,5 @@
-"""The dated milestones of the projects on one time axis: one row per milestone, one lane per project.
+"""The dated milestones of the projects on one time axis: one row per milestone, one lane per project; and the works
+filmed in space on one axis (``works_in_space``): one row per work, one lane per kind of work.
 
 A milestone's ``schema:startDate`` may be an xsd:gYear, xsd:gYearMonth, xsd:date or xsd:dateTime (read from its
 lexical form), and several sources may give different dates. Nothing is picked silently: every distinct date gets its
@@ -9,6 +10,8 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -27,6 +30,7 @@ from spacefilms.files import atomic_output
 from spacefilms.namespaces import SCHEMA, SF
 
 TITLE = "The race to film in space: dated milestones"
+WORKS_TITLE = "Filming in space: each work at the date it was filmed in space (else its release)"
 _DATE = re.compile(r"^(?P<y>-?\d{4,})(?:-(?P<m>\d{2})(?:-(?P<d>\d{2})(?P<t>T[\d:.]+)?)?)?(?P<tz>Z|[+-]\d{2}:\d{2})?$")
 TYPE_MARKERS = {
     "Announcement": "o",
@@ -41,6 +45,7 @@ TYPE_MARKERS = {
 }
 LANE_COLORS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#8C564B", "#332288"]
 ROW_PT, LANE_PT = 9.5, 12.5
+MILESTONES_COUNTED, WORKS_COUNTED = ("milestones", "projects"), ("works", "kinds")
 
 
 @dataclass(frozen=True)
@@ -158,6 +163,49 @@ def milestones(data: GraphData, projects: list[str] | None = None) -> dict[str, 
     return dict(sorted(((p, events) for p, events in found.items() if events), key=lambda kv: -len(kv[1])))
 
 
+def main_kind(kinds: Iterable[str], sizes: Mapping[str, int]) -> str:
+    """The kind a work with several kinds is listed under: the one the fewest works share (so an IMAX documentary is a
+    giant-screen film, not one more documentary), ties by name. ``sizes`` counts the works of each kind."""
+    return min(kinds, key=lambda kind: (sizes[kind], kind))
+
+
+def works_in_space(data: GraphData) -> dict[str, list[Event]]:
+    """Every work with a kind of work (``sf:workKind``), but announced projects (never filmed) and archival
+    compilations (footage shot for the mission, not for the work), as one event at the dates of its filming in space
+    (its ``sf:FilmingInSpace`` milestones), else at its release dates: lanes keyed by kind label (see
+    :func:`main_kind`), in the order of their first work. A work with no such date is left out."""
+    of, kind_of, start = str(SF.milestoneOf), str(SF.milestoneType), str(SCHEMA.startDate)
+    filming = data.label(str(SF.FilmingInSpace))
+    filmed: dict[str, dict[str, set[str]]] = defaultdict(dict)
+    for milestone, _, work in (r for r in data.relations if r[1] == of):
+        facts = data.facts.get(milestone, {})
+        if any(p == kind_of and v == filming for (p, v, _) in facts):
+            for (p, value, _), sources in facts.items():
+                if p == start:
+                    filmed[work].setdefault(value, set()).update(sources)
+    kinds = {work: {v for (p, v, _) in facts if p == str(SF.workKind)} for work, facts in data.facts.items()}
+    kinds = {work: found for work, found in kinds.items() if found}
+    sizes = Counter(kind for found in kinds.values() for kind in found)
+    never_filmed = {data.label(str(SF.AnnouncedProject)), data.label(str(SF.ArchivalCompilation))}
+    lanes: dict[str, list[Event]] = defaultdict(list)
+    for work, found in kinds.items():
+        released = {v: s for (p, v, _), s in data.facts[work].items() if p == str(SCHEMA.datePublished)}
+        by_text = filmed.get(work) or released
+        if found & never_filmed or not by_text:
+            continue
+        lane = main_kind(found, sizes)
+        also = sorted(found - {lane})
+        label = data.label(work) + (f" (also {', '.join(also)})" if also else "")
+        kind, kind_label = (
+            ("FilmingInSpace", filming) if work in filmed else ("Release", "released (no date of filming in space)")
+        )
+        dates = sorted((parse_date(t, tuple(sorted(s))) for t, s in by_text.items()), key=lambda d: (d.start, d.text))
+        lanes[lane].append(Event(work, label, lane, kind, kind_label, dates))
+    for events in lanes.values():
+        events.sort(key=lambda e: (e.first, e.label))
+    return dict(sorted(lanes.items(), key=lambda kv: (kv[1][0].first, kv[0])))
+
+
 def _without_project(label: str, project: str) -> str:
     """ "The Challenge: film crew begins training" reads "Film crew begins training" in The Challenge's lane."""
     for sep in (": ", " "):
@@ -171,18 +219,24 @@ def _without_project(label: str, project: str) -> str:
 
 
 def render_timeline(
-    data: GraphData, output: str | Path, title: str, date_text: str, projects: list[str] | None = None
+    data: GraphData,
+    output: str | Path,
+    title: str,
+    date_text: str,
+    projects: list[str] | None = None,
+    works: bool = False,
 ) -> Rendered:
-    """Draw the timeline of ``projects`` to ``output`` (PNG, SVG or PDF by suffix), atomically."""
+    """Draw the timeline of ``projects`` (or with ``works``, of the works filmed in space) to ``output`` (PNG, SVG or
+    PDF by suffix), atomically."""
     path = Path(output)
     fmt = path.suffix.lstrip(".").lower()
     if fmt not in STATIC_FORMATS:
         raise SpacefilmsError(f"unknown image format {fmt!r}; use one of {', '.join(STATIC_FORMATS)}", str(path))
-    lanes = milestones(data, projects)
+    lanes = works_in_space(data) if works else milestones(data, projects)
     if not lanes:
-        raise SpacefilmsError("no dated milestones in the graph")
+        raise SpacefilmsError(f"no dated {'works filmed in space' if works else 'milestones'} in the graph")
     with matplotlib.rc_context(RC):
-        fig, rows = timeline_figure(data, lanes, title, date_text)
+        fig, rows = (works_figure if works else timeline_figure)(data, lanes, title, date_text)
         overlaps = text_overlaps(fig)
         metadata = {"svg": {"Date": None}, "pdf": {"CreationDate": None}, "png": {}}[fmt] | {"Title": title}
         with atomic_output(path) as out:
@@ -191,7 +245,16 @@ def render_timeline(
     return Rendered(path, float(width), float(height), rows, 0, 0, overlaps)
 
 
-def timeline_figure(data: GraphData, lanes: dict[str, list[Event]], title: str, date_text: str) -> tuple[Figure, int]:
+def timeline_figure(
+    data: GraphData,
+    lanes: dict[str, list[Event]],
+    title: str,
+    date_text: str,
+    counted: tuple[str, str] = MILESTONES_COUNTED,
+    headings: Mapping[str, str] | None = None,
+) -> tuple[Figure, int]:
+    """The figure and its number of rows; ``counted`` names a row and a lane for the subtitle ("12 works of 3 kinds"),
+    ``headings`` the lanes whose key is no entity (a kind of work), else a lane is headed by its entity's label."""
     events = [e for lane in lanes.values() for e in lane]
     lo = min(e.first for e in events)
     hi = max(max(d.end for d in e.dates) for e in events)
@@ -223,13 +286,16 @@ def timeline_figure(data: GraphData, lanes: dict[str, list[Event]], title: str, 
         ax.spines[spine].set_visible(False)
     ax.set_yticks([])
     years = range(lo.year, hi.year + 1)
+    # a labelled year every `step` years, so that the labels never touch (forty years: every other one)
+    step = next(n for n in (1, 2, 5, 10, 20, 50, 100) if n * per_day * 365 >= 1.3 * text_size("2000", 10.5)[0])
     ticks = [
         (x_of(datetime(y, 1, 1, tzinfo=timezone.utc)), str(y))
         for y in years
-        if lo <= datetime(y, 1, 1, tzinfo=timezone.utc) <= hi
+        if y % step == 0 and lo <= datetime(y, 1, 1, tzinfo=timezone.utc) <= hi
     ]
     ax.set_xticks([t for t, _ in ticks], [label for _, label in ticks], fontsize=10.5)
-    months = [x_of(datetime(y, m, 1, tzinfo=timezone.utc)) for y in years for m in (4, 7, 10)]
+    minor = [(y, m) for y in years for m in (4, 7, 10)] if step == 1 else [(y, 1) for y in years if y % step]  # quarters or years
+    months = [x_of(datetime(y, m, 1, tzinfo=timezone.utc)) for y, m in minor]
     ax.set_xticks([m for m in months if 0 <= m <= plot_w], minor=True)
     ax.tick_params(axis="x", which="both", top=True, labeltop=True)
     for t, _ in ticks:
@@ -244,18 +310,24 @@ def timeline_figure(data: GraphData, lanes: dict[str, list[Event]], title: str, 
             lane_index += 1
             color = LANE_COLORS[lane_index % len(LANE_COLORS)]
             ax.add_patch(Rectangle((0, y - h), plot_w, h, color=color, alpha=0.08, linewidth=0, zorder=0))
-            ax.text(0.08, centre, data.label(item), fontsize=LANE_PT, fontweight="bold", color=color, va="center", ha="left")
+            heading = (headings or {}).get(item) or data.label(item)
+            ax.text(0.08, centre, heading, fontsize=LANE_PT, fontweight="bold", color=color, va="center", ha="left")
         else:
             _draw_event(ax, item, centre, color, x_of, text, side)
         y -= h
 
     fig.text(0.45 / width, 1 - 0.2 / height, title, ha="left", va="top", fontsize=TITLE_PT, fontweight="bold")
-    subtitle = f"Data as of {date_text} · spacefilms knowledge graph · {len(events)} milestones of {len(lanes)} projects"
+    subtitle = f"Data as of {date_text} · spacefilms knowledge graph · {len(events)} {counted[0]} of {len(lanes)} {counted[1]}"
     fig.text(0.45 / width, 1 - 0.6 / height, subtitle, ha="left", va="top", fontsize=SUBTITLE_PT, color="#555555")
     fig.legend(
         handles=_legend(events), loc="lower center", bbox_to_anchor=(0.5, 0.08 / height), ncol=6, frameon=False, fontsize=9.5
     )
     return fig, len(events)
+
+
+def works_figure(data: GraphData, lanes: dict[str, list[Event]], title: str, date_text: str) -> tuple[Figure, int]:
+    """The timeline of the works filmed in space (lanes from :func:`works_in_space`, headed by their kind)."""
+    return timeline_figure(data, lanes, title, date_text, WORKS_COUNTED, {kind: kind for kind in lanes})
 
 
 def _event_text(event: Event, x_of, plot_w: float) -> tuple[str, str]:

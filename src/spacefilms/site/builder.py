@@ -13,7 +13,7 @@ from pathlib import Path
 from spacefilms import __version__
 from spacefilms.core.backends import Backend
 from spacefilms.namespaces import SF, SFR, compact
-from spacefilms.site.entities import DESCRIPTION, entity_page, kind_key, source_ref
+from spacefilms.site.entities import described, entity_page, kind_key, source_ref
 from spacefilms.site.index import SiteData, load_site_data
 from spacefilms.site.library import query_pages
 from spacefilms.site.linked_data import FORMATS, entity_quads, schema_org, serialize
@@ -23,6 +23,7 @@ from spacefilms.site.pictures import MAX_FOCUS, Pictures, draw_pictures
 from spacefilms.site.render import Writer
 from spacefilms.site.search import INDEX_FILE, search_entries, search_script
 from spacefilms.site.values import format_date, show
+from spacefilms.site.works import filming_section, site_works, works_by_kind
 
 PER_PAGE = 500
 ASSETS = ("site.css", "search.js", "favicon.svg")
@@ -95,8 +96,10 @@ def build_site(
 
 def _entity_pages(writer: Writer, data: SiteData, pictures: Pictures, say: Callable[[str], None]) -> None:
     total = len(data.entities)
+    works = {work.iri for work in site_works(data, "")}
     for number, iri in enumerate(sorted(data.entities), 1):
         page = entity_page(data, iri, pictures.kinds.get(iri) or data.kind_label(iri))
+        filming_heading, filming = filming_section(data, iri, page.root) if iri in works else ("", [])
         picture = pictures.focus.get(iri)
         stem = resource_stem(iri)
         alternates = [(f"{stem.rsplit('/', 1)[-1]}.{suffix}", media) for suffix, (_, media) in FORMATS.items()]
@@ -107,6 +110,8 @@ def _entity_pages(writer: Writer, data: SiteData, pictures: Pictures, say: Calla
             page.path,
             "entity.html",
             e=page,
+            filming=filming,
+            filming_heading=filming_heading,
             title=page.label,
             picture=picture,
             picture_root=page.root,
@@ -174,12 +179,15 @@ def _class_pages(writer: Writer, data: SiteData) -> list[tuple[str, str, int]]:
     classes = []
     for cls, iris in sorted(members.items(), key=lambda kv: (-len(kv[1]), data.term_label(kv[0]))):
         label = data.term_label(cls)
+        works = [work for work in site_works(data, "../") if work.iri in iris]  # with their kinds, when and where
+        listed = set(iris) - {work.iri for work in works}
         items = sorted(
-            ((data.label(i), data.labels.get(i, {}).get("ru", ""), resource_page(i), data.label_lang(i)) for i in iris),
+            ((data.label(i), data.labels.get(i, {}).get("ru", ""), resource_page(i), data.label_lang(i)) for i in listed),
             key=lambda t: t[0].casefold(),
         )
+        stem = class_page(cls).removesuffix(".html")
         _paged(
-            writer, class_page(cls).removesuffix(".html"), "class.html", label, [(label, "", items)], cls=cls, curie=compact(cls)
+            writer, stem, "class.html", label, [(label, "", items)], cls=cls, curie=compact(cls), works=works, members=len(iris)
         )
         classes.append((label, class_page(cls), len(iris)))
     return classes
@@ -205,13 +213,19 @@ def _home(writer: Writer, data: SiteData, pictures: Pictures, classes: list[tupl
     film = str(SFR["the-challenge"])
     featured = None
     if film in data.entities:
-        about = sorted(
-            o.value for p, o, _ in data.entities[film].out if p == DESCRIPTION and getattr(o, "language", None) == "en"
-        )
+        about = [d.shown.text for d in described(data, data.entities[film].out, "")[0] if d.shown.lang in ("en", "")]
         featured = (data.label(film), data.labels.get(film, {}).get("ru", ""), resource_page(film), about[0] if about else "")
+    groups, announced = works_by_kind(data, "")
+    work_pages = {class_page(t) for work in site_works(data, "") for t in data.entities[work.iri].types}
     writer.page(
         "index.html",
         "home.html",
+        work_groups=groups,
+        announced=announced,
+        work_classes=[row for row in classes if row[1] in work_pages],
+        works_total=sum(len(works) for _, works in groups),
+        works_in_space=sum(1 for _, works in groups for work in works if work.where),
+        works_picture=pictures.works,
         title="Films made in space: the spacefilms knowledge graph",
         classes=classes,
         source_kinds=source_kinds,

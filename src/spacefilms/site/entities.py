@@ -1,5 +1,6 @@
-"""What one entity's page shows: names, types, every fact grouped by relation with its sources, where the sources
-disagree (side by side), what points at it, links to other sites, and its dated milestones."""
+"""What one entity's page shows: names, types, its descriptions each with the pages stating it, every fact grouped by
+relation with its sources, where the sources disagree (side by side), what points at it, links to other sites, and its
+dated milestones."""
 
 from __future__ import annotations
 
@@ -31,7 +32,12 @@ DISAGREEABLE = {
     )
 }
 HEADER_ORDER = [TYPE, LABEL, ALT_LABEL, DESCRIPTION]
-COPY = str(SF.SecondaryCopy)
+COPY, ENCYCLOPEDIA = str(SF.SecondaryCopy), str(SF.Encyclopedia)
+# A length of time in an English description ("12 days", "35–40 minutes"); amounts joined by "," or "and" in falling
+# units ("11 days, 22 hours and 13 minutes") are one amount, counted in the unit it begins with.
+_AMOUNT = re.compile(r"(\d+(?:\.\d+)?)(?:\s*[–-]\s*(\d+(?:\.\d+)?))?\s+(week|day|hour|minute)s?\b", re.IGNORECASE)
+_MINUTES = {"week": 10080, "day": 1440, "hour": 60, "minute": 1}
+_JOINED = re.compile(r"\s*(?:,|and|,\s*and)\s*")
 _LINK_PREDICATES = {str(FOAF.isPrimaryTopicOf), str(OWL.sameAs), str(SCHEMA.sameAs), str(SCHEMA.url)}
 _ID_LINKS = {  # identifiers the graph may hold as literals (fetched from Wikidata): the page they name
     str(WDT.P345): ("IMDb", lambda v: f"https://www.imdb.com/{'name' if v.startswith('nm') else 'title'}/{v}/"),
@@ -85,7 +91,7 @@ class EntityPage:
     alt_labels: list[Shown]
     types: list[tuple[str, str]]  # (label, href)
     kind: str
-    descriptions: list[Shown]
+    descriptions: list[Value]  # in the order to read them (see described), each with its sources
     groups: list[Group]
     disagreements: list[Group]
     incoming: list[Group]
@@ -124,7 +130,7 @@ def _refs(data: SiteData, graphs: set[str], root: str) -> list[SourceRef]:
     return sorted(refs, key=lambda r: (r.kind == "copy", r.name.casefold(), r.url))
 
 
-def _groups(data: SiteData, facts: list[tuple[str, Term, str]], root: str) -> list[Group]:
+def fact_groups(data: SiteData, facts: list[tuple[str, Term, str]], root: str) -> list[Group]:
     by_predicate: dict[str, dict[Term, set[str]]] = defaultdict(lambda: defaultdict(set))
     for predicate, obj, graph in facts:
         by_predicate[predicate][obj].add(graph)
@@ -151,6 +157,68 @@ def _disputed(data: SiteData, group: Group, facts: list[tuple[str, Term, str]]) 
     return any(not a.startswith(b) and not b.startswith(a) for a in cited for b in cited)
 
 
+def amounts(text: str) -> dict[str, list[tuple[float, float]]]:
+    """The lengths of time an English text states, by the unit each begins with, as (low, high) minutes:
+    "spent 12 days" → ``{"day": [(17280, 17280)]}``, "11 days, 22 hours and 13 minutes (35–40 minutes of production)"
+    → ``{"day": [(17173, 17173)], "minute": [(35, 40)]}``."""
+    found: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    unit, end, scale = "", 0, 0
+    for match in _AMOUNT.finditer(text):
+        low, high, named = float(match[1]), float(match[2] or match[1]), match[3].lower()
+        joined = unit and _MINUTES[named] < scale and _JOINED.fullmatch(text[end : match.start()])
+        scale = _MINUTES[named]
+        if joined:
+            first, last = found[unit][-1]
+            found[unit][-1] = (first + low * scale, last + high * scale)
+        else:
+            unit = named
+            found[unit].append((low * scale, high * scale))
+        end = match.end()
+    return found
+
+
+def described(data: SiteData, facts: list[tuple[str, Term, str]], root: str) -> tuple[list[Value], list[Group]]:
+    """Each description with the pages stating it — first the one the entity's own encyclopedia article states, then
+    any encyclopedia's, then the most cited — and, per unit of time, the descriptions that state lengths of time no
+    other one's overlap (12 days against 11 days, 22 hours and 13 minutes) as a disagreement. Copies are no witness."""
+    stated: dict[Term, set[str]] = defaultdict(set)
+    for predicate, obj, graph in facts:
+        if predicate == DESCRIPTION:
+            stated[obj].add(graph)
+    article = {o.value for p, o, _ in facts if p == str(FOAF.isPrimaryTopicOf) and isinstance(o, ox.NamedNode)}
+
+    def rank(item: tuple[Term, set[str]]) -> tuple:
+        obj, graphs = item
+        cited = [g for g in graphs if data.source(g).kind != COPY]
+        encyclopedia = any(data.source(g).kind == ENCYCLOPEDIA for g in graphs)
+        lang = getattr(obj, "language", None) or ""
+        return (not graphs & article, not encyclopedia, -len(cited), lang not in ("en", ""), lang, obj.value)
+
+    ordered = sorted(stated.items(), key=rank)
+    values = [Value(show(data, obj, root), _refs(data, graphs, root)) for obj, graphs in ordered]
+    by_unit: dict[str, list[tuple[int, list[tuple[float, float]]]]] = defaultdict(list)
+    for number, (obj, graphs) in enumerate(ordered):
+        if isinstance(obj, ox.Literal) and any(data.source(g).kind != COPY for g in graphs):
+            for unit, found in amounts(obj.value).items():
+                by_unit[unit].append((number, found))
+    disagreements = []
+    for unit, stating in by_unit.items():
+        apart = {  # the descriptions with a length no other one's overlaps
+            number
+            for number, found in stating
+            for other, theirs in stating
+            if other != number and not any(lo <= t_hi and t_lo <= hi for lo, hi in found for t_lo, t_hi in theirs)
+        }
+        if apart:  # shown beside every other description stating lengths in that unit
+            group = Group(DESCRIPTION, f"{data.term_label(DESCRIPTION)}: lengths of time in {unit}s", compact(DESCRIPTION))
+            group.values = [values[number] for number, _ in stating]
+            group.disputed = True
+            for number in apart:
+                values[number].disputed = True
+            disagreements.append(group)
+    return values, disagreements
+
+
 def links_out(data: SiteData, facts: list[tuple[str, Term, str]]) -> list[tuple[str, str]]:
     """Other sites about the entity that the graph names: Wikipedia articles, the Wikidata item, IMDb, Kinopoisk."""
     found: dict[str, str] = {}
@@ -170,7 +238,7 @@ def links_out(data: SiteData, facts: list[tuple[str, Term, str]]) -> list[tuple[
     return sorted(((name, url) for url, name in found.items()), key=lambda item: (not item[0].startswith("Wikipedia (en)"), item))
 
 
-def _milestones(data: SiteData, iri: str, root: str) -> list[Milestone]:
+def milestones(data: SiteData, iri: str, root: str) -> list[Milestone]:
     start, kind, milestone = str(SCHEMA.startDate), str(SF.milestoneType), str(SF.Milestone)
     found = []
     for subject, _, _ in data.entities[iri].incoming:  # of a project, or with the entity as agent, place …
@@ -188,7 +256,7 @@ def entity_page(data: SiteData, iri: str, kind: str = "") -> EntityPage:
     entity = data.entities[iri]
     path = resource_page(iri)
     root = "../" * path.count("/")
-    groups = _groups(data, entity.out, root)
+    groups = fact_groups(data, entity.out, root)
     disagreements = []
     for group in groups:
         if _disputed(data, group, entity.out):
@@ -196,15 +264,15 @@ def entity_page(data: SiteData, iri: str, kind: str = "") -> EntityPage:
             for value in group.values:
                 value.disputed = True
             disagreements.append(group)
-    incoming = _groups(data, [(p, ox.NamedNode(s), g) for s, p, g in entity.incoming], root)
+    incoming = fact_groups(data, [(p, ox.NamedNode(s), g) for s, p, g in entity.incoming], root)
     by_predicate = {g.predicate: g for g in groups}
     names = [v.shown for v in by_predicate.get(LABEL, Group("", "", "")).values]
     label = data.label(iri)
     label_ru = data.labels.get(iri, {}).get("ru", "")
     alt = [n for n in names if n.text not in (label, label_ru)]
     alt += [v.shown for v in by_predicate.get(ALT_LABEL, Group("", "", "")).values]
-    descriptions = [v.shown for v in by_predicate.get(DESCRIPTION, Group("", "", "")).values]
-    descriptions.sort(key=lambda d: (d.lang not in ("en", ""), d.lang))
+    about, differing = described(data, entity.out, root)
+    disagreements += differing
     types = sorted((data.term_label(t), root + class_page(t)) for t in entity.types)
     return EntityPage(
         iri=iri,
@@ -217,11 +285,11 @@ def entity_page(data: SiteData, iri: str, kind: str = "") -> EntityPage:
         alt_labels=alt,
         types=types,
         kind=kind,
-        descriptions=descriptions,
+        descriptions=about,
         groups=groups,
         disagreements=disagreements,
         incoming=incoming,
         links_out=links_out(data, entity.out),
-        milestones=_milestones(data, iri, root),
+        milestones=milestones(data, iri, root),
         source_count=len({g for _, _, g in entity.out}),
     )

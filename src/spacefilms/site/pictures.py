@@ -1,5 +1,5 @@
-"""The website's pictures, drawn by the project's diagram code as SVG: the film's world and the race timeline for
-the home page, and a focus diagram (the entity and what lies one step away) for the best-connected entities.
+"""The website's pictures, drawn by the project's diagram code as SVG: the film's world, the race timeline and the
+timeline of the works filmed in space for the home page, and a focus diagram (the entity and what lies one step away) for the best-connected entities.
 
 Drawing is the slow part of a site (a fraction of a second per picture), so focus diagrams are drawn for at most
 ``max_focus`` entities, the best-connected ones; every other page says where its diagram would come from.
@@ -19,7 +19,7 @@ from spacefilms.diagrams.model import Diagram
 from spacefilms.diagrams.network import GraphData, build_network, load_graph_data
 from spacefilms.diagrams.presets import custom_diagram, get_preset
 from spacefilms.diagrams.selection import select
-from spacefilms.diagrams.timeline import milestones, timeline_figure
+from spacefilms.diagrams.timeline import WORKS_TITLE, Event, milestones, timeline_figure, works_figure, works_in_space
 from spacefilms.errors import SpacefilmsError
 from spacefilms.site.paths import is_resource, resource_stem
 
@@ -38,6 +38,7 @@ class Picture:
 @dataclass
 class Pictures:
     home: list[Picture] = field(default_factory=list)
+    works: Picture | None = None  # the timeline of the works filmed in space
     focus: dict[str, Picture] = field(default_factory=dict)  # entity IRI -> its focus diagram
     candidates: int = 0  # entities that could have a focus diagram
     kinds: dict[str, str] = field(default_factory=dict)  # entity IRI -> its kind's label (person, film …)
@@ -69,6 +70,11 @@ def _names(data: GraphData, iris: list[str], limit: int = 12) -> str:
     return shown + (f" and {len(names) - limit:,} more" if len(names) > limit else "")
 
 
+def _events(events: list[Event], limit: int | None = 30) -> str:
+    """The picture's rows in words, in date order, for its text alternative."""
+    return "; ".join(f"{e.label}, {e.dates_text}" for e in sorted(events, key=lambda e: e.first)[:limit])
+
+
 def draw_pictures(
     backend: Backend, site: Path, max_focus: int = MAX_FOCUS, progress: Callable[[str], None] = lambda _: None
 ) -> Pictures:
@@ -95,13 +101,20 @@ def draw_pictures(
             fig, _ = timeline_figure(data, {p: lanes[p] for p in chosen}, title, data.date)
             _svg(fig, images / "timeline.svg", title)
         events = [e for p in chosen for e in lanes[p]]
-        alt = f"{title}, one lane per project ({_names(data, chosen)}): " + "; ".join(
-            f"{e.label}, {e.dates_text}" for e in sorted(events, key=lambda e: e.first)[:30]
-        )
+        alt = f"{title}, one lane per project ({_names(data, chosen)}): " + _events(events)
         note = (
             f"showing the {len(chosen)} projects with the most milestones of {len(lanes):,}" if len(lanes) > len(chosen) else ""
         )
         pictures.home.append(Picture("images/timeline.svg", alt, note))
+    works = works_in_space(data)
+    if works:
+        with matplotlib.rc_context(RC):
+            fig, _ = works_figure(data, works, WORKS_TITLE, data.date)
+            _svg(fig, images / "works-timeline.svg", WORKS_TITLE)
+        alt = f"{WORKS_TITLE}, one lane per kind of work ({', '.join(works)}): " + _events(
+            [e for lane in works.values() for e in lane], None
+        )
+        pictures.works = Picture("images/works-timeline.svg", alt)
     ranked = sorted((n for n in net if is_resource(n) and net.degree(n) > 0), key=lambda n: (-net.degree(n), n))
     pictures.candidates = len(ranked)
     for number, iri in enumerate(ranked[:max_focus], 1):
