@@ -1,10 +1,12 @@
-"""The command listing that lets ``spacefilms --help`` answer without importing the library matches the commands."""
+"""The command listing that lets ``spacefilms --help`` answer without importing the library matches the commands; the
+commands at the edges of the shell: the prefix table, a reader who leaves early, the option an error names."""
 
 from __future__ import annotations
 
 import click
 
 from spacefilms.cli import COMMANDS, main
+from spacefilms.namespaces import PREFIXES
 
 
 def test_every_listed_command_exists_with_the_listed_help() -> None:
@@ -18,3 +20,18 @@ def test_every_listed_command_exists_with_the_listed_help() -> None:
 def test_an_unknown_command_is_a_usage_error(cli) -> None:
     result = cli("qurey", "cast")
     assert result.exit_code == 2 and "No such command 'qurey'" in result.stderr
+
+
+def test_prefixes_lists_the_one_table_and_every_listed_prefix_works_undeclared(cli) -> None:
+    result = cli("prefixes")
+    assert result.exit_code == 0
+    assert [line.split() for line in result.stdout.splitlines()] == [[f"{p}:", iri] for p, iri in PREFIXES.items()]
+    for common in ("dcterms", "dct", "foaf", "owl", "prov", "skos", "xsd", "wd", "wdt"):
+        assert common in PREFIXES
+    answer = cli("query", "--sparql", "SELECT ?licence WHERE { ?o a owl:Ontology ; dct:license ?licence }", "--format", "csv")
+    assert answer.stdout.splitlines() == ["licence", "https://creativecommons.org/licenses/by/4.0/"]
+    declared = cli("prefixes", "--sparql").stdout
+    assert declared.splitlines()[5:7] == [
+        "PREFIX dcterms: <http://purl.org/dc/terms/>",
+        "PREFIX dct: <http://purl.org/dc/terms/>",
+    ]
