@@ -35,3 +35,10 @@ def test_prefixes_lists_the_one_table_and_every_listed_prefix_works_undeclared(c
         "PREFIX dcterms: <http://purl.org/dc/terms/>",
         "PREFIX dct: <http://purl.org/dc/terms/>",
     ]
+
+
+def test_an_unknown_timeline_project_is_blamed_on_project_and_nothing_is_drawn(cli, tmp_path) -> None:
+    result = cli("timeline", "-p", "sfr:nope", "-o", str(tmp_path / "t.svg"))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[-1].startswith("error: --project: unknown entity 'sfr:nope'")
+    assert list(tmp_path.iterdir()) == []

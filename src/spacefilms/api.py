@@ -130,7 +130,7 @@ class Graph:
         from spacefilms.diagrams.timeline import TITLE, render_timeline
 
         data = load_graph_data(self.backend)
-        chosen = [data.resolve_entity(p) for p in projects] or None
+        chosen = [data.resolve_entity(p, "--project") for p in projects] or None
         return render_timeline(data, output, title or TITLE, date or data.date, chosen)
 
     # ------------------------------------------------------------------ publishing
