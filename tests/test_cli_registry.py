@@ -3,10 +3,18 @@ commands at the edges of the shell: the prefix table, a reader who leaves early,
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import click
 
 from spacefilms.cli import COMMANDS, main
+from spacefilms.core.backends import LocalBackend
 from spacefilms.namespaces import PREFIXES
+
+MINI = Path(__file__).parent / "data" / "mini"
 
 
 def test_every_listed_command_exists_with_the_listed_help() -> None:
@@ -42,3 +50,19 @@ def test_an_unknown_timeline_project_is_blamed_on_project_and_nothing_is_drawn(c
     assert result.exit_code == 1
     assert result.stderr.splitlines()[-1].startswith("error: --project: unknown entity 'sfr:nope'")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_build_whose_reader_has_left_still_builds_the_store(tmp_path: Path) -> None:
+    """`spacefilms build 2>&1 | head -3`: every line after the third meets a closed pipe. Here the pipe is closed
+    before the first line, so that every write meets it, whatever the timing."""
+    store = tmp_path / "store"
+    reader, writer = os.pipe()
+    os.close(reader)
+    try:
+        command = [sys.executable, "-m", "spacefilms", "--store", str(store), "build", "--graph-dir", str(MINI)]
+        done = subprocess.run(command, stdout=writer, stderr=writer, timeout=300)
+    finally:
+        os.close(writer)
+    assert done.returncode == 0
+    assert store.is_symlink()
+    assert LocalBackend(store).select("SELECT ?f WHERE { ?f a <http://schema.org/Movie> }").rows
