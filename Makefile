@@ -31,6 +31,7 @@ images: $(STAMP)
 	$(BIN)/spacefilms build
 	for preset in film-world race flights organisations; do $(BIN)/spacefilms diagram $$preset --output docs/images/$$preset.png; done
 	$(BIN)/spacefilms timeline --output docs/images/timeline.png
+	$(BIN)/python -m spacefilms.diagrams.model_picture docs/images/data-model.png
 
 test: $(STAMP) lint browser engines
 	$(BIN)/python -m pytest -q

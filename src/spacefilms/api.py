@@ -136,7 +136,7 @@ class Graph:
         from spacefilms.diagrams.timeline import TITLE, WORKS_TITLE, render_timeline
 
         data = load_graph_data(self.backend)
-        chosen = [data.resolve_entity(p) for p in projects] or None
+        chosen = [data.resolve_entity(p, "--project") for p in projects] or None
         default = WORKS_TITLE if works else TITLE
         return render_timeline(data, output, title or default, date or data.date, chosen, works)
 

@@ -12,6 +12,7 @@ FOAF = Namespace("http://xmlns.com/foaf/0.1/")
 PROV = Namespace("http://www.w3.org/ns/prov#")
 WD = Namespace("http://www.wikidata.org/entity/")
 WDT = Namespace("http://www.wikidata.org/prop/direct/")
+DCTERMS = Namespace("http://purl.org/dc/terms/")
 
 # The ontology's own IRI: every built graph declares it an owl:Ontology (its marker).
 ONTOLOGY = "https://w3id.org/spacefilms/ontology"
@@ -55,12 +56,17 @@ def layout_graph_filter(variable: str = "?g") -> str:
     )
 
 
+# The one prefix table: predeclared in every query (bundled, --sparql, --file), used to shorten IRIs in answers and
+# written into exports. `spacefilms prefixes` prints it. Two prefixes for one namespace (dcterms, dct) both expand;
+# the shorter one is written (see _LONGEST_FIRST), as the RDF writers choose it too.
 PREFIXES: dict[str, str] = {
     "sf": str(SF),
     "sfr": str(SFR),
     "schema": str(SCHEMA),
     "foaf": str(FOAF),
     "prov": str(PROV),
+    "dcterms": str(DCTERMS),
+    "dct": str(DCTERMS),
     "wd": str(WD),
     "wdt": str(WDT),
     "rdf": str(RDF),
@@ -78,7 +84,8 @@ def sparql_prologue() -> str:
 
 
 def compact(iri: str) -> str:
-    """``sfr:the-challenge`` for a project IRI (the longest matching namespace wins); the IRI itself otherwise."""
+    """``sfr:the-challenge`` for a project IRI (the longest matching namespace wins, then the shortest prefix:
+    ``dct:`` rather than ``dcterms:``); the IRI itself otherwise."""
     for prefix, ns in _LONGEST_FIRST:
         if iri.startswith(ns) and len(iri) > len(ns):
             return f"{prefix}:{iri[len(ns) :]}"
@@ -95,4 +102,4 @@ def expand(text: str) -> str:
     return text
 
 
-_LONGEST_FIRST = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))
+_LONGEST_FIRST = sorted(PREFIXES.items(), key=lambda kv: (-len(kv[1]), len(kv[0])))

@@ -28,6 +28,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "enrich": ("wikidata", "Fetch Wikidata facts of the linked entities into their own graphs, then update the store."),
     "export": ("export", "Write the whole graph, ontology included, to one RDF file."),
     "link": ("wikidata", "Resolve curated entities to Wikidata items by their English Wikipedia article, or a verified QID."),
+    "prefixes": ("prefixes", "List the prefixes every query may use undeclared (sfr:, schema:, dct: …) and their IRIs."),
     "push": ("push", "Load the built graph into an external triple store, replacing the previous version."),
     "queries": ("query", "List the bundled queries with their titles and parameters."),
     "query": ("query", 'Run a bundled query by NAME, or --file X.rq, or --sparql "...".'),

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 import click
@@ -11,12 +14,26 @@ if TYPE_CHECKING:
     from spacefilms.api import Graph
 
 
+@contextmanager
+def outliving_the_reader(fd: int) -> Iterator[None]:
+    """Writes to ``fd`` (1 or 2) that go on working when its reader has left (``spacefilms build 2>&1 | head -3``):
+    the closed pipe is swapped for /dev/null instead of stopping the command, whose work (a built store) matters
+    more than what it says about it."""
+    try:
+        yield
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, fd)
+        os.close(devnull)
+
+
 def progress_printer():
-    """A progress callback that prints timed stage lines to stderr."""
+    """A progress callback that prints timed stage lines to stderr (and goes quiet if nobody reads them)."""
     started = time.perf_counter()
 
     def report(message: str) -> None:
-        click.echo(f"[{time.perf_counter() - started:5.1f}s] {message}", err=True)
+        with outliving_the_reader(2):
+            click.echo(f"[{time.perf_counter() - started:5.1f}s] {message}", err=True)
 
     return report
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from spacefilms.cli._common import progress_printer
+from spacefilms.cli._common import outliving_the_reader, progress_printer
 from spacefilms.cli.stats import print_stats
 from spacefilms.store.build import build as build_graph
 from spacefilms.store.build import load_and_validate
@@ -28,8 +28,9 @@ def build(obj: dict, graph_dir: Path | None) -> None:
     On a parse error or a rule violation nothing is written and the previous store stays.
     """
     report = build_graph(graph_dir, obj["store"], progress=progress_printer())
-    click.echo(f"Built {report.store} from {report.files} files in {report.seconds:.1f}s")
-    print_stats(report.stats)
+    with outliving_the_reader(1):
+        click.echo(f"Built {report.store} from {report.files} files in {report.seconds:.1f}s")
+        print_stats(report.stats)
 
 
 @click.command()

@@ -83,8 +83,9 @@ class GraphData:
     def kind(self, iri: str) -> str:
         return kind_of(self.types.get(iri, set()))
 
-    def resolve_entity(self, text: str) -> str:
-        """An entity IRI from ``sfr:x``, ``<iri>``, a full IRI or an exact label; a clear error otherwise."""
+    def resolve_entity(self, text: str, option: str = "--focus") -> str:
+        """An entity IRI from ``sfr:x``, ``<iri>``, a full IRI or an exact label; otherwise an error naming the
+        ``option`` the text came in."""
         iri = expand(text.strip())
         if iri in self.types:
             return iri
@@ -95,7 +96,7 @@ class GraphData:
         close = difflib.get_close_matches(curie(iri), list(names), n=3, cutoff=0.6)
         close += [curie(e) for e in by_label[:3]]
         hint = f"; did you mean {', '.join(close)}?" if close else "; `spacefilms query entity-search -p text=...` finds entities"
-        raise SpacefilmsError(f"unknown entity {text!r}{hint}", "--focus")
+        raise SpacefilmsError(f"unknown entity {text!r}{hint}", option)
 
 
 def load_graph_data(backend: Backend, around: tuple[str, int] | None = None) -> GraphData:
