@@ -29,16 +29,24 @@ Yasqe.forkAutocompleter("prefixes", {
 Yasqe.defaults.autocompleters = ["spacefilms-prefixes", "variables"];
 
 // Results: an entity of the graph links to its page (the endpoint's /entity answers where that is), a web IRI opens
-// in a new tab, any other IRI is shown, never made a link (a javascript: IRI in an answer stays text).
+// in a new tab, any other IRI is shown, never made a link (a javascript: IRI in an answer stays text); a list of
+// source pages (GROUP_CONCAT) is a link each.
+const WEB = /^https?:\/\/\S+$/i;
+function link(href, text, title) {
+  const a = el("a", text);
+  a.className = "iri"; a.href = href; a.title = title;
+  if (WEB.test(href)) { a.target = "_blank"; a.rel = "noopener noreferrer"; }
+  return a.outerHTML;
+}
 class Table extends Yasr.plugins.table {
   getUriLinkFromBinding(binding, prefixes) {
-    const iri = binding.value, a = el("a", shorten(iri, prefixes));
-    a.className = "iri";
-    a.title = iri;
-    if (iri.startsWith(config.resources)) a.href = "entity?iri=" + encodeURIComponent(iri);
-    else if (/^https?:\/\//i.test(iri)) { a.href = iri; a.target = "_blank"; a.rel = "noopener noreferrer"; }
-    else return el("span", shorten(iri, prefixes)).outerHTML;
-    return a.outerHTML;
+    const iri = binding.value, text = shorten(iri, prefixes);
+    if (iri.startsWith(config.resources)) return link("entity?iri=" + encodeURIComponent(iri), text, iri);
+    return WEB.test(iri) ? link(iri, text, iri) : el("span", text).outerHTML;
+  }
+  formatLiteral(binding, prefixes) {
+    const urls = binding.value.split(/\s+/);
+    return urls.every((url) => WEB.test(url)) ? urls.map((url) => link(url, url, url)).join(" ") : super.formatLiteral(binding, prefixes);
   }
 }
 Yasr.registerPlugin("table", Table);
@@ -55,12 +63,21 @@ const yasgui = new window.Yasgui($("yasgui"), {
   yasr: { prefixes: config.prefixes },
 });
 
+// A permalink opened in this page's tab only changes the address's fragment: its query is run as on a fresh load.
+window.addEventListener("hashchange", () => {
+  const query = new URLSearchParams(location.hash.slice(1)).get("query");
+  if (query === null) return;
+  const tab = yasgui.getTab();
+  tab.setQuery(query);
+  tab.query().catch(() => {});  // YASR shows what went wrong
+});
+
 // The state of the last query, for people (YASR says it too) and for the page's tests; the address bar holds its permalink.
 yasgui.on("queryBefore", () => { $("yasgui").dataset.state = "running"; });
-yasgui.on("queryResponse", (_, tab) => {
+yasgui.on("queryResponse", (_, tab) => Promise.resolve().then(() => {  // YASGUI tells before YASR has read the answer
   $("yasgui").dataset.state = tab.getYasr().results?.hasError() ? "error" : "done";
   history.replaceState(null, "", tab.getShareableLink());
-});
+}));
 
 function choose(query, button) {
   for (const other of document.querySelectorAll("nav button")) other.classList.remove("current");
