@@ -449,6 +449,9 @@ def test_serve_also_serves_the_website_and_follows_a_rebuild(tmp_path: Path, chr
         with urllib.request.urlopen(server.url + "site/" + page.replace(".html", ".ttl"), timeout=30) as response:
             assert response.headers["Content-Type"].startswith("text/turtle")
             assert "@prefix" in response.read().decode()
+        with urllib.request.urlopen(server.url + "site/void.ttl", timeout=30) as response:  # the graph's VoID description
+            assert response.headers["Content-Type"].startswith("text/turtle")
+            assert "void:triples" in response.read().decode()
         with urllib.request.urlopen(server.url + "site/.spacefilms-site", timeout=30) as response:
             first = json.loads(response.read())["built_at"]
         build(store=store)  # the bundled graph, swapped in behind the same link: the site follows
