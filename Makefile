@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint build clean browser engines images stress answers
+.PHONY: demo test lint build clean browser engines images stress answers yasgui
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -64,6 +64,31 @@ stress: $(STAMP)
 	for run in 1 2 3 4 5; do echo "stress run $$run/5 (both cores busy)"; \
 		if $(MAKE) --no-print-directory test; then passed=$$((passed + 1)); fi; done; \
 	echo "stress: make test passed $$passed of 5 runs with both cores busy"; [ $$passed = 5 ]
+
+# YASGUI, the query page's editor and result views (tests/test_serve.py), vendored into the package from the npm
+# registry so that the page loads nothing from elsewhere: `make yasgui` fetches the pinned version (npm install, its
+# bundled dependencies with it, scripts not run), copies the built script and style, drops the source-map comment (a
+# request for a file we do not ship), and writes every bundled package's licence beside them. LICENSE (YASGUI's own,
+# which the npm package lacks) is kept by hand. Not part of `make test`: the vendored files are committed.
+YASGUI_VERSION := 4.6.2
+YASGUI_DIR := src/spacefilms/static/yasgui
+
+yasgui:
+	@command -v npm >/dev/null || { echo "error: make yasgui needs npm (apt-get install npm)"; exit 1; }
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	(cd "$$tmp" && npm install --silent --no-save --no-package-lock --ignore-scripts --no-audit --no-fund \
+		@zazuko/yasgui@$(YASGUI_VERSION)) && \
+	built="$$tmp/node_modules/@zazuko/yasgui/build" && mkdir -p $(YASGUI_DIR) && \
+	sed '/^\/\/# sourceMappingURL=/d' "$$built/yasgui.min.js" > $(YASGUI_DIR)/yasgui.min.js && \
+	sed '/sourceMappingURL=/d' "$$built/yasgui.min.css" > $(YASGUI_DIR)/yasgui.min.css && \
+	{ echo "Licences of the packages bundled in yasgui.min.js and yasgui.min.css, as npm resolved them (make yasgui)."; \
+	for dir in $$(cd "$$tmp" && npm ls --all --parseable --omit=dev | tail -n +2 | sort); do \
+		node -p "const m = require('$$dir/package.json'); ['', '='.repeat(78), m.name + ' ' + m.version + ': ' + m.license, '='.repeat(78)].join('\\n')" || exit 1; \
+		found=$$(ls "$$dir" | grep -iE '^(licen[cs]e|copying)' | sort); \
+		if [ -n "$$found" ]; then for f in $$found; do cat "$$dir/$$f"; echo; done; else echo "(the package ships no licence file)"; fi; \
+	done; } > $(YASGUI_DIR)/THIRD-PARTY-LICENSES && \
+	echo "$(YASGUI_VERSION)" > $(YASGUI_DIR)/VERSION && \
+	echo "Vendored @zazuko/yasgui $(YASGUI_VERSION) into $(YASGUI_DIR)/"
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests

@@ -4,9 +4,12 @@ Chromium with ``window.alert`` hooked: nothing runs, the page renders, the data 
 
 from __future__ import annotations
 
+import functools
 import json
+import threading
 from collections.abc import Iterator
 from html.parser import HTMLParser
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -16,7 +19,7 @@ from browser import Chromium
 
 from spacefilms.core.backends import LocalBackend
 from spacefilms.endpoints.protocol import Limits
-from spacefilms.endpoints.serving import render_page
+from spacefilms.endpoints.serving import render_page, yasgui
 from spacefilms.site import build_site
 from spacefilms.site.paths import source_page
 from spacefilms.templating import is_web_link, script_json
@@ -77,11 +80,11 @@ def hooked(chromium: Chromium) -> Iterator[Chromium]:
     chromium.events.clear()
 
 
-def nothing_ran(chromium: Chromium) -> None:
+def nothing_ran(chromium: Chromium, origin: str = "file://") -> None:
     assert chromium.js("window.__alerts") == []
     assert not [e for e in chromium.events if e.get("method") == "Page.javascriptDialogOpening"]
     assert chromium.js("document.querySelectorAll('img').length") == 0  # no element made of a label
-    assert all(url.startswith("file://") for url in chromium.requested())  # no src=x fetched
+    assert all(url.startswith(origin) for url in chromium.requested())  # no src=x fetched
 
 
 @pytest.mark.parametrize("title", [[], ["--title", EVIL]], ids=["focus-label-as-title", "given-title"])
@@ -117,11 +120,23 @@ def test_hostile_labels_neither_run_nor_break_the_interactive_diagram(
 def test_hostile_config_neither_runs_nor_breaks_the_query_page(hooked: Chromium, tmp_path) -> None:
     body, policy = render_page(Limits(), endpoint_path=EVIL)
     assert "unsafe-inline" not in policy and "script-src 'sha256-" in policy
-    page = tmp_path / "query.html"
-    page.write_bytes(body)
-    hooked.open(page.as_uri())
-    hooked.wait_for("document.querySelectorAll('nav button').length > 0")  # the page's script ran
-    nothing_ran(hooked)
+    (tmp_path / "query.html").write_bytes(body)
+    (tmp_path / yasgui().script_path).parent.mkdir()
+    (tmp_path / yasgui().script_path).write_bytes(yasgui().script)  # beside the page, as the endpoint serves it
+    # over HTTP: a browser checks the script's integrity only for a CORS-enabled load
+    files = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(SimpleHTTPRequestHandler, directory=str(tmp_path)))
+    threading.Thread(target=files.serve_forever, daemon=True).start()
+    try:
+        origin = f"http://127.0.0.1:{files.server_address[1]}/"
+        hooked.open(origin + "query.html")
+        # the page's script ran: YASGUI's editor is there, and the examples were asked of the (hostile) endpoint
+        hooked.wait_for(
+            "document.querySelector('.yasqe .CodeMirror') && document.getElementById('examples').dataset.state === 'error'"
+        )
+        nothing_ran(hooked, origin)
+    finally:
+        files.shutdown()
+        files.server_close()
     assert hooked.js("JSON.parse(document.getElementById('config').textContent).endpoint") == EVIL
 
 

@@ -26,7 +26,9 @@ from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperExceptio
 
 from spacefilms.core.library import list_queries
 from spacefilms.endpoints.protocol import FEDERATED, Refused, check_query, negotiate
+from spacefilms.endpoints.serving import yasgui
 from spacefilms.store.build import build
+from spacefilms.templating import csp_hash, own_code
 
 DATA = Path(__file__).parent / "data"
 TIMEOUT_S = 2
@@ -186,59 +188,99 @@ def test_syntax_errors_say_where(served: Served) -> None:
     assert status == 400 and body.startswith("SPARQL syntax error at line 1, column")
 
 
+EDITOR = "document.querySelector('.yasqe .CodeMirror').CodeMirror"  # YASQE is a CodeMirror editor
+STATE = "['done', 'error'].find(s => s === document.getElementById('yasgui').dataset.state)"
+
+
+def open_page(browser: Chromium, url: str) -> None:
+    browser.open(url)
+    browser.wait_for("document.getElementById('examples').dataset.state === 'done'")
+
+
 def run_on_page(browser: Chromium, query: str | None = None) -> tuple[str, str]:
+    """Run the editor's query (``query`` typed in first): the state it ends in, and what YASR shows."""
     if query is not None:
-        browser.js(f"document.getElementById('query').value = {json.dumps(query)}")
-    browser.js("document.getElementById('status').dataset.state = 'idle'; document.getElementById('run').click()")
-    state = browser.wait_for("['done', 'error'].find(s => s === document.getElementById('status').dataset.state)")
-    return str(state), str(browser.js("document.getElementById('status').textContent"))
+        browser.js(f"{EDITOR}.setValue({json.dumps(query)})")
+    browser.js("document.getElementById('yasgui').dataset.state = 'idle'; document.querySelector('.yasqe_queryButton').click()")
+    state = browser.wait_for(STATE)
+    return str(state), str(browser.js("document.querySelector('.yasr').innerText"))
+
+
+def column(browser: Chromium, name: str) -> list[str]:
+    """The cells of a result column, as the table shows them (top to bottom)."""
+    return browser.js(
+        f"""(() => {{ const heads = [...document.querySelectorAll('.yasr thead th')].map(th => th.textContent.trim());
+        const at = heads.indexOf({json.dumps(name)});
+        return [...document.querySelectorAll('.yasr tbody tr')].map(tr => tr.children[at].textContent.trim()); }})()"""
+    )
+
+
+def follow(browser: Chromium, text: str) -> None:
+    """Click the result link showing ``text``: twice where YASR cut the cell short (the first click shows it whole)."""
+    browser.js(
+        f"""(() => {{ const a = [...document.querySelectorAll('.yasr td a')].find(a => a.textContent === {json.dumps(text)});
+        if (a.closest('.expandable') && !a.closest('.expanded')) a.click();
+        a.click(); }})()"""
+    )
 
 
 def test_the_page_runs_queries_offline(served: Served, chromium: Chromium) -> None:
-    chromium.call("Page.navigate", session=True, url=served.url)
-    chromium.wait_for("document.readyState === 'complete' && document.querySelectorAll('nav button').length")
+    open_page(chromium, served.url)
     names = chromium.js("[...document.querySelectorAll('nav button')].map(b => b.dataset.name)")
-    assert names == [q.name for q in list_queries()]
+    assert names == [q.name for q in list_queries()]  # as the queries graph publishes them
     # Pick the bundled "cast" example and run it as it is shown.
     chromium.js("document.querySelector('nav button[data-name=\"cast\"]').click()")
-    assert "SELECT" in str(chromium.js("document.getElementById('query').value"))
-    state, status = run_on_page(chromium)
-    assert state == "done" and status.startswith("5 rows")  # one row per performer with a named character or role
-    cells = chromium.js("[...document.querySelectorAll('#results td')].map(td => td.textContent)")
-    assert "Yulia Peresild @en" in cells and "sfr:yulia-peresild" in cells
-    # A query typed by hand, and a refusal shown on the page.
-    # Entities link to what the graph says about them, sources to their pages; the query is in the page's address.
-    links = chromium.js("[...document.querySelectorAll('#results td a')].map(a => a.getAttribute('href'))")
-    assert any(h.startswith("/#query=DESCRIBE%20%3Chttps%3A%2F%2Fw3id.org%2Fspacefilms%2Fresource%2F") for h in links)
+    assert "SELECT" in str(chromium.js(f"{EDITOR}.getValue()"))
+    state, shown = run_on_page(chromium)
+    assert state == "done" and "5 results" in shown  # one row per performer with a named character or role
+    performers = column(chromium, "performer")
+    assert "sfr:yulia-peresild" in performers and '"Yulia Peresild"@en' in column(chromium, "performerLabel")
+    # The results sort: by a column, one way then the other.
+    chromium.js("[...document.querySelectorAll('.yasr thead th')].find(th => th.textContent.trim() === 'performer').click()")
+    assert column(chromium, "performer") == sorted(performers)
+    chromium.js("[...document.querySelectorAll('.yasr thead th')].find(th => th.textContent.trim() === 'performer').click()")
+    assert column(chromium, "performer") == sorted(performers, reverse=True)
+    # Entities link to their page (through /entity), sources to their pages; the query is in the page's address.
+    links = chromium.js("[...document.querySelectorAll('.yasr td a')].map(a => a.getAttribute('href'))")
+    assert "entity?iri=https%3A%2F%2Fw3id.org%2Fspacefilms%2Fresource%2Fyulia-peresild" in links
     assert any(h.startswith("https://tass.com/") for h in links)
     assert str(chromium.js("location.hash")).startswith("#query=")
-    chromium.js("document.getElementById('status').dataset.download = ''; document.getElementById('csv').click()")
-    download = chromium.wait_for("document.getElementById('status').dataset.download || ''")
-    assert str(download).startswith("spacefilms-results.csv:")
-    state, status = run_on_page(chromium, "ASK { ?film a <http://schema.org/Movie> }")
-    assert (state, chromium.js("document.querySelector('#results pre').textContent")) == ("done", "true")
+    state, shown = run_on_page(chromium, "ASK { ?film a <http://schema.org/Movie> }")
+    assert state == "done" and shown.splitlines()[-1] == "True"
+    assert chromium.problems() == []
+    state, shown = run_on_page(chromium, "DELETE WHERE { ?s ?p ?o }")
+    assert state == "error" and "this endpoint is read-only: SPARQL Update is refused" in shown
+    assert chromium.problems() == ["Failed to load resource: the server responded with a status of 400 (Bad Request)"]
     # A permalink opens with its query and runs it.
-    chromium.js("document.getElementById('status').dataset.state = 'idle'; document.getElementById('results').replaceChildren()")
-    chromium.call(
-        "Page.navigate", session=True, url=served.url + "#query=" + urllib.parse.quote("ASK { ?x a <http://schema.org/Person> }")
-    )
-    chromium.wait_for("document.getElementById('query').value.includes('schema.org/Person')")
-    state = chromium.wait_for("['done', 'error'].find(s => s === document.getElementById('status').dataset.state)")
-    assert (state, chromium.js("document.querySelector('#results pre').textContent")) == ("done", "true")
-    state, status = run_on_page(chromium, "DELETE WHERE { ?s ?p ?o }")
-    assert (state, status) == ("error", "HTTP 400: this endpoint is read-only: SPARQL Update is refused")
-    # Everything the page loaded came from the endpoint itself.
+    open_page(chromium, served.url + "#query=" + urllib.parse.quote("ASK { ?x a <http://schema.org/Person> }"))
+    assert "schema.org/Person" in str(chromium.js(f"{EDITOR}.getValue()"))
+    assert chromium.wait_for(STATE) == "done"
+    assert str(chromium.js("document.querySelector('.yasr').innerText")).splitlines()[-1] == "True"
+    # Without the website, an entity's link opens the page with a query describing it.
+    chromium.js("document.querySelector('nav button[data-name=\"cast\"]').click()")
+    run_on_page(chromium)
+    follow(chromium, "sfr:yulia-peresild")
+    described = "DESCRIBE <https://w3id.org/spacefilms/resource/yulia-peresild>"
+    chromium.wait_for(f"location.pathname === '/' && {EDITOR}.getValue() === {json.dumps(described)}")
+    assert chromium.wait_for(STATE) == "done" and "Пересильд" in str(chromium.js("document.querySelector('.yasr').innerText"))
+    # Everything the page loaded came from the endpoint itself, and nothing went wrong on the way.
     assert chromium.requested() and all(url.startswith(served.url) for url in chromium.requested())
-    errors = [e for e in chromium.events if e.get("method") in ("Runtime.exceptionThrown", "Network.loadingFailed")]
-    assert errors == []
+    assert chromium.problems() == []
 
 
 def test_the_page_forbids_anything_from_elsewhere(served: Served) -> None:
     with urllib.request.urlopen(served.url, timeout=10) as response:
         policy = response.headers["Content-Security-Policy"]
         page = response.read().decode()
-    assert "default-src 'none'" in policy and "connect-src 'self'" in policy and "unsafe-inline" not in policy
-    assert "http://" not in page.split("<script", 1)[0] and "src=" not in page
+    directives = dict(d.strip().split(" ", 1) for d in policy.split(";"))
+    assert directives["default-src"] == "'none'" and directives["connect-src"] == "'self'"
+    for kind in ("script-src", "style-src"):  # nothing inline or loaded but what the hashes allow: no 'unsafe-…', no 'self'
+        assert all(re.fullmatch(r"'sha256-[A-Za-z0-9+/]+=*'", source) for source in directives[kind].split()), directives[kind]
+    assert "http://" not in page.split("<script", 1)[0] and re.findall(r'src="([^"]*)"', page) == [yasgui().script_path]
+    with urllib.request.urlopen(served.url + yasgui().script_path, timeout=10) as response:
+        assert response.headers["Content-Type"].startswith("text/javascript")
+        assert csp_hash(response.read().decode()) == yasgui().integrity  # the very script the policy allows
+    assert f"script-src '{csp_hash(own_code('endpoint').script)}' '{yasgui().integrity}';" in policy
 
 
 def test_ctrl_c_stops_server_and_engine(built_store: Path) -> None:
@@ -364,24 +406,20 @@ def test_the_interactive_diagram_reads_well_in_a_browser(chromium: Chromium, cli
     assert errors == []
 
 
-def test_the_editor_highlights_sparql_and_declares_known_prefixes(served: Served, chromium: Chromium, local) -> None:
-    chromium.call("Page.navigate", session=True, url=served.url)
-    chromium.wait_for("document.readyState === 'complete' && document.querySelectorAll('nav button').length")
-    typed = "SELECT ?film WHERE { ?film a schema:Movie } # sf: only in a comment"
-    chromium.js(f"const q = document.getElementById('query'); q.value = {json.dumps(typed)}; q.dispatchEvent(new Event('input'))")
-    text = str(chromium.js("document.getElementById('query').value"))
-    assert text == "PREFIX schema: <http://schema.org/>\n" + typed  # declared once; a prefix in a comment is not
-    spans = chromium.js("[...document.querySelectorAll('#highlight span')].map(s => s.className + ' ' + s.textContent)")
-    assert {
-        "hl-kw SELECT",
-        "hl-var ?film",
-        "hl-pn schema:Movie",
-        "hl-iri <http://schema.org/>",
-        "hl-com # sf: only in a comment",
-    } <= set(spans)
-    state, status = run_on_page(chromium, text)
-    films = len(local.select("SELECT ?film WHERE { ?film a schema:Movie }"))
-    assert state == "done" and status.startswith(f"{films} rows") and films >= 5
+def test_the_editor_declares_the_project_prefixes(served: Served, chromium: Chromium, local) -> None:
+    open_page(chromium, served.url)
+    chromium.js(f"{EDITOR}.setValue('SELECT ?film WHERE {{ ?film a ')")
+    for piece in ("schema:", "Movie . ?film sf:", "filmingLocation ?place }"):  # typed piece by piece, as a person types
+        chromium.js(f"{{ const cm = {EDITOR}; cm.setCursor(cm.lineCount(), 0); cm.replaceSelection({json.dumps(piece)}); }}")
+        chromium.wait_for(f"{EDITOR}.getValue().includes({json.dumps(piece)})")
+    text = str(chromium.wait_for(f"(v => v.includes('PREFIX sf:') && v)({EDITOR}.getValue())"))
+    # sf: is this project's (YASQE's own list gives it to another vocabulary), each declared once
+    assert text.count("PREFIX schema: <http://schema.org/>") == 1
+    assert text.count("PREFIX sf: <https://w3id.org/spacefilms/ontology#>") == 1
+    state, shown = run_on_page(chromium)
+    films = len(local.select("SELECT ?film WHERE { ?film a schema:Movie . ?film sf:filmingLocation ?place }"))
+    assert state == "done" and f"{films} results" in shown and films >= 5
+    assert chromium.problems() == []
 
 
 def wait_for_site(server: Served, marker_stamp: str | None = None) -> None:
@@ -397,7 +435,7 @@ def wait_for_site(server: Served, marker_stamp: str | None = None) -> None:
     raise AssertionError(f"the website was not served: {server.log()[-2000:]}")
 
 
-def test_serve_also_serves_the_website_and_follows_a_rebuild(tmp_path: Path) -> None:
+def test_serve_also_serves_the_website_and_follows_a_rebuild(tmp_path: Path, chromium: Chromium) -> None:
     store = build(DATA / "mini", tmp_path / "store").store
     server = Served(store, site=True)
     try:
@@ -411,6 +449,9 @@ def test_serve_also_serves_the_website_and_follows_a_rebuild(tmp_path: Path) -> 
         with urllib.request.urlopen(server.url + "site/" + page.replace(".html", ".ttl"), timeout=30) as response:
             assert response.headers["Content-Type"].startswith("text/turtle")
             assert "@prefix" in response.read().decode()
+        with urllib.request.urlopen(server.url + "site/void.ttl", timeout=30) as response:  # the graph's VoID description
+            assert response.headers["Content-Type"].startswith("text/turtle")
+            assert "void:triples" in response.read().decode()
         with urllib.request.urlopen(server.url + "site/.spacefilms-site", timeout=30) as response:
             first = json.loads(response.read())["built_at"]
         build(store=store)  # the bundled graph, swapped in behind the same link: the site follows
@@ -419,6 +460,13 @@ def test_serve_also_serves_the_website_and_follows_a_rebuild(tmp_path: Path) -> 
             assert "Пересильд" in response.read().decode()
         with urllib.request.urlopen(server.url, timeout=30) as response:
             assert 'href="site/"' in response.read().decode()  # the query page links to it
+        # An entity in a query's results links to its page on the website.
+        open_page(chromium, server.url)
+        chromium.js("document.querySelector('nav button[data-name=\"cast\"]').click()")
+        assert run_on_page(chromium)[0] == "done"
+        follow(chromium, "sfr:yulia-peresild")
+        chromium.wait_for("location.pathname === '/site/resource/yulia-peresild.html' && document.readyState === 'complete'")
+        assert "Peresild" in str(chromium.js("document.title"))
     finally:
         server.stop()
     assert (tmp_path / "site" / ".spacefilms-site").is_file()  # beside the store

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from spacefilms.cli._common import graph_from, graph_options
+from spacefilms.store.description import void_path
 from spacefilms.store.export import FORMATS, format_for
 
 
@@ -31,7 +32,7 @@ def export(obj: dict, fmt: str | None, output: Path, endpoint: str | None, timeo
     """Write the whole graph, ontology included, to one RDF file."""
     fmt = format_for(output, fmt)
     path = graph_from(obj, endpoint, timeout).export(output, fmt)
-    click.echo(f"Wrote {path} ({path.stat().st_size} bytes, {fmt})")
+    click.echo(f"Wrote {path} ({path.stat().st_size} bytes, {fmt}) and its VoID description {void_path(path)}")
 
 
 COMMANDS = [export]

@@ -17,7 +17,7 @@ import anyio
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
-from starlette.routing import Mount, Route
+from starlette.routing import BaseRoute, Mount, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from spacefilms.endpoints.engine import Engine
@@ -38,6 +38,8 @@ class Site:
     examples: bytes  # the bundled queries as sparql-examples Turtle
     names: set[str] = field(default_factory=lambda: set(LOOPBACK_NAMES))  # host names requests may carry
     log: Callable[[str], None] = lambda line: print(line, file=sys.stderr, flush=True)
+    routes: list[BaseRoute] = field(default_factory=list)  # the query page's own (see serving.page_routes)
+    describe: Callable[[Request], Response] | None = None  # GET /query without a query: the service description
 
 
 def _refusal(request: Request, refused: Refused, close: bool = False) -> Response:
@@ -93,6 +95,8 @@ def make_app(engine: Engine, limits: Limits, site: Site, pages: ASGIApp | None =
     async def query(request: Request) -> Response:
         try:
             params = await query_params(request)
+            if request.method == "GET" and not params and site.describe is not None:
+                return await anyio.to_thread.run_sync(site.describe, request, limiter=limiter)
             if "update" in params:
                 raise Refused(400, READ_ONLY)
             texts = params.get("query", [])
@@ -131,6 +135,7 @@ def make_app(engine: Engine, limits: Limits, site: Site, pages: ASGIApp | None =
         Route("/.well-known/sparql-examples", examples),
         *(Route(path, query, methods=["GET", "POST"]) for path in QUERY_PATHS),
         Route("/update", update, methods=["GET", "POST"]),
+        *site.routes,
     ]
     if pages is not None:
         routes += [Route("/site", lambda request: RedirectResponse("/site/", 308)), Mount("/site", app=pages)]

@@ -12,20 +12,30 @@ store link: after ``spacefilms build`` the next query starts an engine on the ne
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import re
 import signal
 import socket
 import threading
+import urllib.parse
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 from pathlib import Path
 
+from markupsafe import Markup
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
+from starlette.routing import Route
+
 from spacefilms import __version__
-from spacefilms.core.library import list_queries
-from spacefilms.core.parameters import inline_bindings
+from spacefilms.core.examples import SH
 from spacefilms.endpoints.protocol import Limits
 from spacefilms.errors import SpacefilmsError
-from spacefilms.namespaces import PREFIXES
-from spacefilms.templating import environment, own_code
+from spacefilms.namespaces import PREFIXES, QUERIES_GRAPH, RDFS, SCHEMA
+from spacefilms.site.paths import RESOURCE_BASE, is_resource, resource_page
+from spacefilms.templating import csp_hash, environment, is_web_link, own_code
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 7878
@@ -46,26 +56,91 @@ class Listening:
         return f"http://{self.host if ':' not in self.host else f'[{self.host}]'}:{self.port}/"
 
 
+@dataclass(frozen=True)
+class Vendored:
+    """YASGUI as the package holds it (``static/yasgui/``, refreshed by ``make yasgui``): its script, served from the
+    endpoint under a name that changes with its content, and its style, which the page holds."""
+
+    script: bytes
+    style: Markup
+
+    @property
+    def inserted_styles(self) -> list[str]:
+        """The stylesheets the script inserts as ``<style>`` elements: the table's column resizer adds its rules, and
+        while a column is dragged its cursor. Read from the script, so that the page's CSP allows them by their hashes
+        (nothing else inline) and stays in step when ``make yasgui`` brings another version."""
+        text = self.script.decode("utf-8")
+        return [*_INSERTED_STYLE.findall(text), *(f"*{{cursor:{cursor}!important}}" for cursor in _DRAG_CURSOR.findall(text))]
+
+    @property
+    def integrity(self) -> str:
+        """The script's hash: its subresource integrity, and the CSP source that allows it and nothing else."""
+        return csp_hash(self.script.decode("utf-8"))
+
+    @property
+    def script_path(self) -> str:
+        return f"assets/yasgui-{hashlib.sha256(self.script).hexdigest()[:16]}.min.js"
+
+
+_INSERTED_STYLE = re.compile(r"createStyle\(\w+,`([^`$]*)`\)")
+_DRAG_CURSOR = re.compile(r"dragCursor:`([^`$]*)`")
+
+
+@cache
+def yasgui() -> Vendored:
+    folder = resources.files("spacefilms").joinpath("static", "yasgui")
+    return Vendored(folder.joinpath("yasgui.min.js").read_bytes(), Markup(folder.joinpath("yasgui.min.css").read_text("utf-8")))
+
+
 def render_page(limits: Limits, endpoint_path: str = "/query") -> tuple[bytes, str]:
-    """The query page (bundled queries as examples, parameters bound to their defaults) and its CSP header."""
-    examples = [
-        {"name": q.name, "title": q.title, "description": q.description, "text": inline_bindings(q.text, q.bind({}))}
-        for q in list_queries()
-    ]
+    """The query page (YASGUI, the bundled queries as its examples) and its Content-Security-Policy: scripts and
+    styles by the hashes of their very text, connections to this endpoint only. YASGUI needs no 'unsafe-eval'; it
+    sets styles from script (CodeMirror sizing its panes, DataTables its columns), which the CSP does not restrict."""
+    vendored, code = yasgui(), own_code("endpoint")
+    examples = f"""PREFIX sh: <{SH}> PREFIX rdfs: <{RDFS}> PREFIX schema: <{SCHEMA}>
+SELECT ?name ?title ?description ?text WHERE {{ GRAPH <{QUERIES_GRAPH}> {{
+  ?query a sh:SPARQLExecutable ; schema:identifier ?name ; rdfs:label ?title .
+  {{ ?query sh:select ?text }} UNION {{ ?query sh:ask ?text }} UNION {{ ?query sh:construct ?text }}
+  OPTIONAL {{ ?query rdfs:comment ?description }}
+}} }} ORDER BY ?name"""
     config = {
         "endpoint": endpoint_path,
         "timeout_s": limits.timeout_s,
         "max_result_bytes": limits.max_result_bytes,
         "version": __version__,
         "prefixes": PREFIXES,
-        "queries": examples,
+        "resources": RESOURCE_BASE,
+        "examples_query": examples,
     }
-    code = own_code("endpoint")
-    page = environment().get_template("endpoint.html").render(config=config, code=code)
+    page = environment().get_template("endpoint.html").render(config=config, code=code, yasgui=vendored)
+    styles = " ".join(f"'{csp_hash(style)}'" for style in (code.style, vendored.style, *vendored.inserted_styles))
     policy = (
-        f"{code.policy}; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+        f"default-src 'none'; script-src '{csp_hash(code.script)}' '{vendored.integrity}'; style-src {styles}; "
+        "connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
     )
     return page.encode("utf-8"), policy
+
+
+def page_routes(website: bool) -> list[Route]:
+    """The query page's own resources: YASGUI's script, and ``/entity?iri=…``, where a result's entity links to: its
+    page on the website (served at ``/site/``), or without the website a query describing it."""
+    vendored = yasgui()
+
+    async def script(request: Request) -> Response:
+        return Response(
+            vendored.script, media_type="text/javascript; charset=utf-8", headers={"Cache-Control": "max-age=31536000, immutable"}
+        )
+
+    async def entity(request: Request) -> Response:
+        iri = request.query_params.get("iri", "")
+        if not is_resource(iri) or not is_web_link(iri):
+            request.state.reason = f"not an entity of the graph: {iri!r}"
+            return PlainTextResponse(request.state.reason + "\n", status_code=404)
+        if website:
+            return RedirectResponse("/site/" + resource_page(iri), 303)
+        return RedirectResponse("/#" + urllib.parse.urlencode({"query": f"DESCRIBE <{iri}>"}, quote_via=urllib.parse.quote), 303)
+
+    return [Route("/" + vendored.script_path, script), Route("/entity", entity)]
 
 
 def _listen(host: str, port: int) -> socket.socket:
@@ -119,6 +194,7 @@ def serve(
     from spacefilms.core.examples import examples_turtle
     from spacefilms.endpoints.app import LOOPBACK_NAMES, Site, make_app
     from spacefilms.endpoints.connections import guarded_protocol
+    from spacefilms.endpoints.description import Describer
     from spacefilms.endpoints.engine import Engine
     from spacefilms.endpoints.pages import SiteKeeper, site_app
 
@@ -137,7 +213,14 @@ def serve(
         engine.stop()
         raise
     page, policy = render_page(limits)
-    site = Site(page, policy, examples_turtle(), names=set(LOOPBACK_NAMES) | {name.lower() for name in public_names})
+    site = Site(
+        page,
+        policy,
+        examples_turtle(),
+        names=set(LOOPBACK_NAMES) | {name.lower() for name in public_names},
+        routes=page_routes(website),
+        describe=Describer(store),
+    )
     pages = None
     if website:
         keeper = SiteKeeper(store, site.log)

@@ -24,6 +24,7 @@ from spacefilms.site.render import Writer
 from spacefilms.site.search import INDEX_FILE, search_entries, search_script
 from spacefilms.site.values import format_date, show
 from spacefilms.site.works import filming_section, site_works, works_by_kind
+from spacefilms.store.description import VOID_FILE, void_turtle
 
 PER_PAGE = 500
 ASSETS = ("site.css", "search.js", "favicon.svg")
@@ -80,6 +81,7 @@ def build_site(
         writer.page("queries.html", "queries.html", queries=queries, title="Query library")
         kinds = {iri: pictures.kinds.get(iri) or data.kind_label(iri) for iri in data.entities}
         writer.write_bytes(INDEX_FILE, search_script(search_entries(data, kinds)))
+        writer.write_bytes(VOID_FILE, void_turtle(backend))  # the graph's VoID description, counted from the store
         _home(writer, data, pictures, classes)
         say(f"wrote {writer.pages:,} pages ({writer.files:,} files, {writer.bytes / 1e6:.1f} MB)")
     return SiteReport(

@@ -11,6 +11,7 @@ from spacefilms.core.layout import published_quads
 from spacefilms.errors import SpacefilmsError
 from spacefilms.files import write_atomically
 from spacefilms.namespaces import PREFIXES
+from spacefilms.store.description import write_void
 
 FORMATS: dict[str, ox.RdfFormat] = {
     "ttl": ox.RdfFormat.TURTLE,
@@ -47,7 +48,9 @@ def export(source: ox.Store | Backend, fmt: str, output: str | Path) -> Path:
 
     Dataset formats (trig, nq, jsonld) write the published layout (see :mod:`spacefilms.core.layout`): each fact
     in its source's named graph, their merge as the named graph ``…/graph/all`` (and, in TriG and N-Quads, in the
-    default graph), and the manifest; triple formats (ttl, nt) write the merge alone.
+    default graph), and the manifest; triple formats (ttl, nt) write the merge alone. The VoID description of the
+    graph goes beside it, naming it as its dump (``graph.void.ttl`` for ``graph.trig``: see
+    :mod:`spacefilms.store.description`).
     """
     backend = LocalBackend(source) if isinstance(source, ox.Store) else source
     if fmt not in FORMATS:
@@ -64,7 +67,9 @@ def export(source: ox.Store | Backend, fmt: str, output: str | Path) -> Path:
             triples = backend.construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {backend.graph_filter()} }}")
             ox.serialize(triples, out, rdf_format, prefixes=prefixes)
 
-    return write_atomically(output, write)
+    path = write_atomically(output, write)
+    write_void(backend, path)
+    return path
 
 
 def _json_ld(quads) -> bytes:
