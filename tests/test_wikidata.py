@@ -502,7 +502,7 @@ def test_transient_faults_are_retried(proxy: FaultProxy, fault) -> None:
 @pytest.mark.parametrize(
     ("fault", "message"),
     [
-        (SLOW, "no answer within the 0.3s timeout"),
+        (SLOW, "no complete answer within the 0.3s timeout"),
         (TRUNCATE, "truncated or invalid JSON"),
         (EMPTY, "empty answer for 1 item"),
     ],
