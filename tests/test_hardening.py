@@ -82,3 +82,107 @@ def test_query_and_enrich_give_up_on_a_dripping_head(dripping: FaultProxy, tmp_p
     enrich = ["--store", str(tmp_path / "store"), "enrich", "--endpoint", dripping.query_endpoint, "--links", str(links)]
     result = finishes(lambda: invoke(*enrich, "--timeout", "0.5", "--retries", "0"))
     assert "no complete answer within the 0.5s timeout" in one_error_line(result)
+
+
+# ---------------------------------------------------------------- 5: two site runs, and a kill during the swap
+
+
+def test_a_site_run_never_takes_another_runs_folder_for_a_leftover(tmp_path: Path) -> None:
+    from spacefilms.site.output import site_folder
+
+    # "site.99999999" starts like site's own temporary folders once did, with a number no process can have
+    with site_folder(tmp_path / "site.99999999", {}) as building:
+        (building / "style.css").write_text("kept", encoding="utf-8")
+        with site_folder(tmp_path / "site", {}) as other:
+            (other / "index.html").write_text("other", encoding="utf-8")
+        assert (building / "style.css").read_text(encoding="utf-8") == "kept"
+    assert (tmp_path / "site.99999999" / "style.css").read_text(encoding="utf-8") == "kept"
+    assert (tmp_path / "site" / "index.html").read_text(encoding="utf-8") == "other"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site", "site.99999999"]
+
+
+# Writes a site with one page saying argv[2]; SIGKILLed at the argv[3]-th file system call it makes after the page.
+_KILLED_SITE = """
+import os, signal, sys
+from pathlib import Path
+from spacefilms.site.output import site_folder
+
+EVENTS = {"open", "os.rename", "os.mkdir", "os.rmdir", "os.remove", "os.chmod", "shutil.rmtree", "ctypes.call_function"}
+calls = 0
+
+def hook(event, args):
+    global calls
+    if event in EVENTS:
+        calls += 1
+        if calls == int(sys.argv[3]):
+            os.kill(os.getpid(), signal.SIGKILL)
+
+with site_folder(Path(sys.argv[1]), {}) as folder:
+    (folder / "index.html").write_text(sys.argv[2], encoding="utf-8")
+    sys.addaudithook(hook)
+"""
+
+
+def test_a_site_run_killed_at_any_step_of_the_swap_leaves_a_whole_site(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from spacefilms.site.output import MARKER
+
+    site = tmp_path / "out" / "site"
+    site.parent.mkdir()
+    script = tmp_path / "killed_site.py"
+    script.write_text(_KILLED_SITE, encoding="utf-8")
+
+    def run(text: str, kill_at: int) -> int:
+        return subprocess.run([sys.executable, str(script), str(site), text, str(kill_at)], timeout=GUARD).returncode
+
+    assert run("first", 0) == 0
+    kill_at, killed = 1, 0
+    while run(f"run {kill_at}", kill_at) != 0:  # killed at that step: the next run goes one step further
+        killed += 1
+        assert (site / MARKER).is_file(), f"no whole site after a kill at step {kill_at}"
+        assert (site / "index.html").read_text(encoding="utf-8") in ("first", *(f"run {n}" for n in range(1, kill_at + 1)))
+        kill_at += 1
+    assert killed >= 2 and (site / "index.html").read_text(encoding="utf-8") == f"run {kill_at}"
+    assert sorted(p.name for p in site.parent.iterdir()) == ["site"]  # what the killed runs left is gone
+
+
+# ---------------------------------------------------------------- 9: a build leaves the store version a reader has
+
+_READER = """
+import sys
+from spacefilms.core.layout import open_ox
+store = open_ox(sys.argv[1])
+print(len(store), flush=True)
+sys.stdin.readline()
+print(len(store), flush=True)
+"""
+
+
+def test_a_build_keeps_the_store_version_a_reader_has_open(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from spacefilms.store.build import build
+
+    graph = Path(__file__).parent / "data" / "wikidata" / "curated"
+    store = tmp_path / "store"
+    build(graph_dir=graph, store=store)
+    first = tmp_path / os.readlink(store)
+    reader = subprocess.Popen(
+        [sys.executable, "-c", _READER, str(store)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        size = int(reader.stdout.readline())
+        build(graph_dir=graph, store=store)
+        assert first.is_dir() and tmp_path / os.readlink(store) != first  # superseded, not removed: it is read
+        reader.stdin.write("\n")
+        reader.stdin.flush()
+        assert int(reader.stdout.readline()) == size
+    finally:
+        reader.communicate(timeout=GUARD)
+    assert reader.returncode == 0
+    build(graph_dir=graph, store=store)  # the reader is gone: its version goes now
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["store", os.readlink(store)])
