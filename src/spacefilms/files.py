@@ -18,8 +18,8 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
@@ -32,6 +32,33 @@ _HELD: dict[str, int] = {}  # folder -> descriptor holding its shared lock, for 
 @contextmanager
 def atomic_output(path: str | Path) -> Iterator[BinaryIO]:
     """Yield a binary file that replaces ``path`` only if the block finishes without error."""
+    with _temporary(path) as (out, commit):
+        with out:
+            yield out
+        commit()
+
+
+@contextmanager
+def staged_files(writes: Mapping[Path, Callable[[BinaryIO], None]]) -> Iterator[None]:
+    """Write every file of a multi-file result (``path: write``) to its temporary file before the ``with`` block,
+    which does what must come first (e.g. swap in a new store); only once it succeeded are they all moved into
+    place, one rename each. A full disk, or a failure anywhere before that, changes none of them."""
+    with ExitStack() as stack:
+        commits = []
+        for path, write in writes.items():
+            out, commit = stack.enter_context(_temporary(path))
+            with out:
+                write(out)
+            commits.append(commit)
+        yield
+        for commit in commits:
+            commit()
+
+
+@contextmanager
+def _temporary(path: str | Path) -> Iterator[tuple[BinaryIO, Callable[[], None]]]:
+    """A temporary file beside ``path`` and the call that moves it to ``path`` (the temporary file is removed on the
+    way out in any case)."""
     target = Path(path)
     if target.is_symlink():
         target = target.resolve()  # follow the link: replace the file it points to, keep the link
@@ -44,13 +71,18 @@ def atomic_output(path: str | Path) -> Iterator[BinaryIO]:
     except OSError as exc:
         raise SpacefilmsError(f"cannot write here: {exc.strerror or exc}", str(target)) from None
     temp = Path(temp_name)
+
+    def commit() -> None:
+        try:
+            os.chmod(temp, _mode_for(target))
+            os.replace(temp, target)
+        except IsADirectoryError:
+            raise SpacefilmsError("is a directory", str(target)) from None
+        except OSError as exc:
+            raise SpacefilmsError(f"cannot write: {exc.strerror or exc}", str(target)) from None
+
     try:
-        with os.fdopen(handle, "wb") as out:
-            yield out
-        os.chmod(temp, _mode_for(target))
-        os.replace(temp, target)
-    except IsADirectoryError:
-        raise SpacefilmsError("is a directory", str(target)) from None
+        yield os.fdopen(handle, "wb"), commit
     except OSError as exc:  # a full disk, a vanished folder, a read-only file system: the old file stays
         raise SpacefilmsError(f"cannot write: {exc.strerror or exc}", str(target)) from None
     finally:

@@ -144,7 +144,7 @@ def resolve(entities: list[Entity], client: WikidataClient, batch_size: int = 50
     qids = sorted({q for e in entities for q in e.same_as})
     said = _Answers()
     for batch in chunks(articles, batch_size):
-        for answer in client.select_split(lambda part: query_text("sitelinks", "article", part), batch):
+        for answer in client.select_split(lambda part: query_text("sitelinks", "article", part), batch, variable="article"):
             said.read(answer, batch, "article")
     for batch in chunks(qids, batch_size):
         iris = [item_iri(q) for q in batch]
