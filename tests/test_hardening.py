@@ -186,3 +186,34 @@ def test_a_build_keeps_the_store_version_a_reader_has_open(tmp_path: Path) -> No
     assert reader.returncode == 0
     build(graph_dir=graph, store=store)  # the reader is gone: its version goes now
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["store", os.readlink(store)])
+
+
+# ---------------------------------------------------------------- 13: bounded input files, titles and labels
+
+
+def test_an_endless_query_file_is_refused_not_read(built_store: Path, tmp_path: Path) -> None:
+    store = ["--store", str(built_store)]
+    query = finishes(lambda: invoke(*store, "query", "--file", "/dev/zero"))
+    assert one_error_line(query) == "error: /dev/zero: larger than 4,194,304 bytes: refusing to read it"
+    output = tmp_path / "d.png"
+    diagram = finishes(lambda: invoke(*store, "diagram", "--query-file", "/dev/zero", "-o", str(output)))
+    assert one_error_line(diagram) == "error: /dev/zero: larger than 4,194,304 bytes: refusing to read it"
+    assert not output.exists()
+
+
+def test_a_huge_title_or_label_is_cut_before_layout(built_store: Path, tmp_path: Path) -> None:
+    import re
+
+    from spacefilms.diagrams.labels import MAX_LABEL, wrap
+
+    assert len(wrap("x" * 10_000)) <= MAX_LABEL and wrap("x" * 10_000).endswith("…")
+    output = tmp_path / "yulia.svg"
+    title = "A title " * 1_250  # 10,000 characters
+    result = finishes(
+        lambda: invoke(
+            "--store", str(built_store), "diagram", "--focus", "sfr:yulia-peresild", "--title", title, "-o", str(output)
+        )
+    )
+    assert result.exit_code == 0, result.output
+    width = float(re.search(r"\((\d+\.\d) × ", result.stdout)[1])
+    assert 6.0 <= width < 60.0  # inches: as wide as the drawing needs, not as the 10,000 characters would
