@@ -217,3 +217,70 @@ def test_a_huge_title_or_label_is_cut_before_layout(built_store: Path, tmp_path:
     assert result.exit_code == 0, result.output
     width = float(re.search(r"\((\d+\.\d) × ", result.stdout)[1])
     assert 6.0 <= width < 60.0  # inches: as wide as the drawing needs, not as the 10,000 characters would
+
+
+# ---------------------------------------------------------------- 16: text from the graph is data, never instructions
+
+_TRICKY = 'SELECT ?v WHERE { VALUES ?v { "=HYPERLINK(\\"http://x\\")" "-5" "+1.5e3" "@SUM(A1)" "-x" "\\u001B[31mred" "\\u202Eevil" "plain" } }'
+
+
+def test_spreadsheet_formulas_are_neutralised_and_numbers_kept(built_store: Path) -> None:
+    result = invoke("--store", str(built_store), "query", "--sparql", _TRICKY, "--format", "csv")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[1:5] == ['"\'=HYPERLINK(""http://x"")"', "-5", "+1.5e3", "'@SUM(A1)"]
+    assert result.stdout.splitlines()[5] == "'-x"
+
+
+def test_escape_sequences_and_bidi_overrides_never_reach_the_terminal(built_store: Path) -> None:
+    for fmt in ("table", "markdown"):
+        result = invoke("--store", str(built_store), "query", "--sparql", _TRICKY, "--format", fmt)
+        assert result.exit_code == 0, result.output
+        assert "\x1b" not in result.stdout and "\u202e" not in result.stdout
+        assert "\\x1b[31mred" in result.stdout and "\\u202eevil" in result.stdout
+
+
+def test_a_byte_order_mark_is_read_as_one(tmp_path: Path) -> None:
+    import pyoxigraph as ox
+
+    from spacefilms.errors import SpacefilmsError
+    from spacefilms.store.loading import load_file
+
+    good, bad = tmp_path / "good.trig", tmp_path / "bad.trig"
+    good.write_bytes(b"\xef\xbb\xbf<http://e/g> { <http://e/a> <http://e/b> <http://e/c> . }\n")
+    store = ox.Store()
+    load_file(store, good)
+    assert len(store) == 1
+    bad.write_bytes(b"\xef\xbb\xbf<http://e/g> {\n <http://e/a> <http://e/b> . }\n")
+    with pytest.raises(SpacefilmsError) as caught:
+        load_file(store, bad)
+    assert caught.value.where.startswith(f"{bad}:2:") and "\ufeff" not in str(caught.value)
+
+
+def test_a_line_separator_in_a_label_keeps_the_links_file_readable(tmp_path: Path) -> None:
+    from spacefilms.wikidata.linking import Link, read_links, write_links
+
+    link = Link(
+        "https://w3id.org/spacefilms/resource/x", "film", "X\u2028Y", "Q1", "linked", "verified-qid", "", "W\u2029Z\x85", "", ""
+    )
+    path = write_links([link], tmp_path / "links.tsv", "http://127.0.0.1/query")
+    assert read_links(path) == [link]
+
+
+_SEARCH_PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>search</title></head><body>
+<input id="search"><ul id="search-results"></ul><p id="search-status"></p>
+<script>window.SPACEFILMS_SEARCH = [{"u": "a.html", "l": "Yulia Peresild", "k": "person"},
+  {"u": "b.html", "l": "\\uff2b\\uff4c\\uff55\\u200b\\uff53\\uff48\\uff49\\uff4e", "k": "person"}];</script>
+<script src="%s"></script></body></html>"""
+
+
+def test_site_search_ignores_width_and_zero_width_characters(tmp_path: Path, chromium) -> None:
+    from test_site import search
+
+    from spacefilms.workspace import _PACKAGE
+
+    page = tmp_path / "search.html"
+    page.write_text(_SEARCH_PAGE % (_PACKAGE / "site" / "static" / "search.js").as_uri(), encoding="utf-8")
+    chromium.open(page.as_uri())
+    assert search(chromium, "\uff30\uff25\uff32\uff25\uff33\uff29\uff2c\uff24") == ["a.html"]  # ＰＥＲＥＳＩＬＤ
+    assert search(chromium, "pere\u200bsild") == ["a.html"]
+    assert search(chromium, "klushin") == ["b.html"]  # the indexed name is full-width, with a zero-width space
