@@ -1,10 +1,12 @@
 """A small fault-injecting HTTP proxy for tests: it forwards SPARQL requests to a real server on 127.0.0.1 and,
 on request, answers instead with 429/503 + Retry-After, 500, a slow answer, truncated JSON or an empty result; or as
 Wikidata's query service and QLever really fail: a WDQS timeout (500 with the Java exception; or 200 whose JSON is cut
-off with the exception appended), a QLever cancellation (429 without Retry-After), or a body of the test's choosing."""
+off with the exception appended), a QLever cancellation (429 without Retry-After), a body of the test's choosing, or
+a hostile server that drips its answer's head (or body) one byte at a time, without end."""
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 import urllib.error
@@ -21,7 +23,8 @@ class Fault:
     """What to do with one request: ``status`` (answer this code), ``slow`` (wait, then forward),
     ``truncate`` (forward a cut body with a matching length), ``cut`` (announce the full length, send part),
     ``empty`` (200 with no bindings), ``wdqs-timeout`` (WDQS's timeout as a 500), ``wdqs-cut`` (a 200 cut off with
-    the timeout appended, as WDQS streams it), ``body`` (200 with ``body``) or ``pass`` (forward unchanged)."""
+    the timeout appended, as WDQS streams it), ``body`` (200 with ``body``), ``drip-head`` / ``drip-body`` (one byte
+    every ``seconds`` of a head, or of a body, that never ends) or ``pass`` (forward unchanged)."""
 
     kind: str
     status: int = 200
@@ -48,6 +51,8 @@ TIMEOUT_TEXT = (
 WDQS_TIMEOUT = Fault("wdqs-timeout", 500)
 WDQS_CUT = Fault("wdqs-cut")
 QLEVER_CANCELLED = Fault("status", 429)  # QLever: a cancelled or timed-out query, no Retry-After
+DRIP_HEAD = Fault("drip-head", seconds=0.05)
+DRIP_BODY = Fault("drip-body", seconds=0.05)
 
 
 def answer(body: bytes) -> Fault:
@@ -72,6 +77,7 @@ class FaultProxy:
         self.default = PASS
         self.seen: list[Seen] = []
         self._lock = threading.Lock()
+        self._closing = threading.Event()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True  # a deliberately slow answer must not hold up shutdown
         self.server.block_on_close = False
@@ -133,6 +139,9 @@ class FaultProxy:
                     if fault.kind == "body":
                         self._reply(200, "application/sparql-results+json", fault.body)
                         return
+                    if fault.kind.startswith("drip"):
+                        self._drip(fault)
+                        return
                     if fault.kind == "slow":
                         time.sleep(fault.seconds)
                     code, kind, data = proxy._forward(method, self.path, body, self.headers)
@@ -147,6 +156,22 @@ class FaultProxy:
                     self._reply(code, kind, data)
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the client gave up (timeout): nothing to answer
+
+            def _drip(self, fault: Fault) -> None:
+                """One byte every ``fault.seconds`` until the client hangs up or the proxy closes: a head that never
+                ends, or a complete head and then a body that never does."""
+                self.close_connection = True
+                if fault.kind == "drip-body":
+                    self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\n")
+                    self.wfile.write(b"Content-Length: 1000000000\r\n\r\n")
+                    start, again = b'{"head": {"vars": ["x"]}, "results": {"bindings": [', b" "
+                else:
+                    start, again = b"HTTP/1.1 200 OK\r\n", b"X-Drip: still coming\r\n"
+                for byte in itertools.chain(start, itertools.cycle(again)):
+                    if proxy._closing.wait(fault.seconds):
+                        return
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
 
             def _reply(self, code: int, kind: str, data: bytes, headers: dict | None = None) -> None:
                 self.send_response(code)
@@ -171,5 +196,6 @@ class FaultProxy:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self._closing.set()
         self.server.shutdown()
         self.server.server_close()

@@ -351,7 +351,7 @@ def test_what_killed_runs_left_is_cleaned_by_the_next(tmp_path: Path) -> None:
     half = tmp_path / f"store-p{dead}-20260101T000000-abc"  # a build killed half-way
     half.mkdir()
     (half / "000001.sst").write_bytes(b"x" * 1000)
-    stale = tmp_path / f".export.ttl.{dead}.xyz.tmp"  # an export killed half-way
+    stale = tmp_path / f".export.ttl.spacefilms-tmp-{dead}-xyz12345"  # an export killed half-way
     stale.write_bytes(b"partial")
     build(graph, store)
     assert not half.exists() and (tmp_path / os.readlink(store)).is_dir() and os.readlink(store) != current

@@ -34,6 +34,14 @@ def test_a_damaged_store_is_one_line(cli, tmp_path: Path) -> None:
     assert not (tmp_path / "out.ttl").exists()
 
 
+def test_a_store_with_an_empty_current_file_is_one_line(cli, tmp_path: Path) -> None:
+    damaged = tmp_path / "damaged"
+    damaged.mkdir()
+    (damaged / "CURRENT").write_bytes(b"")
+    for args in (["stats"], ["query", "cast"], ["stats", "--sources"]):
+        assert "cannot open the store" in only_an_error_line(cli(*args, store=damaged))
+
+
 def test_query_file_that_is_not_utf8_is_one_line(cli, tmp_path: Path) -> None:
     bad = tmp_path / "latin1.rq"
     bad.write_bytes('SELECT * WHERE { ?s ?p "caf\xe9" }'.encode("latin-1"))

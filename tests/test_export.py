@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 
@@ -34,8 +35,8 @@ def test_export_round_trips(cli, built_store: Path, tmp_path: Path, fmt: str) ->
         sources = [q for q in named if q.graph_name.value not in by_graph]
         default = [q.triple for q in parsed if isinstance(q.graph_name, ox.DefaultGraph)]
         assert set(sources) == set(named_quads(store)) and len(sources) == len(set(sources))
-        assert by_graph[MERGE_GRAPH] == {q.triple for q in sources} == set(default if fmt != "jsonld" else by_graph[MERGE_GRAPH])
-        assert len(default) == len(set(default)) and (fmt == "jsonld") == (not default)
+        assert by_graph[MERGE_GRAPH] == {q.triple for q in sources} == set(default)  # every format: the same dataset
+        assert len(default) == len(set(default))
         assert len(by_graph[MANIFEST_GRAPH]) == len({q.graph_name for q in sources}) + 2  # its type, and the merge
         assert {q.graph_name.value for q in parsed if isinstance(q.graph_name, ox.NamedNode)} >= {
             "https://w3id.org/spacefilms/graph/ontology"
@@ -94,4 +95,29 @@ def test_json_ld_has_a_context_of_the_project_prefixes(cli, built_store: Path, t
     assert document["@context"]["schema"] == "http://schema.org/" and document["@context"]["sfr"].endswith("/resource/")
     assert '"schema:director"' in output.read_text(encoding="utf-8")
     parsed = Dataset().parse(output, format="json-ld")
-    assert len(list(parsed.quads())) == len(published_quads(named_quads(open_ox(built_store))))
+    assert len(list(parsed.quads())) == len(published_quads(named_quads(open_ox(built_store)), default_graph=True))
+
+
+def test_every_dataset_format_holds_the_same_dataset(cli, tmp_path: Path) -> None:
+    parsed = {}
+    for fmt in ("trig", "nq", "jsonld"):
+        output = tmp_path / f"graph.{fmt}"
+        assert cli("export", "-o", str(output)).exit_code == 0
+        quads = list(ox.parse(path=output, format=FORMATS[fmt]))
+        parsed[fmt] = (len(quads), sum(isinstance(q.graph_name, ox.DefaultGraph) for q in quads))
+    assert parsed["trig"] == parsed["nq"] == parsed["jsonld"] and parsed["trig"][1] > 1000, parsed
+
+
+def test_blank_nodes_nested_too_deep_for_json_ld_are_one_line(tmp_path: Path) -> None:
+    from spacefilms.errors import SpacefilmsError
+    from spacefilms.store.export import export
+
+    store, nodes = ox.Store(), [ox.BlankNode() for _ in range(100_000)]
+    graph, link = ox.NamedNode("https://w3id.org/spacefilms/graph/x"), ox.NamedNode("http://schema.org/about")
+    store.extend([ox.Quad(ox.NamedNode("http://e/s"), link, nodes[0], graph)])
+    store.extend(ox.Quad(a, link, b, graph) for a, b in itertools.pairwise(nodes))
+    output = tmp_path / "deep.jsonld"
+    with pytest.raises(SpacefilmsError, match="nested too deep for the JSON-LD writer; export to TriG or N-Quads"):
+        export(store, "jsonld", output)
+    assert list(tmp_path.iterdir()) == []
+    assert len(list(ox.parse(path=export(store, "nq", tmp_path / "deep.nq"), format=ox.RdfFormat.N_QUADS))) > 100_000

@@ -502,7 +502,7 @@ def test_transient_faults_are_retried(proxy: FaultProxy, fault) -> None:
 @pytest.mark.parametrize(
     ("fault", "message"),
     [
-        (SLOW, "no answer within the 0.3s timeout"),
+        (SLOW, "no complete answer within the 0.3s timeout"),
         (TRUNCATE, "truncated or invalid JSON"),
         (EMPTY, "empty answer for 1 item"),
     ],
@@ -726,3 +726,72 @@ def test_the_user_agent_names_the_operator(monkeypatch: pytest.MonkeyPatch, prox
     client, _ = client_for(proxy)
     client.select(PROBE)
     assert proxy.seen[-1].user_agent == user_agent()
+
+
+# A well-formed answer about an item no query here asks for, and one about no item at all.
+_OTHER_ITEM = b'{"head":{"vars":["item","present"]},"results":{"bindings":[{"item":{"type":"uri","value":"http://www.wikidata.org/entity/Q1"},"present":{"type":"literal","value":"x"}}]}}'
+_NO_ITEM = b'{"head":{"vars":["x"]},"results":{"bindings":[{"x":{"type":"literal","value":"1"}}]}}'
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [(_OTHER_ITEM, "not asked for (e.g. <http://www.wikidata.org/entity/Q1>)"), (_NO_ITEM, "refusing to drop their facts")],
+    ids=["other-items", "no-items"],
+)
+def test_answers_about_other_items_never_empty_the_enrichment(
+    cli, proxy: FaultProxy, enriched: dict, fresh: Path, body: bytes, message: str
+) -> None:
+    store = fresh
+    args = ("enrich", "--endpoint", proxy.query_endpoint, "--links", str(enriched["links"]), *FAST, "--retries", "1")
+    assert cli(*args, store=store).exit_code == 0
+    folder = wikidata_dir(store)
+    files = {name: (folder / name).read_bytes() for name in ("enrichment.trig", "manifest.json")}
+    quads, graphs = set(open_ox(store)), len({q.graph_name for q in quads_by_graph(store)[1]})
+    proxy.reset()
+    proxy.always(answer(body))
+    result = cli(*args, store=store)
+    assert result.exit_code == 1 and "Traceback" not in result.stderr and message in result.stderr, result.stderr
+    assert [line for line in result.stderr.splitlines() if line.startswith("error: ")] == [result.stderr.strip()]
+    assert {name: (folder / name).read_bytes() for name in files} == files
+    assert set(open_ox(store)) == quads and graphs > 10
+
+
+@pytest.fixture()
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A real tmpfs of its own (needs root, as the tests run on CI), unmounted afterwards."""
+    import subprocess
+
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256m", "tmpfs", str(disk)], capture_output=True).returncode:
+        pytest.skip("cannot mount a tmpfs here (not root)")
+    try:
+        yield disk
+    finally:
+        subprocess.run(["umount", "-l", str(disk)], check=True)
+
+
+def test_a_full_disk_during_enrich_changes_nothing(
+    cli, proxy: FaultProxy, enriched: dict, built_store: Path, small_disk: Path
+) -> None:
+    import subprocess
+
+    store = replace_store(list(open_ox(built_store)), small_disk / "store")
+    args = ("enrich", "--endpoint", proxy.query_endpoint, "--links", str(enriched["links"]), *FAST)
+    assert cli(*args, store=store).exit_code == 0
+    folder = wikidata_dir(store)
+    files = {name: (folder / name).read_bytes() for name in ("enrichment.trig", "manifest.json")}
+    quads = set(open_ox(store))
+    used = shutil.disk_usage(small_disk).used
+    store_size = sum(p.stat().st_size for p in store.resolve().rglob("*") if p.is_file())
+    # Room for the new enrichment and manifest (and the recorded answers rewritten), not for a new store beside the old.
+    room = 4 * sum(len(data) for data in files.values()) + 1024 * 1024
+    print(f"used {used:,} store {store_size:,} files {sum(len(d) for d in files.values()):,} room {room:,}")
+    assert room < store_size / 2
+    subprocess.run(["mount", "-o", f"remount,size={used + room}", str(small_disk)], check=True)
+    result = cli(*args, store=store)
+    assert result.exit_code == 1 and "No space left on device" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+    assert {name: (folder / name).read_bytes() for name in files} == files
+    assert set(open_ox(store)) == quads
+    assert sorted(p.name for p in folder.iterdir() if p.name.startswith(".")) == []  # no temporary file left

@@ -1,8 +1,9 @@
 """The one way spacefilms reaches the network: every outgoing request (remote SPARQL queries, Wikidata, push)
 goes through :class:`Transport`, built on httpx.
 
-What it guarantees: a descriptive User-Agent with the operator's contact (``$SPACEFILMS_CONTACT``); an overall
-deadline per request, body included (a server that drips one byte at a time is cut off); a cap on the size of an
+What it guarantees: a descriptive User-Agent with the operator's contact (``$SPACEFILMS_CONTACT``); one overall
+deadline per request covering the connection, the answer's head and its body (every socket operation waits at most
+what is left of it, so a server that drips its head or body one byte at a time is cut off); a cap on the size of an
 answer; bounded retries of what is worth retrying (429/503 honouring ``Retry-After``, 500/502/504, network errors);
 credentials never sent on to another origin after a redirect (httpx drops them); and one readable error line,
 with the start of the server's answer, for everything else.
@@ -12,13 +13,16 @@ from __future__ import annotations
 
 import os
 import re
+import ssl
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from typing import TypeVar
 
+import httpcore
 import httpx
 
 from spacefilms import __version__
@@ -29,6 +33,8 @@ PROJECT_URL = "https://github.com/spacefilms/spacefilms"
 MAX_BYTES = 256 * 1024 * 1024  # the largest answer read: a bigger one is an error, not a swapped-out machine
 T = TypeVar("T")
 RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
+# When the request this thread is sending must be complete (time.monotonic()); None outside a request.
+_DEADLINE: ContextVar[float | None] = ContextVar("spacefilms_http_deadline", default=None)
 
 
 def user_agent() -> str:
@@ -107,6 +113,84 @@ class Retry(SpacefilmsError):
         self.wait = wait
 
 
+def _left(timeout: float | None, passed: type[httpcore.TimeoutException]) -> float | None:
+    """What a socket operation may wait: its own timeout, but never past the request's deadline."""
+    deadline = _DEADLINE.get()
+    if deadline is None:
+        return timeout
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise passed("the request's deadline passed")
+    return left if timeout is None else min(timeout, left)
+
+
+class _BoundedStream(httpcore.NetworkStream):
+    """A connection whose every read and write waits at most until the deadline of the request using it."""
+
+    def __init__(self, stream: httpcore.NetworkStream) -> None:
+        self._stream = stream
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._stream.read(max_bytes, _left(timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._stream.write(buffer, _left(timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def start_tls(
+        self, ssl_context: ssl.SSLContext, server_hostname: str | None = None, timeout: float | None = None
+    ) -> httpcore.NetworkStream:
+        return _BoundedStream(self._stream.start_tls(ssl_context, server_hostname, _left(timeout, httpcore.ConnectTimeout)))
+
+    def get_extra_info(self, info: str):
+        return self._stream.get_extra_info(info)
+
+
+class _BoundedBackend(httpcore.NetworkBackend):
+    """httpcore's own sockets, each wrapped in a :class:`_BoundedStream`."""
+
+    def __init__(self) -> None:
+        self._backend = httpcore.SyncBackend()
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable | None = None,
+    ) -> httpcore.NetworkStream:
+        timeout = _left(timeout, httpcore.ConnectTimeout)
+        return _BoundedStream(self._backend.connect_tcp(host, port, timeout, local_address, socket_options))
+
+    def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Iterable | None = None
+    ) -> httpcore.NetworkStream:
+        timeout = _left(timeout, httpcore.ConnectTimeout)
+        return _BoundedStream(self._backend.connect_unix_socket(path, timeout, socket_options))
+
+    def sleep(self, seconds: float) -> None:
+        self._backend.sleep(seconds)
+
+
+class _BoundedTransport(httpx.HTTPTransport):
+    """httpx's transport over :class:`_BoundedBackend`. httpx's timeouts bound each socket operation alone; this
+    bounds their sum. (httpx has no parameter for the network backend: its pool is replaced by an equal one.)"""
+
+    def __init__(self) -> None:
+        super().__init__(trust_env=False)
+        limits = httpx.Limits()
+        self._pool = httpcore.ConnectionPool(
+            ssl_context=httpx.create_ssl_context(trust_env=False),
+            max_connections=limits.max_connections,
+            max_keepalive_connections=limits.max_keepalive_connections,
+            keepalive_expiry=limits.keepalive_expiry,
+            network_backend=_BoundedBackend(),
+        )
+
+
 @dataclass
 class Transport:
     """Outgoing HTTP with a deadline, a size cap, retries and one error style. Share one per command."""
@@ -132,6 +216,7 @@ class Transport:
             follow_redirects=True,
             max_redirects=5,
             trust_env=False,
+            transport=_BoundedTransport(),
         )
 
     def close(self) -> None:
@@ -149,8 +234,8 @@ class Transport:
     ) -> Response:
         """One request, read whole before the deadline; raise :class:`HttpError` for a status of 400 or more,
         :class:`NetworkError` when no answer came."""
-        deadline = time.monotonic() + self.timeout
         self.requests += 1
+        token = _DEADLINE.set(time.monotonic() + self.timeout)
         try:
             with self._client.stream(
                 method, url, params=params, data=data, content=content, headers=headers, timeout=self.timeout
@@ -160,16 +245,16 @@ class Transport:
                     size += len(chunk)
                     if size > self.max_bytes:
                         raise TooLarge(f"answer larger than {self.max_bytes:,} bytes: not read", url)
-                    if time.monotonic() > deadline:
-                        raise DeadlinePassed(f"no complete answer within the {self.timeout:g}s timeout", url)
                     chunks.append(chunk)
                 response = Response(str(answer.url), answer.status_code, answer.headers, b"".join(chunks))
         except httpx.TimeoutException:
-            raise DeadlinePassed(f"no answer within the {self.timeout:g}s timeout", url) from None
+            raise DeadlinePassed(f"no complete answer within the {self.timeout:g}s timeout", url) from None
         except httpx.TooManyRedirects:
             raise NetworkError("too many redirects", url) from None
         except (httpx.HTTPError, OSError) as exc:
             raise NetworkError(f"request failed: {_reason(exc)}", url) from None
+        finally:
+            _DEADLINE.reset(token)
         if response.status >= 400:
             raise HttpError(response, url)
         return response

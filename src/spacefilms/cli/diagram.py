@@ -15,6 +15,14 @@ _output = click.option(
 )
 
 
+def _bounded(text: str | None) -> str | None:
+    """A timeline's title or date as printed: cut to a length a page can hold (a huge one would take gigabytes to lay
+    out); a diagram's are cut where the diagram is made."""
+    from spacefilms.diagrams.labels import MAX_TITLE, clip
+
+    return None if text is None else clip(text, MAX_TITLE)
+
+
 def _report(result, output: Path) -> None:
     if hasattr(result, "overlaps"):  # a rendered image
         click.echo(f"Wrote {output} ({result.width:.1f} × {result.height:.1f} in, {result.nodes} items)")
@@ -97,7 +105,9 @@ def diagram(
     if sparql and query_file:
         raise click.UsageError("give --sparql or --query-file, not both")
     if query_file:
-        sparql = query_file.read_text(encoding="utf-8")
+        from spacefilms.files import read_text
+
+        sparql = read_text(query_file)  # within a cap: /dev/zero is refused, not read
     graph = graph_from(obj, endpoint, timeout)
     click.echo(f"Drawing {preset or 'the chosen part of the graph'} from {graph.name} into {output}…", err=True)
     options = dict(focus=focus, depth=depth, relations=list(relations), kinds=list(kinds), sparql=sparql, layout=layout)
@@ -132,6 +142,7 @@ def timeline(obj: dict, output, projects, works, title, date_text, endpoint, tim
         raise click.UsageError("give --output FILE ending in .png, .svg or .pdf")
     if works and projects:
         raise click.UsageError("give --works or --project, not both")
+    title, date_text = _bounded(title), _bounded(date_text)
     graph = graph_from(obj, endpoint, timeout)
     click.echo(f"Drawing the timeline from {graph.name} into {output}…", err=True)
     _report(graph.timeline(output, projects, title, date_text, works), output)

@@ -10,6 +10,7 @@ from spacefilms.cli._common import graph_from, graph_options
 from spacefilms.core.formatting import FORMATS, format_result
 from spacefilms.core.library import NamedQuery, get_query, list_queries
 from spacefilms.errors import SpacefilmsError
+from spacefilms.files import read_text
 
 
 @click.command(name="queries")
@@ -58,7 +59,12 @@ def query(obj: dict, name, params, query_file, sparql, fmt, full_iris, endpoint,
     if len(chosen) != 1:
         raise click.UsageError("give exactly one of NAME, --file or --sparql")
     graph = graph_from(obj, endpoint, timeout)
-    chosen = NamedQuery.from_sparql(sparql, "--sparql") if sparql else query_file or get_query(name)
+    if sparql:
+        chosen = NamedQuery.from_sparql(sparql, "--sparql")
+    elif query_file:
+        chosen = NamedQuery.from_text(query_file.stem, read_text(query_file), query_file)  # read within a cap
+    else:
+        chosen = get_query(name)
     named = graph.named_query(chosen)
     bindings = named.bind(_parse_params(params))
     if endpoint:

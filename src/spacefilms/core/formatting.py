@@ -1,10 +1,17 @@
-"""Render query results as a terminal table, CSV, TSV, SPARQL JSON or Markdown."""
+"""Render query results as a terminal table, CSV, TSV, SPARQL JSON or Markdown.
+
+Text from the graph (or from an endpoint) is data, never instructions: in a table or Markdown, control characters
+(escape sequences) and bidirectional overrides are shown as ``\\x1b`` / ``\\u202e`` rather than acted on by the
+terminal; a CSV or TSV cell a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``) starts with ``'``
+(numbers stay numbers). JSON keeps every character (its own escaping is safe).
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+import re
 import shutil
 import textwrap
 
@@ -16,6 +23,22 @@ from spacefilms.namespaces import PREFIXES, compact
 
 FORMATS = ("table", "csv", "tsv", "json", "markdown")
 MIN_COLUMN = 12  # a column is never squeezed narrower than this (or its header)
+# C0 and C1 controls (tab and newline are turned into spaces first), and the bidirectional marks, embeddings,
+# overrides and isolates that can reorder what a terminal shows.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_FORMULA = re.compile(r"[=+\-@\t\r]")
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+
+
+def shown(text: str) -> str:
+    """``text`` safe to print: controls and bidirectional overrides as visible escapes, line breaks as spaces."""
+    text = text.replace("\n", " ").replace("\t", " ")
+    return _UNSAFE.sub(lambda m: f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100 else f"\\u{ord(m[0]):04x}", text)
+
+
+def spreadsheet_cell(text: str) -> str:
+    """A CSV/TSV cell a spreadsheet will not run: one starting like a formula gets a leading ``'``; numbers stay."""
+    return "'" + text if _FORMULA.match(text) and not _NUMBER.fullmatch(text) else text
 
 
 def display(term: Identifier | None, full_iris: bool = False) -> str:
@@ -91,11 +114,11 @@ def format_result(result: QueryResult, fmt: str = "table", full_iris: bool = Fal
         out = io.StringIO()
         writer = csv.writer(out, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
         writer.writerow(result.variables)
-        writer.writerows([[display(t, True) for t in row] for row in result.rows])
+        writer.writerows([[spreadsheet_cell(display(t, True)) for t in row] for row in result.rows])
         return out.getvalue().rstrip("\n")
+    cells = [[shown(c) for c in row] for row in cells]
     if fmt == "markdown":
         lines = ["| " + " | ".join(result.variables) + " |", "|" + "---|" * len(result.variables)]
-        lines += ["| " + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in row) + " |" for row in cells]
+        lines += ["| " + " | ".join(c.replace("|", "\\|") for c in row) + " |" for row in cells]
         return "\n".join(lines)
-    cells = [[c.replace("\n", " ") for c in row] for row in cells]
     return _table(result.variables, cells, width or terminal_width())

@@ -25,6 +25,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from spacefilms.errors import SpacefilmsError
+from spacefilms.files import hold_shared
 from spacefilms.namespaces import MANIFEST_GRAPH, MERGE_GRAPH, PROV, RDF
 from spacefilms.workspace import store_path
 
@@ -32,13 +33,13 @@ _DERIVED = (MERGE_GRAPH, MANIFEST_GRAPH)
 
 
 def open_ox(path: str | Path | None = None) -> ox.Store:
-    """Open the built store read-only with pyoxigraph."""
+    """Open the built store read-only with pyoxigraph, holding its version so that no build removes it meanwhile."""
     location = store_path(path)
     if not location.exists():
         raise SpacefilmsError("no built store here: run `spacefilms build` first", str(location))
     try:
-        return ox.Store.read_only(str(location.resolve()))
-    except OSError as exc:
+        return ox.Store.read_only(str(hold_shared(location)))
+    except (OSError, RuntimeError) as exc:  # RocksDB reports a damaged store (an empty CURRENT file) as RuntimeError
         raise SpacefilmsError(f"cannot open the store: {exc}", str(location)) from None
 
 

@@ -13,6 +13,15 @@ from matplotlib.font_manager import FontProperties
 FONT = "DejaVu Sans"  # bundled with matplotlib; has Latin, Cyrillic and Greek glyphs
 LINE_SPACING = 1.2
 PAD = 0.03  # inches of white box around each label
+# The longest label and title laid out, in characters: far beyond what any shown one holds (labels are wrapped to a
+# few dozen), and short enough that a huge one (10,000 characters) costs nothing (it took gigabytes and minutes).
+MAX_LABEL = 300
+MAX_TITLE = 300
+
+
+def clip(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters, ending in … when cut."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 @cache
@@ -32,6 +41,7 @@ def text_size(text: str, size: float, weight: str = "normal") -> tuple[float, fl
 
 def wrap(text: str, width: int = 24, max_lines: int = 2) -> str:
     """``text`` on at most ``max_lines`` lines of about ``width`` characters, ending in … when cut."""
+    text = clip(text, MAX_LABEL)
     lines = textwrap.wrap(text, width=width, break_long_words=False) or [text]
     if len(lines) > max_lines:
         lines = lines[:max_lines]
@@ -41,6 +51,7 @@ def wrap(text: str, width: int = 24, max_lines: int = 2) -> str:
 
 def fit(text: str, max_width: float, size: float, max_lines: int = 3) -> str:
     """``text`` wrapped at word boundaries into as few lines as fit ``max_width`` inches (at most ``max_lines``)."""
+    text = clip(text, MAX_LABEL)
     if text_size(text, size)[0] <= max_width:
         return text
     for width in range(len(text) - 1, 12, -2):

@@ -9,6 +9,7 @@ from pathlib import Path
 import networkx as nx
 
 from spacefilms.core.backends import Backend
+from spacefilms.diagrams.labels import MAX_TITLE, clip
 from spacefilms.diagrams.model import Diagram
 from spacefilms.diagrams.network import GraphData, build_network, find_entity, load_graph_data, query_triples
 from spacefilms.diagrams.presets import custom_diagram, get_preset
@@ -57,7 +58,7 @@ def make_diagram(request: Request, backend: Backend, data: GraphData, fmt: str) 
     """The diagram ``request`` describes, from the graph ``backend`` reads and its index ``data``, for ``fmt``."""
     if request.lang not in ("en", "ru"):
         raise SpacefilmsError(f"labels come in en or ru, not {request.lang!r}", "--lang")
-    date = request.date or data.date
+    date = clip(request.date or data.date, MAX_TITLE)
     limit = request.max_nodes or MAX_NODES[family(fmt)]
     if request.preset:
         if request.focus or request.relations or request.kinds or request.sparql:
@@ -73,6 +74,7 @@ def make_diagram(request: Request, backend: Backend, data: GraphData, fmt: str) 
         part = select(net, data, request.focus, request.depth, request.relations, request.kinds)
         title = request.title or _default_title(request, data)
         diagram = custom_diagram(part, data, title, date, request.focus, request.depth, request.layout, limit)
+    diagram.title = clip(diagram.title, MAX_TITLE)  # a huge one (a 10,000-character focus label) is not laid out
     if request.edge_labels is not None:
         diagram.edge_labels = request.edge_labels
     return diagram

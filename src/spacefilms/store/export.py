@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -46,9 +47,9 @@ def export(source: ox.Store | Backend, fmt: str, output: str | Path) -> Path:
     """Write the graph ``source`` holds (a store, or what a backend reads) to ``output`` in ``fmt`` (ttl, nt, trig,
     nq, jsonld).
 
-    Dataset formats (trig, nq, jsonld) write the published layout (see :mod:`spacefilms.core.layout`): each fact
-    in its source's named graph, their merge as the named graph ``…/graph/all`` (and, in TriG and N-Quads, in the
-    default graph), and the manifest; triple formats (ttl, nt) write the merge alone. The VoID description of the
+    Dataset formats (trig, nq, jsonld) write one and the same dataset, the published layout (see
+    :mod:`spacefilms.core.layout`): each fact in its source's named graph, their merge as the named graph
+    ``…/graph/all`` and in the default graph, and the manifest; triple formats (ttl, nt) write the merge alone. The VoID description of the
     graph goes beside it, naming it as its dump (``graph.void.ttl`` for ``graph.trig``: see
     :mod:`spacefilms.store.description`).
     """
@@ -60,7 +61,7 @@ def export(source: ox.Store | Backend, fmt: str, output: str | Path) -> Path:
 
     def write(out) -> None:
         if fmt == "jsonld":
-            out.write(_json_ld(published_quads(backend.quads())))  # rdflib would write a default graph as a blank-named one
+            out.write(_json_ld(published_quads(backend.quads(), default_graph=True)))
         elif rdf_format.supports_datasets:
             ox.serialize(published_quads(backend.quads(), default_graph=True), out, rdf_format, prefixes=prefixes)
         else:
@@ -72,14 +73,28 @@ def export(source: ox.Store | Backend, fmt: str, output: str | Path) -> Path:
     return path
 
 
-def _json_ld(quads) -> bytes:
+def _json_ld(quads: list[ox.Quad]) -> bytes:
     """JSON-LD with an ``@context`` of the project prefixes (compact IRIs such as ``schema:director``), one
-    ``@graph`` per source: rdflib's JSON-LD writer, as pyoxigraph's writes expanded JSON-LD only."""
+    ``@graph`` per source and the default graph's nodes at the top: rdflib's JSON-LD writer, as pyoxigraph's writes
+    expanded JSON-LD only. rdflib nests blank nodes recursively: a chain deeper than Python's stack is an error."""
     from rdflib import Dataset
 
     from spacefilms.core.results import rdflib_terms
 
     term, dataset = rdflib_terms(), Dataset()
     for quad in quads:
-        dataset.add((term(quad.subject), term(quad.predicate), term(quad.object), term(quad.graph_name)))
-    return dataset.serialize(format="json-ld", context=dict(PREFIXES), auto_compact=True, indent=1).encode()
+        triple = (term(quad.subject), term(quad.predicate), term(quad.object))
+        dataset.add(triple if isinstance(quad.graph_name, ox.DefaultGraph) else (*triple, term(quad.graph_name)))
+    try:
+        document = json.loads(dataset.serialize(format="json-ld", context=dict(PREFIXES), auto_compact=True))
+    except RecursionError:
+        raise SpacefilmsError(
+            "blank nodes nested too deep for the JSON-LD writer; export to TriG or N-Quads (same dataset)"
+        ) from None
+    # rdflib writes the default graph as a graph object without @id, which readers take for a blank-named graph:
+    # its nodes go to the top level, where JSON-LD keeps the default graph.
+    nodes = document.get("@graph", [])
+    document["@graph"] = [n for n in nodes if n.keys() != {"@graph"}] + [
+        m for n in nodes if n.keys() == {"@graph"} for m in n["@graph"]
+    ]
+    return json.dumps(document, ensure_ascii=False, indent=1).encode()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -42,13 +43,17 @@ def load_file(store: ox.Store, path: Path, graph: ox.NamedNode | None = None) ->
     """Load one RDF file into ``store`` (in Oxigraph's parser, without Python objects per quad); triples of a
     Turtle file go into ``graph`` when given.
 
-    Raises :class:`SpacefilmsError` with ``file:line:column`` on a syntax error.
+    Raises :class:`SpacefilmsError` with ``file:line:column`` on a syntax error. A UTF-8 byte order mark (editors on
+    Windows write one) is read as what it is, not as text.
     """
     fmt = _FORMATS.get(path.suffix)
     if fmt is None:
         raise SpacefilmsError(f"unsupported file type {path.suffix!r} (use .ttl, .trig or .nq)", str(path))
     try:
-        store.bulk_load(path=path, format=fmt, to_graph=graph)
+        with open(path, "rb") as handle:
+            if handle.read(len(codecs.BOM_UTF8)) != codecs.BOM_UTF8:
+                handle.seek(0)
+            store.bulk_load(input=handle, format=fmt, to_graph=graph)
     except SyntaxError as exc:
         line, col = exc.lineno or 0, exc.offset or 0
         message = re.sub(
@@ -87,7 +92,7 @@ class Locator:
     @cached_property
     def _texts(self) -> dict[Path, list[str]]:
         """The files' lines, read on the first lookup: a valid graph never needs them."""
-        return {path: path.read_text(encoding="utf-8").splitlines() for path in self._files}
+        return {path: path.read_text(encoding="utf-8-sig").splitlines() for path in self._files}
 
     def _forms(self, iri: str) -> list[str]:
         forms = [f"<{iri}>"]

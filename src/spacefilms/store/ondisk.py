@@ -1,20 +1,27 @@
-"""The on-disk Oxigraph store and its atomic replacement."""
+"""The on-disk Oxigraph store and its atomic replacement.
+
+The store's path is a symlink to a version folder ``<name>-p<pid>-<time>-<random>``; a build writes a new version
+(holding it while it does) and swaps the link. Readers hold the version they opened
+(:func:`spacefilms.files.hold_shared`, taken by :func:`spacefilms.core.layout.open_ox`), and a build removes every
+other version only when no process holds it: one still read stays until a later build finds it free.
+"""
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 import time
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from spacefilms.core.backends import LocalBackend
 from spacefilms.errors import SpacefilmsError
-from spacefilms.files import remove_leftovers
+from spacefilms.files import holding, remove_unheld
 from spacefilms.store.stats import quad_count, triple_count
 from spacefilms.workspace import store_path
 
@@ -42,6 +49,19 @@ def _remove(directory: Path, attempts: int = 50) -> None:
         time.sleep(0.1)
 
 
+def _remove_old_versions(link: Path) -> None:
+    """Remove the version folders of ``link`` other than the one it points to, except those a build or a reader
+    holds. Only names of exactly the form this module gives them are touched."""
+    current = link.resolve() if link.is_symlink() else None
+    versions = re.compile(re.escape(f"{link.name}-p") + r"[0-9]+-[0-9]{8}T[0-9]{6}-[a-z0-9_]+")
+    try:
+        found = [entry for entry in link.parent.iterdir() if versions.fullmatch(entry.name) and entry != current]
+    except OSError:
+        return
+    for entry in found:
+        remove_unheld(entry)
+
+
 @contextmanager
 def staged_store(path: str | Path | None = None) -> Iterator[ox.Store]:
     """A new, empty on-disk store to fill in the ``with`` block; swapped in atomically when the block ends without
@@ -59,36 +79,40 @@ def staged_store(path: str | Path | None = None) -> Iterator[ox.Store]:
         link.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise SpacefilmsError(f"cannot create the store's folder: {exc.strerror or exc}", str(link.parent)) from None
-    # What a killed build left (its process gone) goes first; then a fresh directory named by this process, so that
-    # two replacements in the same second never write into one store and a later run knows whose it was.
-    remove_leftovers(link.parent, f"{link.name}-p", keep=link.resolve() if link.is_symlink() else None)
-    try:
-        target = Path(tempfile.mkdtemp(prefix=f"{link.name}-p{os.getpid()}-{time.strftime('%Y%m%dT%H%M%S')}-", dir=link.parent))
-    except OSError as exc:
-        raise SpacefilmsError(f"cannot write a store here: {exc.strerror or exc}", str(link.parent)) from None
-    try:
+    # What a killed build left and superseded versions (no build writing them, no reader left) go first; then a fresh
+    # directory named by this process, so that two replacements in the same second never write into one store.
+    _remove_old_versions(link)
+    with ExitStack() as held:
         try:
-            store = ox.Store(str(target))
+            target = Path(
+                tempfile.mkdtemp(prefix=f"{link.name}-p{os.getpid()}-{time.strftime('%Y%m%dT%H%M%S')}-", dir=link.parent)
+            )
+            held.enter_context(holding(target))  # until it is swapped in: no other build takes it for an old version
         except OSError as exc:
-            raise SpacefilmsError(f"cannot create the store: {exc}", str(target)) from None
-        yield store
-        store.flush()
-        del store
-    except (KeyboardInterrupt, SystemExit):
-        # Interrupted: a thread may still be writing into it (its new files fail once the folder is gone). Half a second
-        # at most, to stop at once; anything left is removed by the next run.
-        _remove(target, attempts=5)
-        raise
-    except BaseException:
-        _remove(target)
-        raise
-    previous = link.resolve() if link.is_symlink() else None
-    temp_link = link.parent / f".{link.name}.link-{os.getpid()}"
-    temp_link.unlink(missing_ok=True)
-    temp_link.symlink_to(target.name)
-    os.replace(temp_link, link)
+            raise SpacefilmsError(f"cannot write a store here: {exc.strerror or exc}", str(link.parent)) from None
+        try:
+            try:
+                store = ox.Store(str(target))
+            except OSError as exc:
+                raise SpacefilmsError(f"cannot create the store: {exc}", str(target)) from None
+            yield store
+            store.flush()
+            del store
+        except (KeyboardInterrupt, SystemExit):
+            # Interrupted: a thread may still be writing into it (its new files fail once the folder is gone). Half a
+            # second at most, to stop at once; anything left is removed by the next run.
+            _remove(target, attempts=5)
+            raise
+        except BaseException:
+            _remove(target)
+            raise
+        previous = link.resolve() if link.is_symlink() else None
+        temp_link = link.parent / f".{link.name}.link-{os.getpid()}"
+        temp_link.unlink(missing_ok=True)
+        temp_link.symlink_to(target.name)
+        os.replace(temp_link, link)
     if previous is not None and previous != target.resolve():
-        shutil.rmtree(previous, ignore_errors=True)
+        remove_unheld(previous)  # else a reader still has it: a later build removes it
 
 
 def replace_store(quads: Iterable[ox.Quad], path: str | Path | None = None) -> Path:

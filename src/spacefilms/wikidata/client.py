@@ -156,9 +156,11 @@ class WikidataClient:
         """HTTP requests actually sent, retries included."""
         return self.transport.requests
 
-    def select(self, query: str, expect: Iterable[str] = ()) -> Answer:
+    def select(self, query: str, expect: Iterable[str] = (), asked: tuple[str, list[str]] | None = None) -> Answer:
         """The answer to ``query``. ``expect`` lists item IRIs known to exist: an empty answer for them is an
-        error (Wikidata has answered 200 with nothing to clients it rejects), retried like any other failure."""
+        error (Wikidata has answered 200 with nothing to clients it rejects), retried like any other failure.
+        ``asked`` is (variable, IRIs) the query binds: an answer about anything else is wrong, retried likewise
+        (and never recorded); a recorded one is refused."""
         expected = list(expect)
         key = ResponseCache.key(self.endpoint, query)
         if self.offline:
@@ -169,9 +171,11 @@ class WikidataClient:
                     "(record one by running once online with the same --endpoint and --batch-size)",
                     str(self.cache.folder if self.cache else "cache"),
                 )
+            if asked and (wrong := _not_asked(answer.rows, *asked)):
+                raise SpacefilmsError(wrong, str(self.cache.path(key) if self.cache else self.endpoint))
         else:
             with self._lock:  # one request at a time, even if a caller shares the client between threads
-                response = self._fetch(query, expected)
+                response = self._fetch(query, expected, asked)
             answer = Answer(response["results"]["bindings"], self.endpoint, now_utc(), key)
             if self.cache is not None:
                 self.cache.put(query, response, answer)
@@ -179,22 +183,28 @@ class WikidataClient:
         self.keys.append(key)
         return answer
 
-    def select_split(self, build: Callable[[list[str]], str], items: list[str], expect: bool = False) -> list[Answer]:
-        """The answers for a batch of item IRIs: ``build(items)`` is the query; when the endpoint times out on it,
-        each half is asked on its own, down to single items. ``expect``: the items are known to exist."""
+    def select_split(
+        self, build: Callable[[list[str]], str], items: list[str], expect: bool = False, variable: str = "item"
+    ) -> list[Answer]:
+        """The answers for a batch of item IRIs: ``build(items)`` is the query, binding them to ``variable``; when the
+        endpoint times out on it, each half is asked on its own, down to single items. ``expect``: the items are
+        known to exist. An answer about other items than those asked is refused (see :meth:`select`)."""
         try:
-            return [self.select(build(items), expect=items if expect else ())]
+            return [self.select(build(items), expect=items if expect else (), asked=(variable, items))]
         except QueryTimeout as timeout:
             if len(items) == 1:
                 raise SpacefilmsError(
                     f"the endpoint times out on <{items[0]}> even alone: {timeout.message}", self.endpoint
                 ) from None
             half = len(items) // 2
-            return self.select_split(build, items[:half], expect) + self.select_split(build, items[half:], expect)
+            return self.select_split(build, items[:half], expect, variable) + self.select_split(
+                build, items[half:], expect, variable
+            )
 
-    def _fetch(self, query: str, expected: list[str]) -> dict:
+    def _fetch(self, query: str, expected: list[str], asked: tuple[str, list[str]] | None) -> dict:
         """One query through the transport: GET when short (cacheable by the endpoint), POST when long; the answer
-        checked as SPARQL JSON results, an empty one for items known to exist retried as a rejection."""
+        checked as SPARQL JSON results, an empty one for items known to exist retried as a rejection, one about
+        items not asked retried as a wrong answer."""
 
         def check(response: Response) -> dict:
             if _SERVER_TIMEOUT in response.body:
@@ -211,6 +221,8 @@ class WikidataClient:
                     "(the endpoint may be rejecting this client, e.g. for its User-Agent)",
                     self.endpoint,
                 )
+            if asked and (wrong := _not_asked(data.get("results", {}).get("bindings", []), *asked)):
+                raise Retry(wrong, self.endpoint)
             return data
 
         def final(error: HttpError) -> SpacefilmsError | None:
@@ -237,3 +249,13 @@ class WikidataClient:
                     self.endpoint,
                 ) from None
             raise
+
+
+def _not_asked(rows: list[dict[str, dict]], variable: str, asked: list[str]) -> str | None:
+    """What is wrong with an answer whose rows bind ``variable`` to something other than the ``asked`` IRIs (a
+    well-formed answer to another question), or None."""
+    wanted = set(asked)
+    strangers = sorted({cell.get("value", "") for row in rows if (cell := row.get(variable)) and cell.get("value") not in wanted})
+    if not strangers:
+        return None
+    return f"the answer is about {len(strangers)} item(s) not asked for (e.g. <{strangers[0]}>): refusing it"

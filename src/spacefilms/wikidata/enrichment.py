@@ -19,7 +19,7 @@ import pyoxigraph as ox
 
 from spacefilms.core.layout import named_quads, open_ox
 from spacefilms.errors import SpacefilmsError
-from spacefilms.files import write_atomically
+from spacefilms.files import staged_files
 from spacefilms.namespaces import BUILD_GRAPH, PREFIXES, WIKIDATA_GRAPH_BASE
 from spacefilms.store.loading import LoadedData, Locator
 from spacefilms.store.ondisk import replace_store
@@ -86,9 +86,12 @@ def _is_enrichment(quad: ox.Quad) -> bool:
 
 
 def apply(enrichment: Enrichment, store: str | Path | None = None) -> Path:
-    """Check the new enrichment against the store, write it next to the store, and swap the store to the curated
-    graph plus the new enrichment. Until this point nothing on disk changed; a failure here keeps the old store."""
-    current = [q for q in named_quads(open_ox(store)) if not _is_enrichment(q)]
+    """Check the new enrichment against the store, and swap the store to the curated graph plus the new enrichment;
+    then put the enrichment and its manifest next to the store. Both files are written before the store is swapped
+    and moved into place only after it, so a failure anywhere (a full disk) leaves all three as they were."""
+    stored = list(named_quads(open_ox(store)))
+    _refuse_losses({q.graph_name.value for q in stored if _is_enrichment(q)}, enrichment.report)
+    current = [q for q in stored if not _is_enrichment(q)]
     build_graph = ox.NamedNode(BUILD_GRAPH)
     checked = [q for q in current if q.graph_name != build_graph] + enrichment.quads
     problems = provenance_problems(LoadedData.of(checked), Locator([]))
@@ -99,11 +102,26 @@ def apply(enrichment: Enrichment, store: str | Path | None = None) -> Path:
     folder = wikidata_dir(store)
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / ENRICHMENT_FILE
-    write_atomically(target, lambda out: ox.serialize(enrichment.quads, out, ox.RdfFormat.TRIG, prefixes=_prefixes()))
     manifest = json.dumps(_manifest(enrichment.report), ensure_ascii=False, indent=1).encode()
-    write_atomically(folder / MANIFEST_FILE, lambda out: out.write(manifest))
-    replace_store(current + enrichment.quads, store)
+    files = {
+        target: lambda out: ox.serialize(enrichment.quads, out, ox.RdfFormat.TRIG, prefixes=_prefixes()),
+        folder / MANIFEST_FILE: lambda out: out.write(manifest),
+    }
+    with staged_files(files):
+        replace_store(current + enrichment.quads, store)
     return target
+
+
+def _refuse_losses(graphs: set[str], report: EnrichReport) -> None:
+    """Refuse a run that would drop the facts of items enriched before because the endpoint's answers, this time,
+    said nothing about them: an endpoint answering about other items (or a broken mirror) must not empty the store."""
+    lost = sorted(qid for qid in report.not_found if WIKIDATA_GRAPH_BASE + qid in graphs)
+    if lost:
+        raise SpacefilmsError(
+            f"the endpoint's answers say nothing about {len(lost)} item(s) enriched before (e.g. wd:{lost[0]}): "
+            "refusing to drop their facts; check the endpoint, or run `spacefilms link` again if they were deleted",
+            report.endpoint,
+        )
 
 
 def _prefixes() -> dict[str, str]:

@@ -144,7 +144,7 @@ def resolve(entities: list[Entity], client: WikidataClient, batch_size: int = 50
     qids = sorted({q for e in entities for q in e.same_as})
     said = _Answers()
     for batch in chunks(articles, batch_size):
-        for answer in client.select_split(lambda part: query_text("sitelinks", "article", part), batch):
+        for answer in client.select_split(lambda part: query_text("sitelinks", "article", part), batch, variable="article"):
             said.read(answer, batch, "article")
     for batch in chunks(qids, batch_size):
         iris = [item_iri(q) for q in batch]
@@ -235,12 +235,13 @@ def _read_if_any(path: Path) -> list[Link]:
 def read_links(path: Path) -> list[Link]:
     """The rows of a links file; a malformed file is an error naming the line."""
     try:
-        lines = [line for line in Path(path).read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
+        text = Path(path).read_text(encoding="utf-8")
     except OSError as exc:
         raise SpacefilmsError(
             f"cannot read the links file ({exc.strerror or exc}); run `spacefilms link` first", str(path)
         ) from None
-    rows = list(csv.reader(lines, delimiter="\t"))
+    # Rows end at "\n" only (as written): a label may hold U+2028 or another character str.splitlines breaks at.
+    rows = [row for row in csv.reader(io.StringIO(text, newline=""), delimiter="\t") if row and not row[0].startswith("#")]
     if not rows or rows[0] != _HEADER:
         raise SpacefilmsError(f"not a links file: the header must be {' '.join(_HEADER)}", str(path))
     links = []

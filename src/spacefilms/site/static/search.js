@@ -1,5 +1,5 @@
 // Search of the spacefilms website: instant, offline, over search-index.js (loaded on first use).
-// Case- and diacritics-insensitive; Cyrillic names are also matched through a Latin transliteration, so that
+// Case-, width- and diacritics-insensitive; Cyrillic names are also matched through a Latin transliteration, so that
 // "peresild" finds "Пересильд" and "Пересильд" finds "Peresild". Arrow keys move through the results, Enter opens one.
 (function () {
   "use strict";
@@ -9,8 +9,10 @@
     "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu", "я": "ya",
     "і": "i", "ї": "yi", "є": "ye", "ґ": "g"
   };
+  // Full-width and other compatibility forms as their plain letters (NFKC); zero-width characters and soft hyphens
+  // dropped: on both sides, the names indexed and the text typed.
   function fold(text) {
-    return String(text).toLowerCase().normalize("NFD").replace(/\u0438\u0306/g, "\u0439").replace(/[\u0300-\u036f]/g, "");
+    return String(text).normalize("NFKC").replace(/[\u00ad\u200b-\u200d\u2060\ufeff]/g, "").toLowerCase().normalize("NFD").replace(/\u0438\u0306/g, "\u0439").replace(/[\u0300-\u036f]/g, "");
   }
   function transliterate(text) {
     var out = "";
