@@ -49,8 +49,8 @@ def export(source: ox.Store | Backend, fmt: str, output: str | Path) -> Path:
 
     Dataset formats (trig, nq, jsonld) write one and the same dataset, the published layout (see
     :mod:`spacefilms.core.layout`): each fact in its source's named graph, their merge as the named graph
-    ``…/graph/all`` and in the default graph, and the manifest; triple formats (ttl, nt) write the merge alone. The VoID description of the
-    graph goes beside it, naming it as its dump (``graph.void.ttl`` for ``graph.trig``: see
+    ``…/graph/all`` and in the default graph, and the manifest; triple formats (ttl, nt) write the merge alone. The
+    VoID description of the graph goes beside it, naming it as its dump (``graph.void.ttl`` for ``graph.trig``: see
     :mod:`spacefilms.store.description`).
     """
     backend = LocalBackend(source) if isinstance(source, ox.Store) else source
