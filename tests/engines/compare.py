@@ -1,7 +1,7 @@
 """Rows as engines agree on them: the same value written another way compares equal, anything else does not.
 
 Numbers compare by value (Virtuoso answers ``"1.0"^^xsd:decimal`` as ``1``), ``xsd:string`` as a plain literal,
-language tags in lower case, durations by their length in seconds (Virtuoso stores ``PT37M`` as ``2220.0``), blank
+language tags in lower case, times whatever trailing zeros their seconds have, durations by their length in seconds (Virtuoso stores ``PT37M`` as ``2220.0``), blank
 nodes as one, and the items of a ``GROUP_CONCAT`` column in any order (SPARQL leaves their order to the engine)."""
 
 from __future__ import annotations
@@ -58,6 +58,8 @@ def normal(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> tuple | Non
         return ("number", Decimal(term.value).normalize())
     if datatype == str(XSD.duration):
         return ("duration", _seconds(term.value))
+    if datatype == str(XSD.dateTime):  # 09.8 and 09.800 seconds are one time (Virtuoso writes three decimals)
+        return ("typed", re.sub(r"(\.\d*?)0+(?=Z|[+-]\d\d:\d\d|$)", r"\1", term.value).replace(".Z", "Z"), datatype)
     if datatype != str(XSD.string):
         return ("typed", term.value, datatype)
     return ("text", term.value, "")
