@@ -38,7 +38,7 @@ def open_ox(path: str | Path | None = None) -> ox.Store:
         raise SpacefilmsError("no built store here: run `spacefilms build` first", str(location))
     try:
         return ox.Store.read_only(str(location.resolve()))
-    except OSError as exc:
+    except (OSError, RuntimeError) as exc:  # RuntimeError: RocksDB's Corruption (an empty CURRENT file, …)
         raise SpacefilmsError(f"cannot open the store: {exc}", str(location)) from None
 
 
