@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import signal
 import subprocess
@@ -57,9 +58,8 @@ class Served:
         return self.url + "query"
 
     def engine_pids(self) -> list[int]:
-        """The engine processes: children of any thread of ``serve`` (a restarted engine is started by a request's)."""
-        tasks = Path(f"/proc/{self.process.pid}/task").iterdir()
-        return sorted(int(pid) for task in tasks for pid in (task / "children").read_text().split())
+        """The engine processes (and a website build): children of any thread of ``serve``."""
+        return children(self.process.pid)
 
     def interrupt(self) -> tuple[int, str]:
         self.process.send_signal(signal.SIGINT)
@@ -87,6 +87,15 @@ def post(
         return response.status, response.headers["Content-Type"], response.read().decode()
     finally:
         connection.close()
+
+
+def children(pid: int) -> list[int]:
+    """The child processes of any thread of ``pid`` (a restarted engine is started by a request's thread)."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        with contextlib.suppress(FileNotFoundError, ProcessLookupError):  # a thread that has just ended
+            found += [int(child) for child in (task / "children").read_text().split()]
+    return sorted(found)
 
 
 def alive(pid: int) -> bool:

@@ -4,22 +4,36 @@ stop requested while queries run. No test asserts a wall-clock time: each waits 
 
 from __future__ import annotations
 
+import http.client
 import json
+import shutil
 import signal
 import socket
+import subprocess
 import threading
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from served import Served, alive, post
+from served import SPACEFILMS, Served, alive, children, post
 
 OVERFLOW = "ASK { FILTER(" + "+".join(["1"] * 8000) + " > 0) }"  # 16 KB: overflows the engine's stack
+# 25 million rows counted: about 2 s of the engine's time, idle
+CROSS = "SELECT (COUNT(*) AS ?n) WHERE { { SELECT ?a { ?a ?b ?c } LIMIT 5000 } { SELECT ?d { ?d ?e ?f } LIMIT 5000 } }"
 
 
 @pytest.fixture(scope="module")
 def served(built_store: Path) -> Iterator[Served]:
     server = Served(built_store, "--max-connections", "12", "--max-connections-per-client", "8", "--request-timeout", "2")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def tight(built_store: Path) -> Iterator[Served]:
+    """An endpoint with a small engine and small answers."""
+    server = Served(built_store, "--engine-memory-mb", "200", "--max-result-bytes", "1000", "--timeout", "5")
     yield server
     server.stop()
 
@@ -81,21 +95,64 @@ def test_a_head_sent_one_byte_at_a_time_is_cut_off(served: Served) -> None:
         sender.join(timeout=30)
 
 
-def test_connections_over_the_limits_are_told_to_retry(served: Served) -> None:
-    held = [connect(served) for _ in range(8)]  # the most one address may hold
+def busy(served: Served, source: str = "127.0.0.1") -> socket.socket:
+    """A connection busy with a request: its head read by the server (it says so: 100 Continue), its body never sent."""
+    sock = connect(served, source)
+    sock.sendall(b"POST /query HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\nExpect: 100-continue\r\n\r\n")
+    assert sock.recv(100).startswith(b"HTTP/1.1 100 Continue")
+    return sock
+
+
+def test_idle_connections_cannot_lock_others_out_busy_ones_make_newcomers_retry(built_store: Path) -> None:
+    crowded = Served(built_store, "--max-connections", "12", "--max-connections-per-client", "8", "--request-timeout", "600")
+    held: list[socket.socket] = []
     try:
-        assert until_closed(connect(served)).startswith(b"HTTP/1.1 503 Service Unavailable")
-        assert post(served, {"query": "ASK {}"}, source="127.0.0.2")[0] == 200  # another address is still served
-        held += [connect(served, "127.0.0.3") for _ in range(4)]  # 12 in all: the limit
-        refused = until_closed(connect(served, "127.0.0.4"))
-        assert refused.startswith(b"HTTP/1.1 503") and b"too many connections, retry" in refused
+        held += [connect(crowded) for _ in range(8)]  # the most one address may hold, all idle (half-open)
+        assert post(crowded, {"query": "ASK {}"})[0] == 200  # in place of the address's own oldest idle connection
+        assert until_closed(held.pop(0)) == b""
+        held += [connect(crowded, "127.0.0.3") for _ in range(5)]  # 12 in all: the limit
+        assert post(crowded, {"query": "ASK {}"}, source="127.0.0.4")[0] == 200  # in place of one of the biggest holder's
+        assert until_closed(held.pop(0)) == b""
+        for sock in held:
+            sock.close()
+        assert post(crowded, {"query": "ASK {}"})[0] == 200  # after the closed connections are gone
+        held = [busy(crowded) for _ in range(8)]
+        refused = until_closed(connect(crowded))  # busy connections are never pushed out
+        assert refused.startswith(b"HTTP/1.1 503 Service Unavailable") and b"too many connections, retry" in refused
+        held += [busy(crowded, "127.0.0.3") for _ in range(4)]
+        assert until_closed(connect(crowded, "127.0.0.4")).startswith(b"HTTP/1.1 503 ")
     finally:
         for sock in held:
             sock.close()
-    for _ in range(100):  # the server notices the closed connections soon after
-        if post(served, {"query": "ASK {}"})[0] == 200:
-            break
-    assert post(served, {"query": "ASK { ?s ?p ?o }"})[0] == 200
+        crowded.stop()
+
+
+def test_a_page_with_no_origin_of_its_own_is_refused(served: Served) -> None:
+    connection = http.client.HTTPConnection("127.0.0.1", served.port, timeout=60)
+    try:  # Origin: null is what a file:// page or a sandboxed frame sends
+        connection.request("GET", "/query?query=ASK%7B%7D", headers={"Origin": "null"})
+        response = connection.getresponse()
+        assert (response.status, response.read()) == (403, b"requests from pages of null are refused\n")
+    finally:
+        connection.close()
+
+
+def test_deeply_nested_queries_are_refused_before_they_reach_the_engine(served: Served) -> None:
+    engines = served.engine_pids()
+    deep = "SELECT * WHERE " + "{" * 4000 + "}" * 4000  # crashed the engine (its stack) for everyone
+    assert post(served, {"query": deep})[::2] == (400, "query nested too deeply: more than 64 brackets inside one another\n")
+    replaced = "?x"
+    for _ in range(8):  # 300 bytes that asked the engine for 1.1 GB
+        replaced = f'REPLACE({replaced}, ".", "0123456789")'
+    status, _, body = post(served, {"query": f'SELECT (STRLEN({replaced}) AS ?n) WHERE {{ BIND("0123456789" AS ?x) }}'})
+    assert (status, body) == (
+        400,
+        "expression too costly: more than 4 calls of CONCAT/ENCODE_FOR_URI/GROUP_CONCAT/REPLACE inside one another\n",
+    )
+    braces = "{" * 100  # in strings, comments and IRIs brackets are not syntax
+    quoted = f'ASK {{ FILTER("{braces}" != """{braces}""" && <urn:x:{"(" * 100}> != <urn:y>) }} # {braces}'
+    assert post(served, {"query": quoted})[0] == 200
+    assert served.engine_pids() == engines and all(map(alive, engines))
 
 
 def test_a_query_that_crashes_the_engine_fails_alone(served: Served) -> None:
@@ -112,6 +169,94 @@ def test_a_query_that_crashes_the_engine_fails_alone(served: Served) -> None:
     for _ in range(2):  # again: each time only that query fails
         assert post(served, {"query": OVERFLOW})[0] == 502
         assert post(served, {"query": "ASK { ?s ?p ?o }"})[0] == 200
+
+
+def test_a_query_that_crashes_the_engine_does_not_take_other_clients_queries_with_it(served: Served) -> None:
+    answers: list[tuple[int, str, str]] = []
+    other = threading.Thread(target=lambda: answers.append(post(served, {"query": CROSS}, source="127.0.0.2")))
+    engines = served.engine_pids()
+    busy = sum(map(cpu_ticks, engines))
+    other.start()
+    for _ in range(600):  # wait (bounded) until the engine works on the other client's query
+        if sum(map(cpu_ticks, engines)) > busy + 5:
+            break
+        threading.Event().wait(0.05)
+    assert post(served, {"query": OVERFLOW})[0] == 502  # the engine dies under both queries
+    other.join(timeout=120)
+    status, _, body = answers[0]
+    assert (status, json.loads(body)["results"]["bindings"][0]["n"]["value"]) == (200, "25000000")
+
+
+def test_a_query_past_the_engine_s_memory_fails_alone(tight: Served) -> None:
+    grown = "?x"
+    for _ in range(4):  # 10 characters grown 100 times at each level: a billion
+        grown = f'REPLACE({grown}, ".", "{"0123456789" * 10}")'
+    status, _, body = post(tight, {"query": f'SELECT (STRLEN({grown}) AS ?n) WHERE {{ BIND("0123456789" AS ?x) }}'})
+    assert status == 502 and body.startswith("the query engine failed on this query and is started again for the next")
+    status, _, body = post(tight, {"query": "ASK { ?s ?p ?o }"})
+    assert (status, json.loads(body)["boolean"]) == (200, True)
+
+
+def test_the_engine_s_messages_never_fill_a_pipe(tight: Served) -> None:
+    # The engine writes a line on stderr (about 100 bytes) for each answer cut at the size limit: 1,500 lines are
+    # more than a pipe holds; unread, they froze the engine until the query deadline.
+    def ask(count: int) -> Counter[int]:
+        return Counter(post(tight, {"query": "SELECT * WHERE { ?s ?p ?o }"})[0] for _ in range(count))
+
+    results: list[Counter[int]] = []
+    clients = [threading.Thread(target=lambda: results.append(ask(375))) for _ in range(4)]
+    for client in clients:
+        client.start()
+    for client in clients:
+        client.join(timeout=600)
+    assert sum(results, Counter()) == {400: 1500}
+
+
+def test_answers_that_change_from_run_to_run_are_not_kept(served: Served) -> None:
+    query = {"query": "SELECT (STRUUID() AS ?u) (NOW() AS ?t) WHERE {}"}
+    first, second = post(served, query), post(served, query)
+    assert first[0] == second[0] == 200 and first[2] != second[2]
+
+
+def test_a_stop_while_the_website_is_built_stops_the_build_and_leaves_nothing(built_store: Path, tmp_path: Path) -> None:
+    (tmp_path / "store").symlink_to(built_store.resolve())  # the site is built beside the link: here
+    server = Served(tmp_path / "store", site=True)
+    for _ in range(1200):  # wait (bounded) until the build writes its temporary folder
+        if list(tmp_path.glob(".site.*.tmp")):
+            break
+        threading.Event().wait(0.05)
+    children = server.engine_pids()
+    assert list(tmp_path.glob(".site.*.tmp")) and len(children) == 2  # the engine and the build
+    assert server.interrupt() == (0, "Stopped.\n")
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["store"] and not any(map(alive, children))
+    server.stop()
+
+
+def test_a_stop_while_the_engine_starts_is_clean(built_store: Path) -> None:
+    process = subprocess.Popen(
+        [SPACEFILMS, "--store", str(built_store), "serve", "--port", "0", "--no-site"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    for _ in range(1200):  # wait (bounded) until serve starts its engine
+        if children(process.pid):
+            break
+        threading.Event().wait(0.01)
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=120)
+    assert (process.returncode, out.splitlines()[-1:], err) == (0, ["Stopped."], "")
+
+
+def test_a_corrupt_store_is_one_clear_line(built_store: Path, tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    shutil.copytree(built_store.resolve(), store)
+    (store / "CURRENT").write_text("")  # what an interrupted copy can leave
+    result = subprocess.run(
+        [SPACEFILMS, "--store", str(store), "serve", "--port", "0", "--no-site"], capture_output=True, text=True, timeout=120
+    )
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr.startswith(f"error: {store}: cannot open the store: Corruption: ") and result.stderr.count("\n") == 1
 
 
 def test_sigterm_while_queries_run_stops_everything_cleanly(built_store: Path) -> None:
@@ -158,18 +303,19 @@ def test_a_body_announced_too_large_is_refused_before_it_is_read(served: Served)
     assert answer.startswith(b"HTTP/1.1 413 ") and answer.endswith(b"request body too large (at most 604096 bytes)\n")
 
 
-def test_answers_are_kept_within_their_budget_least_recently_used_out() -> None:
+def test_answers_are_kept_within_their_budget_keys_counted_least_recently_used_out() -> None:
     from spacefilms.endpoints.answer_cache import AnswerCache
 
     cache = AnswerCache(max_bytes=100)
-    cache.put("a", (b"x" * 10, "text/csv"))
-    cache.put("big", (b"x" * 11, "text/csv"))  # over a tenth of the budget: not kept
-    assert cache.get("a") == (b"x" * 10, "text/csv") and cache.get("big") is None
+    cache.put(b"a", (b"x" * 9, "text/csv"))  # 10 bytes with its key
+    cache.put(b"big", (b"x" * 8, "text/csv"))  # 11 with its key: over a tenth of the budget, not kept
+    assert cache.get(b"a") == (b"x" * 9, "text/csv") and cache.get(b"big") is None
     for n in range(9):
-        cache.put(n, (b"y" * 10, "text/csv"))  # 100 bytes: all kept
-    cache.get("a")  # used again: now the most recent
-    cache.put(9, (b"y" * 10, "text/csv"))  # 110 bytes asked for: the least recently used (0) goes
-    assert cache.get(0) is None and cache.get("a") is not None and all(cache.get(n) is not None for n in range(1, 10))
+        cache.put(bytes([n]), (b"y" * 9, "text/csv"))  # 100 bytes: all kept
+    cache.get(b"a")  # used again: now the most recent
+    cache.put(b"\x09", (b"y" * 9, "text/csv"))  # 110 bytes asked for: the least recently used (0) goes
+    assert cache.get(b"\x00") is None and cache.get(b"a") is not None
+    assert all(cache.get(bytes([n])) is not None for n in range(1, 10))
 
 
 def test_a_repeated_query_is_answered_from_the_cache_of_its_store(served: Served) -> None:

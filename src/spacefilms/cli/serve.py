@@ -30,6 +30,13 @@ from spacefilms.endpoints.serving import (
     help="Largest result a query may return.",
 )
 @click.option(
+    "--engine-memory-mb",
+    type=click.IntRange(64),
+    default=Limits.engine_memory_bytes // 1_000_000,
+    show_default=True,
+    help="Memory the query engine may take; a query asking more fails alone, the engine is started again.",
+)
+@click.option(
     "--request-timeout",
     "request_s",
     type=click.FloatRange(0.1),
@@ -80,6 +87,7 @@ def serve_command(
     port: int,
     timeout_s: int,
     max_result_bytes: int,
+    engine_memory_mb: int,
     request_s: float,
     public_names: tuple[str, ...],
     max_connections: int,
@@ -98,7 +106,12 @@ def serve_command(
 
     if public_names:
         click.echo(f"warning: the endpoint is public on {host}:{port} as {', '.join(public_names)}", err=True)
-    limits = Limits(timeout_s=timeout_s, max_result_bytes=max_result_bytes, request_s=request_s)
+    limits = Limits(
+        timeout_s=timeout_s,
+        max_result_bytes=max_result_bytes,
+        request_s=request_s,
+        engine_memory_bytes=engine_memory_mb * 1_000_000,
+    )
     serve(obj["store"], host, port, limits, announce, public_names, max_connections, per_client, website, cache_mb * 1_000_000)
     click.echo("Stopped.")
 

@@ -39,7 +39,7 @@ def open_ox(path: str | Path | None = None) -> ox.Store:
         raise SpacefilmsError("no built store here: run `spacefilms build` first", str(location))
     try:
         return ox.Store.read_only(str(hold_shared(location)))
-    except (OSError, RuntimeError) as exc:  # RocksDB reports a damaged store (an empty CURRENT file) as RuntimeError
+    except (OSError, RuntimeError) as exc:  # RuntimeError: RocksDB's Corruption (an empty CURRENT file, …)
         raise SpacefilmsError(f"cannot open the store: {exc}", str(location)) from None
 
 

@@ -145,14 +145,15 @@ def make_app(engine: Engine, limits: Limits, site: Site, pages: ASGIApp | None =
 
 def _foreign(scope: Scope, names: set[str]) -> str | None:
     """Why a request comes from where it should not: a Host or an Origin naming another site (a page elsewhere posting
-    to us, or DNS rebinding: a foreign name that resolves to this address)."""
+    to us, or DNS rebinding: a foreign name that resolves to this address). ``Origin: null`` (a file:// page, a
+    sandboxed frame) names no site of ours: it is refused too."""
     headers = {key.decode("latin-1").lower(): value.decode("latin-1") for key, value in scope["headers"]}
     host = headers.get("host", "").lower()
     name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
     if name not in names:
         return f"Host {host or '(none)'} is not this endpoint's name (give it with --public-name)"
     origin = headers.get("origin")
-    if origin is not None and origin != "null":
+    if origin is not None:
         origin_host = (urllib.parse.urlsplit(origin).hostname or "").lower()
         if origin_host not in names and f"[{origin_host}]" not in names:
             return f"requests from pages of {origin} are refused"

@@ -1,11 +1,17 @@
 """Connection rules of the endpoint's HTTP server (uvicorn's HTTP/1.1 protocol, extended): how many connections may
 be open at once, in all and from one client address, and how long a connection may take to send a request's head
-(or stay idle between requests) before it is closed. Over a limit, a connection is told to retry and closed at once."""
+(or stay idle between requests) before it is closed. Over a limit, a connection is told to retry and closed at once.
+
+Idle connections (no request under way: just opened, half a head sent, or kept alive between requests) cannot lock
+others out: when all places are taken, or all its address's, a newcomer takes the place of the oldest idle connection
+of the address holding most if that holds more than the newcomer's own, else of its own address (130 half-open
+connections from 127.0.0.1 had every other local client told to retry, and from three addresses everyone). Only
+connections busy with a request make a newcomer wait.
+"""
 
 from __future__ import annotations
 
 import asyncio
-from collections import Counter
 
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
@@ -17,30 +23,55 @@ TOO_MANY = (
 
 def guarded_protocol(max_connections: int, per_client: int, head_seconds: float) -> type[H11Protocol]:
     """An HTTP/1.1 protocol class with these limits, for ``uvicorn.Config(http=...)``."""
-    by_client: Counter[str] = Counter()
+    by_client: dict[str, list[Guarded]] = {}  # each address's open connections, oldest first
+
+    def make_room(newcomer: str, full: bool) -> bool:
+        """Close the oldest idle connection of the address holding most (when all places are taken and it holds
+        more than ``newcomer``'s would), else of ``newcomer``'s own; False if there is none."""
+        own = len(by_client.get(newcomer, ()))
+        holder = max(by_client, key=lambda key: len(by_client[key]), default=newcomer)
+        if not full or len(by_client.get(holder, ())) <= own + 1:
+            holder = newcomer
+        idle = next((held for held in by_client.get(holder, ()) if held.idle), None)
+        if idle is None:
+            return False
+        idle.release()
+        idle.transport.close()
+        return True
 
     class Guarded(H11Protocol):
         _client_key: str | None = None
         _head_timer: asyncio.TimerHandle | None = None
 
+        @property
+        def idle(self) -> bool:
+            """Whether it waits for a request's head (armed), rather than serving a request."""
+            return self._head_timer is not None
+
         def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
             super().connection_made(transport)
             key = self.client[0] if self.client else ""
-            if len(self.connections) > max_connections or by_client[key] >= per_client:
+            full = len(self.connections) > max_connections
+            if (full or len(by_client.get(key, ())) >= per_client) and not make_room(key, full):
                 transport.write(TOO_MANY)
                 transport.close()
                 return
             self._client_key = key
-            by_client[key] += 1
+            by_client.setdefault(key, []).append(self)
             self._arm()
+
+        def release(self) -> None:
+            """No longer count this connection for its address."""
+            if self._client_key is not None:
+                held = by_client[self._client_key]
+                held.remove(self)
+                if not held:
+                    del by_client[self._client_key]
+                self._client_key = None
 
         def connection_lost(self, exc: Exception | None) -> None:
             self._disarm()
-            if self._client_key is not None:
-                by_client[self._client_key] -= 1
-                if not by_client[self._client_key]:
-                    del by_client[self._client_key]
-                self._client_key = None
+            self.release()
             super().connection_lost(exc)
 
         def handle_events(self) -> None:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import resource
 import shutil
 import socket
 import subprocess
 import sys
+import threading
+from collections import deque
 from pathlib import Path
 
 from spacefilms.endpoints.processes import answers, stop_process
@@ -30,7 +34,10 @@ def free_port(host: str = "127.0.0.1") -> int:
 class OxigraphServer:
     """An ``oxigraph serve`` process over a store directory; use as a context manager.
 
-    ``read_only`` runs ``serve-read-only`` (no SPARQL update, no Graph Store writes).
+    ``read_only`` runs ``serve-read-only`` (no SPARQL update, no Graph Store writes). With ``memory_bytes`` the
+    process's heap is limited (RLIMIT_DATA): an allocation past it ends the process instead of exhausting the machine.
+    Its stderr is always read (a line per failed write to a client: a pipe nobody reads fills and freezes it); the
+    last lines are kept, to say why it would not start.
     """
 
     def __init__(
@@ -41,6 +48,7 @@ class OxigraphServer:
         read_only: bool = False,
         union_default_graph: bool = True,
         timeout_s: int | None = None,
+        memory_bytes: int | None = None,
     ) -> None:
         self.location = Path(location)
         self.host = host
@@ -48,7 +56,9 @@ class OxigraphServer:
         self.read_only = read_only
         self.union_default_graph = union_default_graph
         self.timeout_s = timeout_s
+        self.memory_bytes = memory_bytes
         self.process: subprocess.Popen | None = None
+        self.said: deque[str] = deque(maxlen=20)  # its last lines on stderr
 
     @property
     def url(self) -> str:
@@ -77,19 +87,29 @@ class OxigraphServer:
 
     def start(self, wait: float = 20.0) -> OxigraphServer:
         self.process = subprocess.Popen(self.command(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        if self.memory_bytes:  # set from here, not in the child before exec: a fork of a threaded process may deadlock
+            with contextlib.suppress(ProcessLookupError):  # it exited at once: said below
+                resource.prlimit(self.process.pid, resource.RLIMIT_DATA, (self.memory_bytes, self.memory_bytes))
+        reader = threading.Thread(target=self._read_errors, args=(self.process,), name="oxigraph-stderr", daemon=True)
+        reader.start()
         if answers(self.process, f"{self.url}/query", wait, probe_timeout=1.0, interval=0.05):
             return self
         if (code := self.process.poll()) is not None:
-            err = self.process.stderr.read().decode("utf-8", "replace").strip() if self.process.stderr else ""
+            reader.join(timeout=wait)  # the pipe ends with the process
             self.stop()
-            raise SpacefilmsError(f"oxigraph server exited: {err.splitlines()[-1] if err else code}")
+            raise SpacefilmsError(f"oxigraph server exited: {self.said[-1] if self.said else code}")
         self.stop()
         raise SpacefilmsError(f"oxigraph server did not answer within {wait:.0f}s", self.url)
 
+    def _read_errors(self, process: subprocess.Popen) -> None:
+        assert process.stderr is not None
+        with process.stderr:
+            for line in process.stderr:
+                if text := line.decode("utf-8", "replace").strip():
+                    self.said.append(text)
+
     def stop(self) -> None:
-        stop_process(self.process, grace=10)
-        if self.process and self.process.stderr:
-            self.process.stderr.close()
+        stop_process(self.process, grace=10)  # its stderr reader ends with it and closes the pipe
         self.process = None
 
     def __enter__(self) -> OxigraphServer:

@@ -1,11 +1,18 @@
 """The browsable website that ``spacefilms serve`` shows at ``/site/``: the one ``spacefilms site`` writes, built beside
 the store (``site/`` next to it) and built again, in the background, after the store is rebuilt; the previous site
-is served meanwhile, and before the first build ends ``/site/`` says so (503, retry)."""
+is served meanwhile, and before the first build ends ``/site/`` says so (503, retry).
+
+The build is a ``spacefilms site`` child process, not a thread: stopping ``serve`` stops it at once (it removes its
+temporary folder on the way out), and its work never holds up the server's own (a build thread delayed Ctrl-C, and
+ending the server under it aborted the process, leaving the temporary folder).
+"""
 
 from __future__ import annotations
 
 import json
 import mimetypes
+import subprocess
+import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -14,6 +21,7 @@ from starlette.responses import PlainTextResponse
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from spacefilms.endpoints.processes import stop_process
 from spacefilms.errors import SpacefilmsError
 from spacefilms.site.output import MARKER
 from spacefilms.site.render import CSP
@@ -34,7 +42,8 @@ class SiteKeeper:
         self.problem: str | None = None  # why the last build failed, if it did
         self._lock = threading.Lock()
         self._built_for: Path | None = None  # the store directory the site in the folder was built from
-        self._building: threading.Thread | None = None
+        self._building: subprocess.Popen | None = None
+        self._stopped = False
 
     @property
     def ready(self) -> bool:
@@ -44,13 +53,29 @@ class SiteKeeper:
         """Start a build in the background if the site is missing or was built from another store (cheap otherwise)."""
         with self._lock:
             location = self.link.resolve()
-            if self._built_for == location or (self._building is not None and self._building.is_alive()):
+            if self._stopped or self._built_for == location or (self._building and self._building.poll() is None):
                 return
             if self._built_for is None and self._matches(location):
                 self._built_for = location
                 return
-            self._building = threading.Thread(target=self._build, args=(location,), name="spacefilms-site", daemon=True)
-            self._building.start()
+            command = ["--store", str(location), "site", "--output", str(self.folder), "--diagrams", "20"]
+            # its own session: a Ctrl-C at the terminal reaches serve, which stops the build itself
+            self._building = subprocess.Popen(
+                [sys.executable, "-m", "spacefilms", *command],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                start_new_session=True,
+            )
+            threading.Thread(target=self._watch, args=(self._building, location), name="spacefilms-site", daemon=True).start()
+
+    def stop(self) -> None:
+        """Stop a build under way (SIGTERM: it removes its temporary folder) and start no other."""
+        with self._lock:
+            self._stopped = True
+            building = self._building
+        stop_process(building, grace=30)
 
     def _matches(self, location: Path) -> bool:
         """Whether the site on disk was written from this store's build (same build time)."""
@@ -63,18 +88,18 @@ class SiteKeeper:
         except (OSError, ValueError, SpacefilmsError):
             return False
 
-    def _build(self, location: Path) -> None:
-        from spacefilms.core.backends import LocalBackend
-        from spacefilms.site.builder import build_site
-
-        try:
-            report = build_site(LocalBackend(location), self.folder, max_diagrams=20)
-        except SpacefilmsError as exc:
-            self.problem = f"the website could not be built: {exc}"
-            self.say(f"site: {self.problem}")
-        else:
+    def _watch(self, building: subprocess.Popen, location: Path) -> None:
+        """Wait for the build and say how it went."""
+        out, err = building.communicate()
+        if self._stopped:
+            return
+        if building.returncode == 0:
             self.problem = None
-            self.say(f"site: {report.pages:,} pages written to {self.folder} in {report.seconds:.1f} s")
+            self.say(f"site: {out.strip().splitlines()[0] if out.strip() else 'written'}")
+        else:
+            last = err.strip().splitlines()[-1] if err.strip() else f"exit status {building.returncode}"
+            self.problem = f"the website could not be built: {last.removeprefix('error: ')}"
+            self.say(f"site: {self.problem}")
         with self._lock:
             self._built_for = location  # tried once per store: a failure is reported, not retried on every request
 

@@ -6,6 +6,11 @@ a query differently from it. Two refusals come first, and neither needs a parse:
 ``SERVICE`` appears anywhere (in any letter case, after codepoint escapes are expanded: the engine cannot see that
 keyword without those seven letters, so no way of hiding it gets through), and an update, which the read-only engine
 cannot run at all; for the message alone, an engine's syntax error on text that starts like an update says so.
+Beside them, a cost bound the engine lacks: brackets nested past a depth (a few thousand overflow the engine's stack
+and crash it for everyone) and string-building calls nested inside one another (each ``REPLACE`` level can multiply a
+string's size: 8 levels in 300 bytes asked the engine for 1.1 GB; the engine runs under a memory limit besides).
+Both are counted on the text with strings, comments and IRIs blanked out, as is the use of a function whose answer
+changes from run to run (``NOW()``, ``RAND()``…: such answers are not kept for repeated queries).
 """
 
 from __future__ import annotations
@@ -39,6 +44,22 @@ _UPDATE = re.compile(
     re.IGNORECASE,
 )
 _ENGINE_SYNTAX = re.compile(r"error at (\d+):(\d+): (.*)", re.DOTALL)
+# What holds no syntax: strings (long ones first), comments, IRIs (an IRI cannot hold a space, so ``?a < 1 && ?b > 2``
+# is not one). An IRI becomes a word, so that ``<f>(`` still reads as a call; the rest becomes "".
+_LITERAL = re.compile(
+    r"'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'(?:[^'\\\n]|\\.)*'"
+    r'|"(?:[^"\\\n]|\\.)*"'
+    r"|#[^\n]*"
+    r'|(<[^<>"{}|^`\\\x00-\x20]*>)',
+    re.DOTALL,
+)
+_NESTING = re.compile(r"(?<![?$\w])([A-Za-z_][\w.:-]*)\s*\(|[({\[]|[)}\]]")
+_BUILDING = {"REPLACE", "CONCAT", "GROUP_CONCAT", "ENCODE_FOR_URI"}  # each level can multiply a string's size
+_VOLATILE = re.compile(r"(?<![?$\w:.-])(?:NOW|RAND|UUID|STRUUID|BNODE)\s*\(", re.IGNORECASE)
+MAX_DEPTH = 64
+MAX_BUILDS = 4
 
 
 @dataclass(frozen=True)
@@ -50,6 +71,7 @@ class Limits:
     max_result_bytes: int = 10_000_000
     max_query_bytes: int = 200_000
     request_s: float = 10.0
+    engine_memory_bytes: int = 1_000_000_000  # the engine process's heap: a query asking more ends it, not the machine
 
 
 class Refused(Exception):
@@ -89,7 +111,37 @@ def check_query(text: str) -> str:
         raise Refused(400, FEDERATED)
     if _UPDATE.match(expanded):
         raise Refused(400, READ_ONLY)
+    _check_nesting(_syntax(expanded))
     return expanded
+
+
+def _syntax(text: str) -> str:
+    """``text`` with its strings and comments emptied and its IRIs made one word: what is left is syntax."""
+    return _LITERAL.sub(lambda found: "iri" if found.group(1) else '""', text)
+
+
+def _check_nesting(syntax: str) -> None:
+    """Refuse brackets nested deeper than :data:`MAX_DEPTH`, or string-building calls inside one another (within one
+    group ``{}``) deeper than :data:`MAX_BUILDS`."""
+    builds: list[int] = []  # for each open bracket: the string-building calls open in its group, itself included
+    for found in _NESTING.finditer(syntax):
+        mark = found.group()
+        if mark in ")}]":
+            if builds:
+                builds.pop()
+            continue
+        grows = bool(found.group(1)) and found.group(1).upper() in _BUILDING
+        builds.append(0 if mark == "{" else (builds[-1] if builds else 0) + grows)
+        if len(builds) > MAX_DEPTH:
+            raise Refused(400, f"query nested too deeply: more than {MAX_DEPTH} brackets inside one another")
+        if builds[-1] > MAX_BUILDS:
+            names = "/".join(sorted(_BUILDING))
+            raise Refused(400, f"expression too costly: more than {MAX_BUILDS} calls of {names} inside one another")
+
+
+def volatile(text: str) -> bool:
+    """Whether the query calls a function whose value changes between runs (its answer is not to be kept)."""
+    return _VOLATILE.search(_syntax(text)) is not None
 
 
 def engine_syntax_error(message: str) -> Refused:

@@ -205,40 +205,6 @@ def serve(
             "(the host name clients use; repeatable), and put a TLS proxy in front of it",
             "--host",
         )
-    engine = Engine(store, limits, cache_bytes)
-    engine.current()  # fail early (no store, no oxigraph) before opening the port
-    try:
-        sock = _listen(host, port)
-    except SpacefilmsError:
-        engine.stop()
-        raise
-    page, policy = render_page(limits)
-    site = Site(
-        page,
-        policy,
-        examples_turtle(),
-        names=set(LOOPBACK_NAMES) | {name.lower() for name in public_names},
-        routes=page_routes(website),
-        describe=Describer(store),
-    )
-    pages = None
-    if website:
-        keeper = SiteKeeper(store, site.log)
-        keeper.refresh()  # a missing or stale site starts building now, in the background
-        pages = site_app(keeper)
-    config = uvicorn.Config(
-        make_app(engine, limits, site, pages),
-        http=guarded_protocol(max_connections, per_client, limits.request_s),
-        ws="none",
-        lifespan="off",
-        access_log=False,
-        log_level="warning",
-        server_header=False,
-        backlog=1024,
-        timeout_keep_alive=max(1, int(limits.request_s)),
-        timeout_graceful_shutdown=1,
-    )
-    listening = Listening(host, sock.getsockname()[1])
 
     class Server(uvicorn.Server):
         async def startup(self, sockets: list[socket.socket] | None = None) -> None:
@@ -248,15 +214,52 @@ def serve(
 
         @contextlib.contextmanager
         def capture_signals(self) -> Iterator[None]:
-            def stop() -> None:
-                self.force_exit = self.should_exit  # a second Ctrl-C does not wait for running queries
-                self.should_exit = True
+            yield  # serve's own handlers are in place from its start
 
-            with _stopped_by_signals(stop):
-                yield
+    server: Server | None = None
+    stopping = threading.Event()
 
-    try:
-        Server(config).run(sockets=[sock])
-    finally:
-        sock.close()
-        engine.stop()
+    def stop() -> None:
+        stopping.set()
+        if server is not None:
+            server.force_exit = server.should_exit  # a second Ctrl-C does not wait for running queries
+            server.should_exit = True
+
+    # From the first instant: a signal during the start (the engine, the site build) stops serve as cleanly as later.
+    with _stopped_by_signals(stop), contextlib.ExitStack() as cleanup:
+        engine = Engine(store, limits, cache_bytes)
+        cleanup.callback(engine.stop)
+        engine.start()  # fail early (no store, no oxigraph) before opening the port
+        sock = _listen(host, port)
+        cleanup.callback(sock.close)
+        page, policy = render_page(limits)
+        site = Site(
+            page,
+            policy,
+            examples_turtle(),
+            names=set(LOOPBACK_NAMES) | {name.lower() for name in public_names},
+            routes=page_routes(website),
+            describe=Describer(store),
+        )
+        pages = None
+        if website and not stopping.is_set():
+            keeper = SiteKeeper(store, site.log)
+            cleanup.callback(keeper.stop)
+            keeper.refresh()  # a missing or stale site starts building now, in the background
+            pages = site_app(keeper)
+        config = uvicorn.Config(
+            make_app(engine, limits, site, pages),
+            http=guarded_protocol(max_connections, per_client, limits.request_s),
+            ws="none",
+            lifespan="off",
+            access_log=False,
+            log_level="warning",
+            server_header=False,
+            backlog=1024,
+            timeout_keep_alive=max(1, int(limits.request_s)),
+            timeout_graceful_shutdown=1,
+        )
+        listening = Listening(host, sock.getsockname()[1])
+        server = Server(config)
+        if not stopping.is_set():
+            server.run(sockets=[sock])
