@@ -76,8 +76,9 @@ def concatenated(text: str) -> dict[str, str]:
     return {column: separator for separator, column in _CONCATENATION.findall(text)}
 
 
-def _items(term: ox.Literal | None, separator: str) -> tuple | None:
-    return None if term is None else ("items", in_order(term.value, separator))
+def _items(term: ox.Literal | None, separator: str) -> tuple:
+    """No items alike whether the engine writes them "" (Oxigraph, Jena) or leaves the column unbound (Virtuoso)."""
+    return ("items", () if term is None else in_order(term.value, separator))
 
 
 def in_order(value: str, separator: str) -> tuple[str, ...]:
