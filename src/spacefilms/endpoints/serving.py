@@ -30,10 +30,11 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from spacefilms import __version__
+from spacefilms.core.examples import SCHEMA as EXAMPLES_SCHEMA
 from spacefilms.core.examples import SH
 from spacefilms.endpoints.protocol import Limits
 from spacefilms.errors import SpacefilmsError
-from spacefilms.namespaces import PREFIXES, QUERIES_GRAPH, RDFS, SCHEMA
+from spacefilms.namespaces import PREFIXES, QUERIES_GRAPH, RDFS
 from spacefilms.site.paths import RESOURCE_BASE, is_resource, resource_page
 from spacefilms.templating import csp_hash, environment, is_web_link, own_code
 
@@ -97,7 +98,7 @@ def render_page(limits: Limits, endpoint_path: str = "/query") -> tuple[bytes, s
     styles by the hashes of their very text, connections to this endpoint only. YASGUI needs no 'unsafe-eval'; it
     sets styles from script (CodeMirror sizing its panes, DataTables its columns), which the CSP does not restrict."""
     vendored, code = yasgui(), own_code("endpoint")
-    examples = f"""PREFIX sh: <{SH}> PREFIX rdfs: <{RDFS}> PREFIX schema: <{SCHEMA}>
+    examples = f"""PREFIX sh: <{SH}> PREFIX rdfs: <{RDFS}> PREFIX schema: <{EXAMPLES_SCHEMA}>
 SELECT ?name ?title ?description ?text WHERE {{ GRAPH <{QUERIES_GRAPH}> {{
   ?query a sh:SPARQLExecutable ; schema:identifier ?name ; rdfs:label ?title .
   {{ ?query sh:select ?text }} UNION {{ ?query sh:ask ?text }} UNION {{ ?query sh:construct ?text }}
