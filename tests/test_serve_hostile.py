@@ -333,3 +333,15 @@ def test_a_repeated_query_is_answered_from_the_cache_of_its_store(served: Served
     assert first == second and first[0] == 200
     lines = answered(served.log_lines_once(lambda lines: len(answered(lines)) >= before + 2))
     assert lines[-1].endswith("— answered from the cache") and not lines[-2].endswith("cache")
+
+
+def test_an_xml_answer_never_holds_what_xml_cannot_carry(served: Served) -> None:
+    """Literals may hold any character; XML 1.0 cannot carry U+0000 or U+001B even escaped: such an answer is refused
+    in XML, one line saying why, and given in the other formats."""
+    query = {"query": 'SELECT ?x WHERE { BIND ("escape \\u001B[31m and null \\u0000" AS ?x) }'}
+    status, media, body = post(served, query, accept="application/sparql-results+xml")
+    assert (status, media.split(";")[0]) == (406, "text/plain") and "XML 1.0 cannot carry (U+001B)" in body
+    construct = {"query": 'CONSTRUCT { <http://example.org/a> <http://example.org/b> "\\u0000" } WHERE {}'}
+    assert post(served, construct, accept="application/rdf+xml")[0] == 406
+    status, _, body = post(served, query, accept="application/sparql-results+json")
+    assert status == 200 and json.loads(body)["results"]["bindings"][0]["x"]["value"] == "escape \x1b[31m and null \x00"

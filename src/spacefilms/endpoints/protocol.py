@@ -186,13 +186,26 @@ def negotiate(kind: str, accept: str | None) -> ox.QueryResultsFormat | ox.RdfFo
 
 
 def convert(data: bytes, wire: ox.QueryResultsFormat | ox.RdfFormat, fmt: ox.QueryResultsFormat | ox.RdfFormat) -> bytes:
-    """Parse an answer in ``wire`` format (raising SyntaxError if it is cut or broken) and write it in ``fmt``."""
+    """Parse an answer in ``wire`` format (raising SyntaxError if it is cut or broken) and write it in ``fmt``; an
+    XML answer that would hold a character XML 1.0 cannot carry is refused (406) rather than sent malformed."""
     if isinstance(fmt, ox.RdfFormat):
         triples = [quad.triple for quad in ox.parse(data, format=wire)]
         prefixes = PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.N3) else None
-        return ox.serialize(triples, format=fmt, prefixes=prefixes) or b""
-    results = ox.parse_query_results(data, format=wire)
-    try:
-        return results.serialize(format=fmt) or b""
-    finally:
-        del results  # pyoxigraph results must be dropped on the thread that made them
+        written = ox.serialize(triples, format=fmt, prefixes=prefixes) or b""
+    else:
+        results = ox.parse_query_results(data, format=wire)
+        try:
+            written = results.serialize(format=fmt) or b""
+        finally:
+            del results  # pyoxigraph results must be dropped on the thread that made them
+    if fmt in (ox.QueryResultsFormat.XML, ox.RdfFormat.RDF_XML) and (bad := _NOT_XML.search(written)):
+        raise Refused(
+            406,
+            f"the answer holds a character XML 1.0 cannot carry (U+{ord(bad.group().decode('utf-8')):04X}): "
+            "ask for JSON, CSV or TSV (or Turtle, N-Triples for a graph)",
+        )
+    return written
+
+
+# Characters XML 1.0 forbids even escaped (C0 controls but tab, line feed and carriage return; U+FFFE, U+FFFF).
+_NOT_XML = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xbf[\xbe\xbf]")
