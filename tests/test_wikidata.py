@@ -800,3 +800,26 @@ def test_a_full_disk_during_enrich_changes_nothing(
     assert {name: (folder / name).read_bytes() for name in files} == files
     assert set(open_ox(store)) == quads
     assert sorted(p.name for p in folder.iterdir() if p.name.startswith(".")) == []  # no temporary file left
+
+
+def test_plausible_answers_with_wrong_value_types_are_skipped_not_a_traceback() -> None:
+    """Well-formed JSON whose values are not what their property needs (a precision in words, an amount that is no
+    number or not finite): the value is left out, as for an invalid IRI; nothing raises."""
+    from spacefilms.wikidata.client import Answer
+    from spacefilms.wikidata.fetching import Fetched, read_statements
+    from spacefilms.wikidata.values import decimal_literal, duration_literal, time_literal
+
+    minute = "http://www.wikidata.org/entity/Q7727"
+    assert duration_literal("NaN", minute) is None and duration_literal("Infinity", minute) is None
+    assert duration_literal("2", minute) is not None and decimal_literal("-Infinity") is None
+    row = {
+        "item": {"type": "uri", "value": "http://www.wikidata.org/entity/Q1"},
+        "statement": {"type": "uri", "value": "http://www.wikidata.org/entity/statement/Q1-x"},
+        "pid": {"type": "literal", "value": "P577"},
+        "value": {"type": "literal", "value": "+2021-10-05T00:00:00Z"},
+        "precision": {"type": "literal", "value": "eleven"},
+    }
+    fetched = Fetched()
+    read_statements(Answer([row], "http://127.0.0.1/", "2026-12-06T00:00:00Z"), fetched)
+    (statement,) = fetched.statements
+    assert statement.precision is None and time_literal(statement.value["value"], statement.precision) is None

@@ -97,7 +97,7 @@ def read_statements(answer: Answer, fetched: Fetched) -> None:
                 answer.value(row, "rank") or "",
                 row["value"],
                 answer.value(row, "node"),
-                int(precision) if precision else None,
+                int(precision) if precision and precision.isdigit() else None,  # else unknown: no date is made
                 answer.value(row, "amount"),
                 answer.value(row, "unit"),
                 answer.fetched_at,

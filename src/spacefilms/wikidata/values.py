@@ -37,7 +37,7 @@ def duration_literal(amount: str | None, unit: str | None) -> ox.Literal | None:
         seconds = Decimal(amount) * factor if amount and factor else None
     except InvalidOperation:
         return None
-    if seconds is None or seconds < 0:
+    if seconds is None or not seconds.is_finite() or seconds < 0:  # "NaN", "Infinity": answers are not trusted
         return None
     days, rest = divmod(seconds, 86400)
     hours, rest = divmod(rest, 3600)
@@ -51,5 +51,7 @@ def decimal_literal(amount: str | None) -> ox.Literal | None:
     try:
         value = Decimal(amount or "")
     except InvalidOperation:
+        return None
+    if not value.is_finite():
         return None
     return ox.Literal(format(value.normalize(), "f"), datatype=ox.NamedNode(str(XSD.decimal)))
