@@ -14,7 +14,7 @@ from synthetic import generate
 from spacefilms.core.backends import LocalBackend
 from spacefilms.core.layout import named_quads, open_ox
 from spacefilms.errors import SpacefilmsError
-from spacefilms.namespaces import BUILD_GRAPH, PREFIXES, QUERIES_GRAPH, RDFS, SCHEMA, SF, SOURCES_GRAPH
+from spacefilms.namespaces import BUILD_GRAPH, PREFIXES, QUERIES_GRAPH, RDFS, SCHEMA, SF, SFR, SOURCES_GRAPH
 from spacefilms.store.build import ValidationFailed, build, load_and_validate
 from spacefilms.store.stats import graph_stats
 
@@ -415,3 +415,28 @@ def test_a_build_stopped_by_a_signal_stops_midway_and_leaves_the_previous_store(
     assert process.returncode == status and "Built" not in out  # stopped, not finished
     assert os.readlink(store) == previous and sorted(p.name for p in tmp_path.iterdir()) == sorted(["store", previous])
     assert LocalBackend(store).select("SELECT ?f WHERE { ?f a <http://schema.org/Movie> }").rows  # still answers
+
+
+@pytest.mark.parametrize("shape", ["chain", "list"])
+def test_blank_nodes_nested_too_deep_are_refused_at_the_build(tmp_path: Path, shape: str) -> None:
+    """Writers and readers of RDF recurse over nested blank nodes (JSON-LD, rdflib): a chain 10,000 deep is refused
+    where it is written, not by a later export."""
+    graph = tmp_path / "graph"
+    shutil.copytree(MINI, graph)
+    deep = (
+        "[ schema:about " * 10_000 + "<https://example.org/x>" + " ]" * 10_000 if shape == "chain" else "(" + " 1" * 10_000 + " )"
+    )
+    source = "https://example.org/deep-page"
+    (graph / "deep.trig").write_text(
+        "\n".join(PREFIX_LINES)
+        + f'\n<{SOURCES_GRAPH}> {{ <{source}> a sf:Source ; rdfs:label "A deep page"@en ; sf:sourceKind sf:NewsSource . }}\n'
+        + f'<{source}> {{ sfr:deep-work a schema:Movie ; rdfs:label "Deep"@en ; schema:about {deep} . }}\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ValidationFailed) as failed:
+        load_and_validate(graph)
+    line = len(PREFIX_LINES) + 2
+    assert [str(p) for p in failed.value.problems] == [
+        f"{graph / 'deep.trig'}:{line}: <{SFR['deep-work']}>: blank nodes nested more than 64 deep (a list or chain of"
+        " nodes): write them as IRIs"
+    ]

@@ -205,6 +205,34 @@ def source_problems(data: LoadedData, locator: Locator, domains: list[CopyDomain
     return sorted(problems, key=lambda p: (p.where, p.focus, p.message))
 
 
+# How deep blank nodes may nest (a node inside a node…, an RDF list's cells): the bundled graph nests 2 deep; writers
+# and readers of RDF recurse over such chains (JSON-LD, rdflib), so a chain thousands deep fails them far from here.
+MAX_BLANK_DEPTH = 64
+
+
+def depth_problems(data: LoadedData, locator: Locator) -> list[Problem]:
+    """Blank nodes nested deeper than :data:`MAX_BLANK_DEPTH`, reported at the IRI whose value starts the chain."""
+    inner: dict[ox.BlankNode, list[ox.BlankNode]] = {}
+    owners: dict[ox.BlankNode, ox.NamedNode] = {}
+    edges = "SELECT DISTINCT ?s ?o WHERE { ?s ?p ?o FILTER (isBlank(?o)) }"  # the engine scans; Python sees the few
+    for subject, obj in LocalBackend(data.store, use_default_graph_as_union=True).select(edges).rows:
+        if isinstance(subject, ox.BlankNode):
+            inner.setdefault(subject, []).append(obj)
+        elif isinstance(subject, ox.NamedNode):
+            owners.setdefault(obj, subject)
+    problems = []
+    for start, owner in owners.items():
+        depth, level, seen = 1, [start], {start}
+        while level and depth <= MAX_BLANK_DEPTH:  # breadth first, so a cycle or a wide tree ends too
+            level = [child for node in level for child in inner.get(node, ()) if child not in seen]
+            seen.update(level)
+            depth += bool(level)
+        if depth > MAX_BLANK_DEPTH:
+            message = f"blank nodes nested more than {MAX_BLANK_DEPTH} deep (a list or chain of nodes): write them as IRIs"
+            problems.append(Problem(locator.locate(owner.value) or "graph", f"<{owner.value}>", message))
+    return problems
+
+
 def validate(data: LoadedData, shapes: Path, copy_domains: Path | None = None) -> list[Problem]:
     """All problems with ``data``: provenance, source and link IRIs, and the source policy first, then SHACL (checked at the same time,
     in threads). ``copy_domains`` is the policy's list of copy domains (none checked when not given)."""
@@ -212,7 +240,12 @@ def validate(data: LoadedData, shapes: Path, copy_domains: Path | None = None) -
     domains = source_policy.read_copy_domains(copy_domains) if copy_domains else []
     with ThreadPoolExecutor(max_workers=1) as pool:
         provenance = pool.submit(
-            lambda: provenance_problems(data, locator) + link_problems(data, locator) + source_problems(data, locator, domains)
+            lambda: (
+                provenance_problems(data, locator)
+                + link_problems(data, locator)
+                + depth_problems(data, locator)
+                + source_problems(data, locator, domains)
+            )
         )
         shacl = shacl_problems(data, shapes, locator)
         return provenance.result() + shacl
