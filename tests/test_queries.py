@@ -205,7 +205,7 @@ def _normalised(result: QueryResult) -> list[tuple[str, ...]]:
             return ""
         if isinstance(term, BNode):
             return "_:blank"  # blank node labels differ between stores
-        return " ".join(sorted(re.split(r" |, ", str(term))))
+        return " ".join(sorted(filter(None, re.split(r"[ ()]+|, ", str(term)))))  # value (its sources) | … too
 
     return sorted(tuple(cell(c) for c in row) for row in result.rows)
 
