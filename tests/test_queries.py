@@ -500,3 +500,19 @@ def test_an_empty_comparison_with_wikidata_says_why(cli) -> None:
     assert result.stderr == (
         "hint: no Wikidata facts in this graph yet, so nothing to compare: run `spacefilms link` and `spacefilms enrich` first\n"
     )
+
+
+def test_an_entity_parameter_takes_an_exact_name_as_diagram_focus_does(cli) -> None:
+    by_name = cli("query", "facts-about", "-p", "entity=Klim Shipenko", "--format", "tsv")
+    by_iri = cli("query", "facts-about", "-p", "entity=sfr:klim-shipenko", "--format", "tsv")
+    assert by_name.exit_code == 0 and by_name.stdout == by_iri.stdout and "sfr:" not in by_name.stderr
+    russian = cli("query", "cast", "-p", "film=Вызов", "--format", "tsv")
+    assert russian.stdout == cli("query", "cast", "--format", "tsv").stdout  # any language's label
+    unknown = cli("query", "facts-about", "-p", "entity=Klim Shipenk")
+    assert unknown.exit_code == 1 and unknown.stderr == (
+        "error: no entity is named 'Klim Shipenk'; `spacefilms query entity-search -p text=…` finds entities\n"
+    )
+    twice = cli("query", "facts-about", "-p", "entity=Apollo 11")  # the 1969 flight and the 2019 film
+    assert twice.exit_code == 1 and twice.stderr == (
+        "error: several entities are named 'Apollo 11': sfr:apollo-11, sfr:apollo-11-2019-film; give one's IRI\n"
+    )

@@ -66,7 +66,7 @@ def query(obj: dict, name, params, query_file, sparql, fmt, full_iris, endpoint,
     else:
         chosen = get_query(name)
     named = graph.named_query(chosen)
-    bindings = named.bind(_parse_params(params))
+    bindings = named.bind(_parse_params(params), graph.entity_named)
     if endpoint:
         click.echo(f"Asking {endpoint} (up to {timeout:g} s)…", err=True)
     result = graph.backend.run(named.text, bindings)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -87,8 +88,9 @@ class NamedQuery:
         on a syntax error (see :func:`spacefilms.core.sparql.form`)."""
         return sparql.form(self.text, self.where, self.line_offset)
 
-    def bind(self, values: dict[str, str]) -> dict[str, Identifier]:
-        """Turn raw ``name=value`` strings (plus defaults) into typed RDF terms.
+    def bind(self, values: dict[str, str], named: Callable[[str], str] | None = None) -> dict[str, Identifier]:
+        """Turn raw ``name=value`` strings (plus defaults) into typed RDF terms; an entity parameter given by its
+        name rather than its IRI (no ``:`` in it) is looked up with ``named`` (name -> IRI), when given.
 
         Values never enter the query text: they are bound to variables, so they cannot change its shape.
         """
@@ -103,6 +105,8 @@ class NamedQuery:
             raw = values.get(param.name, param.default)
             if raw is None:
                 raise SpacefilmsError(f"missing parameter {param.name!r} ({param.type}): {param.description}", self.where)
+            if param.type == "iri" and named is not None and ":" not in raw:
+                raw = named(raw)
             bound[param.name] = to_term(raw, param.type, param.name)
         return bound
 
