@@ -394,3 +394,21 @@ def test_a_sparql_diagram_is_titled_by_its_query(store, data) -> None:
     query = "PREFIX x: <http://example.org/>\nSELECT ?s ?p ?o WHERE { ?s sf:headOf ?o BIND (sf:headOf AS ?p) }"
     diagram = make_diagram(Request(sparql=query), store, data, "svg")
     assert diagram.title == "SPARQL: SELECT ?s ?p ?o WHERE { ?s sf:headOf ?o BIND (sf:headOf AS ?p) }"
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["diagram", "film-world", "-o", "{missing}/x.png"], "no such folder"),
+        (["diagram", "no-such-preset", "-o", "{tmp}/x.png"], "unknown preset 'no-such-preset'"),
+        (["diagram", "film-world", "-o", "{tmp}/x.gif"], "cannot tell the format"),
+        (["timeline", "-o", "{missing}/x.png"], "no such folder"),
+        (["timeline", "-o", "{tmp}/x.gif"], "unknown image format 'gif'"),
+    ],
+)
+def test_a_wrong_output_or_preset_is_refused_before_the_graph_is_read(cli, tmp_path, args, said) -> None:
+    """The graph is asked of a dead endpoint: only a check made before reading it can give this answer."""
+    filled = [a.format(missing=tmp_path / "missing", tmp=tmp_path) for a in args]
+    result = cli(*filled, "--endpoint", "http://127.0.0.1:9/query", "--timeout", "5")
+    assert result.exit_code == 1 and said in result.stderr.splitlines()[-1], result.output
+    assert list(tmp_path.iterdir()) == []

@@ -36,7 +36,7 @@ Progress = Callable[[str], None]
 _SPARQL_TEXT = re.compile(r"[\s{]")  # a name has neither: SPARQL text always has both
 _ENDPOINT = re.compile(r"https?://", re.IGNORECASE)
 # The entities a name is the label of: every project resource with that label, in any language.
-_NAMED = 'SELECT DISTINCT ?e WHERE { ?e rdfs:label ?label FILTER (STR(?label) = STR(?name) && STRSTARTS(STR(?e), STR(sfr:))) }'
+_NAMED = "SELECT DISTINCT ?e WHERE { ?e rdfs:label ?label FILTER (STR(?label) = STR(?name) && STRSTARTS(STR(?e), STR(sfr:))) }"
 
 
 class Graph:
@@ -152,8 +152,9 @@ class Graph:
         """Draw the dated milestones of ``projects`` (default: every project) on one time axis into ``output``; with
         ``works``, every work filmed in space instead, one lane per kind of work."""
         from spacefilms.diagrams.network import load_graph_data
-        from spacefilms.diagrams.timeline import TITLE, WORKS_TITLE, render_timeline
+        from spacefilms.diagrams.timeline import TITLE, WORKS_TITLE, image_format, render_timeline
 
+        image_format(output)  # a wrong name or folder is refused before the graph is read
         data = load_graph_data(self.backend)
         chosen = [data.resolve_entity(p, "--project") for p in projects] or None
         default = WORKS_TITLE if works else TITLE

@@ -194,6 +194,19 @@ def _mode_for(target: Path) -> int:
         return 0o666 & ~umask
 
 
+def check_writable(path: str | Path) -> None:
+    """Refuse at once an output whose folder is missing or not writable, or that is a folder: before minutes of work
+    that would end in that error."""
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise SpacefilmsError(f"no such folder: {folder}", str(path))
+    if target.is_dir():
+        raise SpacefilmsError("is a directory", str(path))
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise SpacefilmsError(f"cannot write in {folder}", str(path))
+
+
 def write_atomically(path: str | Path, write: Callable[[BinaryIO], None]) -> Path:
     """Call ``write`` with a temporary file, then move it to ``path``. Ctrl-C stops it at once, the temporary file
     removed (see :mod:`spacefilms.threads`)."""

@@ -15,6 +15,7 @@ from spacefilms.diagrams.network import GraphData, build_network, find_entity, l
 from spacefilms.diagrams.presets import custom_diagram, get_preset
 from spacefilms.diagrams.selection import select
 from spacefilms.errors import SpacefilmsError
+from spacefilms.files import check_writable
 
 STATIC, INTERACTIVE, EXPORTS = ("png", "svg", "pdf"), ("html",), ("graphml", "gexf", "dot")
 FORMATS = STATIC + INTERACTIVE + EXPORTS
@@ -113,8 +114,11 @@ def write(diagram: Diagram, output: str | Path, fmt: str):
 
 
 def diagram_to_file(request: Request, output: str | Path, backend: Backend):
-    """Everything at once: check the output name, read the graph, make the diagram, write it."""
+    """Everything at once: check the output (name, folder) and the preset, read the graph, make the diagram, write it."""
     fmt = output_format(output)
+    check_writable(output)
+    if request.preset:
+        get_preset(request.preset)  # an unknown preset is refused before the graph is read
     return write(make_diagram(request, backend, load_for(request, backend), fmt), output, fmt)
 
 

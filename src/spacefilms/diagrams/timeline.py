@@ -26,7 +26,7 @@ from spacefilms.diagrams.drawing import DPI, RC, STATIC_FORMATS, SUBTITLE_PT, TI
 from spacefilms.diagrams.labels import fit, text_size
 from spacefilms.diagrams.network import GraphData
 from spacefilms.errors import SpacefilmsError
-from spacefilms.files import atomic_output
+from spacefilms.files import atomic_output, check_writable
 from spacefilms.namespaces import SCHEMA, SF
 
 TITLE = "The race to film in space: dated milestones"
@@ -218,6 +218,15 @@ def _without_project(label: str, project: str) -> str:
 # ---------------------------------------------------------------- drawing
 
 
+def image_format(output: str | Path) -> str:
+    """The image format ``output``'s suffix names, its folder checked writable: refused before the graph is read."""
+    fmt = Path(output).suffix.lstrip(".").lower()
+    if fmt not in STATIC_FORMATS:
+        raise SpacefilmsError(f"unknown image format {fmt!r}; use one of {', '.join(STATIC_FORMATS)}", str(output))
+    check_writable(output)
+    return fmt
+
+
 def render_timeline(
     data: GraphData,
     output: str | Path,
@@ -229,9 +238,7 @@ def render_timeline(
     """Draw the timeline of ``projects`` (or with ``works``, of the works filmed in space) to ``output`` (PNG, SVG or
     PDF by suffix), atomically."""
     path = Path(output)
-    fmt = path.suffix.lstrip(".").lower()
-    if fmt not in STATIC_FORMATS:
-        raise SpacefilmsError(f"unknown image format {fmt!r}; use one of {', '.join(STATIC_FORMATS)}", str(path))
+    fmt = image_format(path)
     lanes = works_in_space(data) if works else milestones(data, projects)
     if not lanes:
         raise SpacefilmsError(f"no dated {'works filmed in space' if works else 'milestones'} in the graph")
