@@ -43,11 +43,14 @@ class _Slot:
         self.transport = self._transport()
         self._lock = threading.Lock()
         self._server: OxigraphServer | None = None
+        self._closed = False  # stopped for good: serve is stopping, no engine is started again
 
     def current(self) -> tuple[OxigraphServer, Transport]:
         """The running engine and the way to it: started again if it died (a crash, a kill), was stopped after a
         query overran its time, or serves a store the link no longer points to."""
         with self._lock:
+            if self._closed:
+                raise Refused(503, "the endpoint is stopping")
             location = self.link.resolve()
             dead = self._server is not None and self._server.process is not None and self._server.process.poll() is not None
             if self._server is None or self._server.location != location or dead:
@@ -79,6 +82,7 @@ class _Slot:
                 self._server.stop()
                 self._server = None
             if server is None:
+                self._closed = True  # a query whose engine dies now must not start another
                 self.transport.close()
 
 
