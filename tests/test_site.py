@@ -485,3 +485,11 @@ def test_the_readme_example_of_a_work_is_valid(tmp_path: Path) -> None:
     )
     with pytest.raises(SpacefilmsError, match=r"space-oddity-hadfield>: sf:workKind must be .*chris-hadfield"):
         load_and_validate(graph)  # the example is checked: a kind of work must be one
+
+
+def test_two_stores_in_one_folder_never_share_a_website(tmp_path: Path) -> None:
+    from spacefilms.workspace import site_path
+
+    assert site_path(tmp_path / "store") == tmp_path / "site"  # the workspace's store, as the README says
+    assert site_path(tmp_path / "store.2024") == tmp_path / "store.2024-site"
+    assert len({site_path(tmp_path / name) for name in ("store", "other", "store.2024")}) == 3

@@ -43,8 +43,10 @@ def links_path(store: str | Path | None = None) -> Path:
 
 
 def site_path(store: str | Path | None = None) -> Path:
-    """Where ``serve`` keeps the website of the store: ``site/`` beside it."""
-    return store_path(store).parent / "site"
+    """Where ``serve`` keeps the website of the store: ``site/`` beside the workspace's store (named ``store``), else
+    ``<name>-site/`` beside a store called ``<name>``, so that two stores in one folder never share one site."""
+    link = store_path(store)
+    return link.parent / ("site" if link.name == "store" else f"{link.name}-site")
 
 
 def data_dir(kind: str) -> Path:
