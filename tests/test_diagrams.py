@@ -367,7 +367,7 @@ def test_unwritable_or_unknown_outputs_leave_no_partial_file(cli, tmp_path) -> N
         assert result.exit_code == 1
         assert result.stderr.splitlines()[-1].startswith(f"error: {target}: "), result.stderr  # after the progress line
     result = cli("timeline", "-o", str(tmp_path / "missing-dir" / "t.svg"))
-    assert result.exit_code == 1 and "cannot write here" in result.stderr
+    assert result.exit_code == 1 and "no such folder" in result.stderr  # said before the graph is read
     assert existing.read_bytes() == b"previous picture"
     assert [p.name for p in tmp_path.iterdir()] == ["keep.png"]
 
