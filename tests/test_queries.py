@@ -106,6 +106,10 @@ EXPECTED = {
         and all(str(row[4]).startswith("http") for row in r.rows)
         and {"1155 million RUB", "23.4 million USD", "35–40"} <= set(r.values("valueLabel"))  # amounts, ranges readable
         and all(row[3] is not None for row in r.rows if isinstance(row[2], BNode))  # no node shown as its hash
+        # the kind of each page, so that a copy never reads as a source to cite
+        and ("https://juksun.com/movie/the-challenge/", "secondary copy") in {(str(row[4]), str(row[5])) for row in r.rows}
+        and ("https://en.wikipedia.org/wiki/The_Challenge_(2023_film)", "encyclopedia")
+        in {(str(row[4]), str(row[5])) for row in r.rows}
     ),
     "connection-path": lambda r: r.rows and all(int(a) <= int(b) for a, b in zip(r.values("length"), r.values("length")[1:])),
     "firsts": lambda r: (
