@@ -306,7 +306,9 @@ def test_timeline_keeps_every_date_the_sources_give(data, tmp_path) -> None:
     assert [d.text for d in selection.dates] == ["2021-05-13"]
     assert selection.dates_text == "13 May 2021" and len(selection.dates[0].sources) == 2  # one date, two sources agree
     filming = next(e for e in lanes[FILM] if e.iri == r("milestone-challenge-filming-in-space"))
-    assert {d.precision for d in filming.dates} == {"month", "day"}
+    # pages say "October 2021" and "5 October 2021": one date at its best precision, with the pages of both (issue 22)
+    assert [(d.text, d.precision) for d in filming.dates] == [("2021-10-05", "day")] and filming.dates_text == "5 Oct 2021"
+    assert len(filming.dates[0].sources) >= 2
     result = render_timeline(data, tmp_path / "timeline.svg", "Timeline", "2026-01-01")
     assert result.overlaps == [] and result.nodes == sum(len(v) for v in lanes.values())
     text = (tmp_path / "timeline.svg").read_text()
@@ -412,3 +414,13 @@ def test_a_wrong_output_or_preset_is_refused_before_the_graph_is_read(cli, tmp_p
     result = cli(*filled, "--endpoint", "http://127.0.0.1:9/query", "--timeout", "5")
     assert result.exit_code == 1 and said in result.stderr.splitlines()[-1], result.output
     assert list(tmp_path.iterdir()) == []
+
+
+def test_dates_differing_only_in_precision_are_one_date_at_its_best(data) -> None:
+    """The launch: 08:55:02 (Simple English Wikipedia) and 08:55:02.442 (RussianSpaceWeb) are one time, not a
+    disagreement; 04:35 and 04:36 for the landing are two, each with its own pages."""
+    lanes = milestones(data)
+    launch = next(e for e in lanes[FILM] if e.kind == "Launch")
+    assert [d.text for d in launch.dates] == ["2021-10-05T08:55:02.442Z"] and " / " not in launch.dates_text
+    landing = next(e for e in lanes[FILM] if e.kind == "Landing")
+    assert [d.text[:16] for d in landing.dates] == ["2021-10-17T04:35", "2021-10-17T04:36"]

@@ -22,6 +22,7 @@ from fault_proxy import CUT, EMPTY, PASS, QLEVER_CANCELLED, SLOW, TRUNCATE, WDQS
 
 from spacefilms.core.backends import LocalBackend
 from spacefilms.core.layout import named_quads, open_ox
+from spacefilms.core.precision import same_but_precision
 from spacefilms.endpoints.oxigraph_server import OxigraphServer
 from spacefilms.errors import SpacefilmsError
 from spacefilms.http import retry_after, user_agent
@@ -30,7 +31,6 @@ from spacefilms.store.build import ValidationFailed, build, load_and_validate
 from spacefilms.store.ondisk import replace_store
 from spacefilms.store.stats import graph_stats
 from spacefilms.wikidata.client import WikidataClient
-from spacefilms.wikidata.conflicts import _same_up_to_precision
 from spacefilms.wikidata.fields import FIELDS, ontology_mapping, predicates
 from spacefilms.wikidata.linking import read_links, sitelink_form
 from spacefilms.wikidata.values import time_literal
@@ -416,10 +416,10 @@ def test_conflicts_show_both_values_and_both_sources(cli, enriched: dict) -> Non
 
 
 def test_values_that_differ_only_in_precision_agree() -> None:
-    assert _same_up_to_precision("2012", "2012-04-20")
-    assert _same_up_to_precision("2021-10-05T08:55:02Z", "2021-10-05")
-    assert not _same_up_to_precision("2012", "2013-01-01")
-    assert not _same_up_to_precision("PT8M", "PT8M30S")
+    assert same_but_precision("2012", "2012-04-20")
+    assert same_but_precision("2021-10-05T08:55:02Z", "2021-10-05")
+    assert not same_but_precision("2012", "2013-01-01")
+    assert not same_but_precision("PT8M", "PT8M30S")
 
 
 # ---------------------------------------------------------------- discovery

@@ -22,6 +22,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 
+from spacefilms.core.precision import folded
 from spacefilms.diagrams.drawing import DPI, RC, STATIC_FORMATS, SUBTITLE_PT, TITLE_PT, Rendered, text_overlaps
 from spacefilms.diagrams.labels import fit, text_size
 from spacefilms.diagrams.network import GraphData
@@ -141,6 +142,11 @@ def milestones(data: GraphData, projects: list[str] | None = None) -> dict[str, 
                 by_text.setdefault(value, set()).update(sources)
         if not by_text:
             continue
+        shown_as = folded(by_text)  # a date that only differs in precision is one date, at its best precision
+        merged: dict[str, set[str]] = {}
+        for text, sources in by_text.items():
+            merged.setdefault(shown_as[text], set()).update(sources)
+        by_text = merged
         kind_label = next((v for (p, v, _) in facts if p == kind_of), "")
         dates = sorted((parse_date(t, tuple(sorted(s))) for t, s in by_text.items()), key=lambda d: (d.start, d.text))
         found[project].append(

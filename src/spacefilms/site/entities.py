@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from spacefilms.core.precision import same_but_precision
 from spacefilms.namespaces import FOAF, OWL, SCHEMA, SF, WD, WDT, compact
 from spacefilms.site.index import ALT_LABEL, LABEL, TYPE, SiteData, Term
 from spacefilms.site.paths import class_page, resource_page, source_page
@@ -149,12 +150,8 @@ def _disputed(data: SiteData, group: Group, facts: list[tuple[str, Term, str]]) 
     """Citable sources (not copies) give values of ``group`` that differ by more than precision."""
     if group.predicate not in DISAGREEABLE:
         return False
-    cited = {
-        re.sub(r"(Z|[+-]\d\d:\d\d)$", "", o.value)
-        for p, o, g in facts
-        if p == group.predicate and isinstance(o, ox.Literal) and data.source(g).kind != COPY
-    }
-    return any(not a.startswith(b) and not b.startswith(a) for a in cited for b in cited)
+    cited = {o.value for p, o, g in facts if p == group.predicate and isinstance(o, ox.Literal) and data.source(g).kind != COPY}
+    return any(not same_but_precision(a, b) for a in cited for b in cited)
 
 
 def amounts(text: str) -> dict[str, list[tuple[float, float]]]:

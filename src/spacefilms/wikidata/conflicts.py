@@ -12,6 +12,7 @@ from rdflib import Literal, URIRef
 
 from spacefilms.core.backends import Backend
 from spacefilms.core.library import get_query
+from spacefilms.core.precision import same_but_precision
 from spacefilms.core.results import QueryResult
 from spacefilms.namespaces import RDFS, SCHEMA, SF, WIKIDATA_GRAPH_BASE
 
@@ -70,12 +71,6 @@ class _Reader:
         return (None if isinstance(node, ox.Literal) else self.amount(node)) or self.render(node)
 
 
-def _same_up_to_precision(a: str, b: str) -> bool:
-    """``2012`` and ``2012-04-20`` (or a date and a date-time on that day) only differ in precision."""
-    short, long = sorted((a, b), key=len)
-    return long.startswith(short) and long[len(short) : len(short) + 1] in ("-", "T")
-
-
 def conflicts(backend: Backend) -> QueryResult:
     """Facts the curated graph and Wikidata state differently, grouped by entity and property, with both sources."""
     amounts: dict[Term, dict[str, list[Term]]] = {}
@@ -97,7 +92,7 @@ def conflicts(backend: Backend) -> QueryResult:
             del curated[key], wikidata[key]
         for c in list(curated):
             for w in list(wikidata):
-                if c in curated and w in wikidata and _same_up_to_precision(curated[c][0], wikidata[w][0]):
+                if c in curated and w in wikidata and same_but_precision(curated[c][0], wikidata[w][0]):
                     del curated[c], wikidata[w]
         if curated and wikidata:
             rows.append((Literal(label), URIRef(prop), *_cells(curated), *_cells(wikidata)))
