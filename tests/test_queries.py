@@ -94,6 +94,9 @@ EXPECTED = {
         and ("announcement", "Tom Cruise–Doug Liman space film") in {(str(row[0]), str(row[3])) for row in r.rows}
         and ("announcement", "about 4 month(s)") in {(str(row[0]), str(row[5])) for row in r.rows}  # a month against a day
         and ("filming in space", "2021-10-05") in {(str(row[0]), str(row[1])) for row in r.rows}  # the day beats the month
+        # each chosen date with the pages that give it
+        and any("tass.com/science/1350499" in str(row[6]) for row in r.rows if str(row[0]) == "landing")
+        and any("theguardian.com" in str(row[7]) or "ilpost.it" in str(row[7]) for row in r.rows if str(row[0]) == "announcement")
     ),
     "organisations-by-project": lambda r: (
         {("The Challenge", "production company", name) for name in ("Roscosmos", "Channel One Russia", "Yellow, Black and White")}
