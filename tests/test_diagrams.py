@@ -225,11 +225,14 @@ def test_russian_labels_render_with_real_glyphs(cli, net, tmp_path) -> None:
     assert "Юлия Пересильд" in output.read_text(encoding="utf-8")
 
 
-def test_the_data_date_is_the_build_time_or_the_given_date(cli, data, tmp_path) -> None:
+def test_the_data_date_is_the_newest_source_or_the_given_date(cli, data, local, tmp_path) -> None:
+    """Not the day of the build: the publication date of the newest dated page the facts come from."""
     built, given = tmp_path / "built.svg", tmp_path / "given.svg"
     assert cli("diagram", "organisations", "-o", str(built)).exit_code == 0
     assert cli("diagram", "organisations", "--date", "1 May 2024", "-o", str(given)).exit_code == 0
-    assert f"Data as of {data.built_at[:10]}" in built.read_text()
+    dates = local.select("SELECT ?d WHERE { GRAPH <https://w3id.org/spacefilms/graph/sources> { ?s schema:datePublished ?d } }")
+    newest = max(row[0].value[:10] for row in dates.rows)
+    assert newest < data.built_at[:10] and f"Data as of {newest}" in built.read_text()
     assert "Data as of 1 May 2024" in given.read_text()
 
 

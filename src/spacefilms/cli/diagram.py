@@ -49,7 +49,7 @@ def _report(result, output: Path) -> None:
     "--layout", help="hubs, radial, spring or bipartite [default: hubs around a focus at depth 1, radial deeper, else spring]."
 )
 @click.option("--title", help="Title to print on the diagram.")
-@click.option("--date", "date_text", metavar="TEXT", help="The data's date to print [default: when the store was built].")
+@click.option("--date", "date_text", metavar="TEXT", help="The data's date to print [default: the newest dated source page's].")
 @click.option("--lang", type=click.Choice(["en", "ru"]), default="en", show_default=True, help="Language of the labels.")
 @click.option(
     "--max-nodes",
@@ -129,7 +129,7 @@ def diagram(
     "--works", is_flag=True, help="The works filmed in space instead: one lane per kind of work, each at its filming date."
 )
 @click.option("--title", help="Title to print [default: The race to film in space: dated milestones].")
-@click.option("--date", "date_text", metavar="TEXT", help="The data's date to print [default: when the store was built].")
+@click.option("--date", "date_text", metavar="TEXT", help="The data's date to print [default: the newest dated source page's].")
 @graph_options
 @click.pass_obj
 def timeline(obj: dict, output, projects, works, title, date_text, endpoint, timeout) -> None:

@@ -70,11 +70,13 @@ class GraphData:
     facts: dict[str, dict[tuple[str, str, str], set[str]]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(set)))
     source_labels: dict[str, str] = field(default_factory=dict)
     built_at: str | None = None
+    newest_source: str | None = None  # the publication date of the newest dated source page
 
     @property
     def date(self) -> str:
-        """The data's date: the day the store was built."""
-        return self.built_at[:10] if self.built_at else "unknown date"
+        """The data's date: the day the newest dated source page was published (what the facts are as of), else the
+        day the store was built."""
+        return self.newest_source or (self.built_at[:10] if self.built_at else "unknown date")
 
     def label(self, iri: str, lang: str = "en") -> str:
         names = self.labels.get(iri, {})
@@ -106,6 +108,8 @@ def load_graph_data(backend: Backend, around: tuple[str, int] | None = None) -> 
     names of those one step further): a focus diagram on a big store then reads a small part of it.
     """
     data = GraphData(built_at=built_at(backend))
+    published = backend.quads(None, ox.NamedNode(str(SCHEMA.datePublished)), None, ox.NamedNode(SOURCES_GRAPH))
+    data.newest_source = max((q.object.value[:10] for q in published if isinstance(q.object, ox.Literal)), default=None)
     if around is None:
         quads: Iterable[ox.Quad] = backend.quads(None, None, None, None)
     else:
