@@ -403,6 +403,11 @@ def test_the_interactive_diagram_reads_well_in_a_browser(chromium: Chromium, cli
     last = "(() => { const g = document.querySelector('#nodes').lastElementChild; return [g.classList.contains('match'), g.textContent, getComputedStyle(g).opacity]; })()"
     matched, text, opacity = chromium.js(last)
     assert matched and "Peresild" in text and opacity == "1"  # drawn on top, not dimmed
+    # A node's panel lists its relations too, each with its pages, not only the facts written as text.
+    chromium.js("showPanel(nodePanel(DATA.nodes.find(n => n.id.endsWith('/cruise-liman-space-film'))))")
+    panel = str(chromium.js("document.getElementById('panel').textContent"))
+    assert "Relations" in panel and "planned partner" in panel and "SpaceX" in panel and "Tom Cruise" in panel
+    assert chromium.js("[...document.querySelectorAll('#panel li a')].every(a => a.href.startsWith('http'))") is True
     errors = [e for e in chromium.events if e.get("method") == "Runtime.exceptionThrown"]
     assert errors == []
 

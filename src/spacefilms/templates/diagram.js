@@ -86,9 +86,15 @@ function lineInfo(l, links) {
     (r.sources.length ? sourceList(r.sources, links) : "<div class='muted'>no source (derived by the query)</div>") + "</div>").join("");
 }
 function nodePanel(n) {
+  const i = DATA.nodes.indexOf(n);
+  // its relations drawn here, each way, with the pages that state them (not only the facts written as text)
+  const relations = DATA.lines.filter(l => l.a === i || l.b === i).flatMap(l => l.relations.map(r =>
+    `<li>${l.a === i ? "→" : "←"} <i>${esc(r.label)}</i> <b>${esc(DATA.nodes[l.a === i ? l.b : l.a].label)}</b>` +
+    (r.role ? ` <span class="muted">(${esc(r.role)})</span>` : "") + (r.sources.length ? sourceList(r.sources, true) : "") + "</li>")).join("");
   return `<h2>${esc(n.label)}</h2>${n.ru ? esc(n.ru) + "<br>" : ""}<span class="muted">${esc(n.id)}<br>${esc(n.kindLabel)}</span>` +
     (n.description ? `<p>${esc(n.description)}</p>` : "") + "<ul class='facts'>" + n.facts.map(f =>
-      `<li><b>${esc(f[0])}</b>: ${esc(f[1])}${sourceList(f[2], true)}</li>`).join("") + "</ul>";
+      `<li><b>${esc(f[0])}</b>: ${esc(f[1])}${sourceList(f[2], true)}</li>`).join("") + "</ul>" +
+    (relations ? `<h3>Relations</h3><ul class="facts">${relations}</ul>` : "");
 }
 function showTip(ev, content) { tip.innerHTML = content; tip.style.display = "block"; moveTip(ev); }
 function moveTip(ev) {
