@@ -124,6 +124,15 @@ class Event:
         return " / ".join(parts)
 
 
+def distinct_dates(by_text: dict[str, set[str]]) -> list[DateValue]:
+    """The dates the sources give (text -> pages), in order: a date that only differs in precision from another is one
+    date at its best precision, with the pages of both (see :mod:`spacefilms.core.precision`)."""
+    shown_as, merged = folded(by_text), {}
+    for text, sources in by_text.items():
+        merged.setdefault(shown_as[text], set()).update(sources)
+    return sorted((parse_date(t, tuple(sorted(s))) for t, s in merged.items()), key=lambda d: (d.start, d.text))
+
+
 def milestones(data: GraphData, projects: list[str] | None = None) -> dict[str, list[Event]]:
     """Events per project IRI (all space film projects with milestones when ``projects`` is None), in date order."""
     start_date, kind_of = str(SCHEMA.startDate), str(SF.milestoneType)
@@ -142,13 +151,8 @@ def milestones(data: GraphData, projects: list[str] | None = None) -> dict[str, 
                 by_text.setdefault(value, set()).update(sources)
         if not by_text:
             continue
-        shown_as = folded(by_text)  # a date that only differs in precision is one date, at its best precision
-        merged: dict[str, set[str]] = {}
-        for text, sources in by_text.items():
-            merged.setdefault(shown_as[text], set()).update(sources)
-        by_text = merged
         kind_label = next((v for (p, v, _) in facts if p == kind_of), "")
-        dates = sorted((parse_date(t, tuple(sorted(s))) for t, s in by_text.items()), key=lambda d: (d.start, d.text))
+        dates = distinct_dates(by_text)
         found[project].append(
             Event(
                 milestone,
@@ -205,7 +209,7 @@ def works_in_space(data: GraphData) -> dict[str, list[Event]]:
         kind, kind_label = (
             ("FilmingInSpace", filming) if work in filmed else ("Release", "released (no date of filming in space)")
         )
-        dates = sorted((parse_date(t, tuple(sorted(s))) for t, s in by_text.items()), key=lambda d: (d.start, d.text))
+        dates = distinct_dates(by_text)
         lanes[lane].append(Event(work, label, lane, kind, kind_label, dates))
     for events in lanes.values():
         events.sort(key=lambda e: (e.first, e.label))
