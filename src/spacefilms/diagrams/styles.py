@@ -19,14 +19,11 @@ class NodeStyle:
     size: float = 10.0
 
 
-_WORK = NodeStyle("film", "film, series, video or project", "#E69F00", "*", 16.0)
 # Most specific class first: an entity takes the style of the first class it has.
 # Colours: Okabe-Ito and Tol palettes (distinguishable with the common colour-vision deficiencies).
 KINDS: list[tuple[str, NodeStyle]] = [
-    (str(SF.SpaceFilmProject), _WORK),
-    (str(SCHEMA.Movie), _WORK),
-    (str(SCHEMA.TVSeries), _WORK),
-    (str(SCHEMA.VideoObject), _WORK),
+    (str(SF.SpaceFilmProject), NodeStyle("film", "film or film project", "#E69F00", "*", 16.0)),
+    (str(SCHEMA.Movie), NodeStyle("film", "film or film project", "#E69F00", "*", 16.0)),
     (str(SF.SpaceAgency), NodeStyle("agency", "space agency", "#CC79A7", "h", 11.0)),
     (str(SCHEMA.Organization), NodeStyle("organisation", "organisation", "#009E73", "s", 9.0)),
     (str(SCHEMA.Person), NodeStyle("person", "person", "#0072B2", "o", 9.0)),
