@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from spacefilms.store.stats import GraphStats
 
 Progress = Callable[[str], None]
-_SPARQL_TEXT = re.compile(r"[\s{]")  # a name has neither: SPARQL text always has both
+_SPARQL_TEXT = re.compile(r"[\s{]")  # a query name has neither; SPARQL text always has one
 _ENDPOINT = re.compile(r"https?://", re.IGNORECASE)
 # The entities a name is the label of: every project resource with that label, in any language.
 _NAMED = "SELECT DISTINCT ?e WHERE { ?e rdfs:label ?label FILTER (STR(?label) = STR(?name) && STRSTARTS(STR(?e), STR(sfr:))) }"
