@@ -47,7 +47,6 @@ class NamedQuery:
     description: str = ""
     example: str = ""
     parameters: list[Parameter] = field(default_factory=list)
-    line_offset: int = 0  # lines put before the user's own text, not counted in error positions
 
     @classmethod
     def from_file(cls, path: Path) -> NamedQuery:
@@ -86,7 +85,7 @@ class NamedQuery:
     def check_syntax(self) -> str:
         """The query's form (SELECT, ASK or CONSTRUCT); a :class:`SpacefilmsError` naming the query, line and column
         on a syntax error (see :func:`spacefilms.core.sparql.form`)."""
-        return sparql.form(self.text, self.where, self.line_offset)
+        return sparql.form(self.text, self.where)
 
     def bind(self, values: dict[str, str], named: Callable[[str], str] | None = None) -> dict[str, Identifier]:
         """Turn raw ``name=value`` strings (plus defaults) into typed RDF terms; an entity parameter given by its

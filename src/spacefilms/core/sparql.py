@@ -25,27 +25,27 @@ _ERROR = re.compile(r"error at (\d+):(\d+): (.*)", re.DOTALL)
 _PREFIXED = re.compile(r"([A-Za-z][\w.-]*)?:")
 
 
-def form(text: str, where: str = "query", line_offset: int = 0) -> str:
+def form(text: str, where: str = "query") -> str:
     """``SELECT``, ``ASK`` or ``CONSTRUCT`` (DESCRIBE answers as CONSTRUCT does) for a query Oxigraph accepts, with
-    the project's prefixes predeclared; else a :class:`SpacefilmsError` ``where:line:column: …`` on one line, the
-    line counted without the ``line_offset`` lines put before the user's text."""
+    the project's prefixes predeclared; else a :class:`SpacefilmsError` ``where:line:column: …`` on one line, at the
+    position in the user's own text (the prefixes are given to the parser, not written before the text)."""
     try:
         answer = ox.Store().query(text, prefixes=PREFIXES)
     except SyntaxError as exc:
-        raise syntax_error(str(exc), text, where, line_offset) from None
+        raise syntax_error(str(exc), text, where) from None
     kind = "ASK" if isinstance(answer, ox.QueryBoolean) else "CONSTRUCT" if isinstance(answer, ox.QueryTriples) else "SELECT"
     del answer  # never read: nothing is evaluated
     return kind
 
 
-def syntax_error(message: str, text: str, where: str, line_offset: int = 0) -> SpacefilmsError:
+def syntax_error(message: str, text: str, where: str) -> SpacefilmsError:
     """Oxigraph's ``error at L:C: expected one of …`` as one line a person can act on: the position in their own
     text, and the cause in words where it is known (an undeclared prefix)."""
     found = _ERROR.match(message.strip())
     if not found:
         return SpacefilmsError(f"SPARQL syntax error: {message.strip().splitlines()[0] if message.strip() else 'refused'}", where)
     line, column, detail = int(found[1]), int(found[2]), found[3]
-    shown = f"{where}:{line - line_offset}:{column}"
+    shown = f"{where}:{line}:{column}"
     if "Prefix not found" in detail:
         prefix = _prefix_before(text, line, column)
         known = ", ".join(f"{p}:" for p in sorted(PREFIXES))
