@@ -54,6 +54,7 @@ class Chromium:
         os.close(to_chrome)
         os.close(from_chrome)
         self.buffer, self.last_id, self.events = b"", 0, []
+        self.loader: str | None = None  # the document ``open`` loaded: what ``requested`` reports on
         target = self.call("Target.createTarget", url="about:blank")["targetId"]
         self.session = self.call("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
         for domain in ("Network", "Page", "Runtime", "Log"):
@@ -102,7 +103,8 @@ class Chromium:
 
     def open(self, url: str) -> None:
         self.events.clear()
-        self.call("Page.navigate", session=True, url=url)
+        # a new document has a loader of its own; a move within the document (a #fragment) keeps the one it has
+        self.loader = self.call("Page.navigate", session=True, url=url).get("loaderId") or self.loader
         self.wait_for(f"location.href === {json.dumps(url)} && document.readyState === 'complete'")
 
     def problems(self) -> list[str]:
@@ -121,7 +123,12 @@ class Chromium:
         return found
 
     def requested(self) -> list[str]:
-        return [e["params"]["request"]["url"] for e in self.events if e.get("method") == "Network.requestWillBeSent"]
+        """The URLs the document ``open`` loaded asked for (not a late request of the page before it: seen under load)."""
+        return [
+            e["params"]["request"]["url"]
+            for e in self.events
+            if e.get("method") == "Network.requestWillBeSent" and e["params"].get("loaderId") in (self.loader, None)
+        ]
 
     def screenshot(self, path: Path, width: int = 1280, height: int = 900, full: bool = True) -> Path:
         self.call(
