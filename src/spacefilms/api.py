@@ -79,7 +79,7 @@ class Graph:
         elif isinstance(query, Path):
             named = NamedQuery.from_file(query)
         else:
-            named = NamedQuery.from_sparql(query) if _SPARQL_TEXT.search(query) else get_query(query)
+            named = NamedQuery.from_text("sparql", query) if _SPARQL_TEXT.search(query) else get_query(query)
         named.check_syntax()
         return named
 

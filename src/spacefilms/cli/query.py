@@ -60,7 +60,7 @@ def query(obj: dict, name, params, query_file, sparql, fmt, full_iris, endpoint,
         raise click.UsageError("give exactly one of NAME, --file or --sparql")
     graph = graph_from(obj, endpoint, timeout)
     if sparql:
-        chosen = NamedQuery.from_sparql(sparql, "--sparql")
+        chosen = NamedQuery.from_text("--sparql", sparql)
     elif query_file:
         chosen = NamedQuery.from_text(query_file.stem, read_text(query_file), query_file)  # read within a cap
     else:

@@ -72,12 +72,6 @@ class NamedQuery:
                 setattr(query, key, (getattr(query, key) + " " + value).strip())
         return query
 
-    @classmethod
-    def from_sparql(cls, text: str, name: str = "sparql") -> NamedQuery:
-        """A query typed by a user, as typed: the project prefixes are predeclared wherever it runs, so its errors
-        point at the user's own lines."""
-        return cls.from_text(name, text)
-
     @property
     def where(self) -> str:
         return str(self.path) if self.path else self.name

@@ -74,11 +74,6 @@ def _prefix_before(text: str, line: int, column: int) -> str:
     return names[-1] if names else ""
 
 
-def without_comments(text: str) -> str:
-    """The query with its comments blanked (strings and IRIs that contain a # are left alone)."""
-    return TOKENS.sub(lambda m: " " * len(m.group()) if m.lastgroup == "comment" else m.group(), text)
-
-
 def names_graphs(text: str) -> bool:
     """Whether the query reads named graphs (the keyword ``GRAPH`` outside comments, strings and IRIs)."""
     return any(m.lastgroup == "graph" for m in TOKENS.finditer(text))
