@@ -194,10 +194,11 @@ class Graph:
 def build(graph_dir: str | Path | None = None, store: str | Path | None = None, progress: Progress | None = None) -> Graph:
     """Build the store from the curated files (validated first; a failed build changes nothing) and open it.
     ``graph_dir`` defaults to the bundled ``graph/``, ``store`` to the workspace's store."""
+    from spacefilms.core.backends import LocalBackend
     from spacefilms.store.build import build as build_store
 
     report = build_store(Path(graph_dir) if graph_dir else None, Path(store) if store else None, progress=progress)
-    return Graph(Graph.open(report.store).backend, report)
+    return Graph(LocalBackend(report.store), report)
 
 
 def open(location: str | Path | None = None, *, timeout: float = 60.0, default_graph: str | None = MERGE_GRAPH) -> Graph:
