@@ -62,9 +62,11 @@ class Placement:
 
 
 def _undirected(net: nx.MultiDiGraph) -> nx.Graph:
+    """``net`` without directions or parallel edges, its nodes and edges sorted: a layout seeded the same way then
+    places them the same way whatever order sets handed them over in (Python salts string hashes per process)."""
     simple = nx.Graph()
-    simple.add_nodes_from(net)
-    simple.add_edges_from(net.edges())
+    simple.add_nodes_from(sorted(net))
+    simple.add_edges_from(sorted(tuple(sorted(edge)) for edge in net.edges()))
     return simple
 
 
