@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from itertools import product
 from pathlib import Path
 
 import matplotlib
@@ -228,17 +229,20 @@ def _place_edge_labels(diagram: Diagram, arranged: Arranged, taken: list[Box]) -
         if wanted or (line.a in placement.hubs and line.b in placement.hubs):
             texts.setdefault((line.a, line.b), []).append(line.text)
     for (a, b), names in texts.items():
-        text = " · ".join(names)
-        w, h = text_size(text, EDGE_PT)
         (x0, y0), (x1, y1) = placement.pos[a], placement.pos[b]
-        for t in (0.5, 0.38, 0.62, 0.28, 0.72):
-            x, y = x0 + (x1 - x0) * t, y0 + (y1 - y0) * t
+        boxes = [(c.x0, c.y0, c.x1, c.y1) for c in [*taken, *(p[2] for p in placed)]]
+        texts_tried = dict.fromkeys((" · ".join(names), "\n".join(names)))  # on one line, else stacked
+        for text, side, t in product(texts_tried, (0, 1, -1), _ALONG):  # on the line, else just above or below it
+            w, h = text_size(text, EDGE_PT)
+            x, y = x0 + (x1 - x0) * t, y0 + (y1 - y0) * t + side * (h / 2 + 0.03)
             box = Box(x - w / 2, y - h / 2, x + w / 2, y + h / 2)
-            boxes = [(c.x0, c.y0, c.x1, c.y1) for c in [*taken, *(p[2] for p in placed)]]
             if not any(len(boxes) in pair for pair in overlapping([*boxes, (box.x0, box.y0, box.x1, box.y1)])):
                 placed.append((text, (x, y), box))
                 break
     return placed
+
+
+_ALONG = (0.5, 0.42, 0.58, 0.34, 0.66, 0.26, 0.74, 0.2, 0.8)  # where along its line an edge label is tried, middle first
 
 
 # ---------------------------------------------------------------- legend and checks
