@@ -87,6 +87,10 @@ class FaultProxy:
     def query_endpoint(self) -> str:
         return f"http://127.0.0.1:{self.server.server_address[1]}/query"
 
+    @property
+    def store_endpoint(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}/store"
+
     def plan(self, *faults: Fault) -> FaultProxy:
         self.queue.extend(faults)
         return self
@@ -188,6 +192,12 @@ class FaultProxy:
 
             def do_POST(self) -> None:
                 self._serve("POST")
+
+            def do_PUT(self) -> None:
+                self._serve("PUT")
+
+            def do_DELETE(self) -> None:
+                self._serve("DELETE")
 
         return Handler
 

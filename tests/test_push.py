@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from engines.compare import rows
+from fault_proxy import FaultProxy, status
 
 from spacefilms.core.backends import LocalBackend, RemoteBackend
 from spacefilms.core.layout import open_ox
@@ -183,6 +184,17 @@ def test_a_server_killed_during_parallel_puts_leaves_a_true_journal(tmp_path: Pa
         report = push(open_ox(built_store), gsp, journal=journal, jobs=4)
         assert report.skipped == len(journaled) and graphs_on(restarted) == set(report.graphs)
         assert Remote(gsp).graph_sizes(journaled) == taken and all(taken.values())
+
+
+def test_a_put_the_store_failed_is_sent_again(target: OxigraphServer, built_store: Path) -> None:
+    """Virtuoso fails one of several PUTs at once with HTTP 500 (SR197) on a busy machine: a PUT replaces its graph
+    whole, so it is sent again and the push completes."""
+    with FaultProxy(f"http://{target.host}:{target.port}") as proxy:
+        proxy.plan(status(500), status(500))  # the first PUT fails twice (queries go to the store directly)
+        report = push(open_ox(built_store), Endpoint(proxy.store_endpoint, "gsp", target.query_endpoint), jobs=1)
+    assert [(seen.method, seen.fault) for seen in proxy.seen[:4]] == [("PUT", "500"), ("PUT", "500"), ("PUT", "pass"), ("PUT", "pass")]
+    assert graphs_on(target) == set(report.graphs)
+    assert graph_size(target) == graph_stats(LocalBackend(built_store)).triples
 
 
 class CutUpload:

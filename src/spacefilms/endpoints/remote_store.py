@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+import time
 import urllib.parse
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -13,6 +14,7 @@ from spacefilms.errors import SpacefilmsError
 from spacefilms.namespaces import MANIFEST_GRAPH, PROV
 
 PROTOCOLS = ("update", "gsp", "dataset")
+_PUT_ATTEMPTS = 3
 AUTH_SCHEMES = ("basic", "digest")
 
 Progress = Callable[[str], None]
@@ -89,10 +91,19 @@ class Remote:
         return f"{self.endpoint.url}{separator}{urllib.parse.urlencode({'graph': graph})}"
 
     def put_graph(self, graph: str, ntriples: bytes) -> None:
-        """Replace ``graph`` with ``ntriples`` (Graph Store Protocol PUT)."""
-        self._call(
-            "PUT", self._graph_url(graph), ntriples, "application/n-triples; charset=utf-8"
-        )  # Virtuoso reads Latin-1 otherwise
+        """Replace ``graph`` with ``ntriples`` (Graph Store Protocol PUT). A PUT replaces the graph whole, so one
+        the store failed with a server error is sent again (twice at most): Virtuoso fails one of several PUTs at
+        once that add the same new term (HTTP 500, "SR197 Non unique primary key"), seen on a busy machine."""
+        from spacefilms.http import HttpError
+
+        for attempt in range(_PUT_ATTEMPTS):
+            try:
+                self._call("PUT", self._graph_url(graph), ntriples, "application/n-triples; charset=utf-8")  # not Latin-1
+                return
+            except HttpError as exc:
+                if exc.response.status not in (500, 503) or attempt == _PUT_ATTEMPTS - 1:
+                    raise
+                time.sleep(0.5 * (attempt + 1))
 
     def delete_graph(self, graph: str) -> None:
         """Drop ``graph`` (Graph Store Protocol DELETE); one already gone is no error."""
