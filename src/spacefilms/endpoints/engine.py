@@ -147,6 +147,9 @@ class Engine:
             first = message.strip().splitlines()
             raise Refused(502, f"query failed: {first[0] if first else f'HTTP {error.response.status}'}") from None
         except NetworkError as exc:
+            # A broken connection to our own engine means it is dying, though it may not have exited yet: stopped
+            # now, so that the next query starts a fresh one rather than reaching the dying one (seen on a busy CI).
+            slot.stop(server)
             raise _EngineDied(exc.message) from None
         data = response.body
         graph = response.content_type == ox.RdfFormat.N_TRIPLES.media_type
