@@ -1,20 +1,26 @@
-"""Answers to queries. Inside, terms are pyoxigraph's (:class:`Solutions`); at the edge, where people and scripts
-read them, :class:`QueryResult` holds rdflib terms. Answers that come over the network are checked against the
-shape SPARQL 1.1 JSON results must have before anything uses them."""
+"""Answers to queries, in pyoxigraph terms throughout (:class:`Solutions` for the library's readers,
+:class:`QueryResult` for people and scripts); rdflib terms only here, made when a user asks for them
+(:meth:`QueryResult.to_rdflib`, :meth:`QueryResult.graph`) or rdflib's writers and pyshacl need them
+(:func:`rdflib_terms`). Answers that come over the network are checked against the shape SPARQL 1.1 results must
+have before anything uses them."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.term import Identifier
 
 from spacefilms.errors import SpacefilmsError, excerpt
 
+if TYPE_CHECKING:
+    import rdflib
+    from rdflib.term import Identifier
+
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
+Row = tuple[Term | None, ...]
 
 
 @dataclass
@@ -22,7 +28,7 @@ class Solutions:
     """The rows of a SELECT answer, in pyoxigraph terms, by variable name."""
 
     variables: list[str]
-    rows: list[tuple[Term | None, ...]]
+    rows: list[Row]
 
     def __iter__(self) -> Iterator[dict[str, Term | None]]:
         return (dict(zip(self.variables, row)) for row in self.rows)
@@ -33,59 +39,72 @@ class Solutions:
 
 @dataclass
 class QueryResult:
-    """The answer to a query, in rdflib terms: a boolean (ASK), rows (SELECT) or a graph (CONSTRUCT/DESCRIBE)."""
+    """The answer to a query, in pyoxigraph terms: a boolean (ASK), rows (SELECT) or triples (CONSTRUCT/DESCRIBE)."""
 
     kind: str
     variables: list[str] = field(default_factory=list)
-    rows: list[tuple[Identifier | None, ...]] = field(default_factory=list)
+    rows: list[Row] = field(default_factory=list)
     boolean: bool | None = None
-    graph: Graph | None = None
+    triples: list[ox.Triple] | None = None
 
-    def column(self, name: str) -> list[Identifier | None]:
+    @classmethod
+    def of(cls, answer: bool | Solutions | list[ox.Triple]) -> QueryResult:
+        """The result of a backend's answer."""
+        if isinstance(answer, bool):
+            return cls("ASK", boolean=answer)
+        if isinstance(answer, Solutions):
+            return cls("SELECT", list(answer.variables), list(answer.rows))
+        return cls("CONSTRUCT", triples=list(answer))
+
+    def column(self, name: str) -> list[Term | None]:
         index = self.variables.index(name)
         return [row[index] for row in self.rows]
 
     def values(self, name: str) -> list[str]:
-        """The bound values of one column as plain strings (handy in tests and scripts)."""
-        return [str(v) for v in self.column(name) if v is not None]
+        """The bound values of one column as plain strings (an IRI, a literal's text): handy in tests and scripts."""
+        return [v.value for v in self.column(name) if v is not None]
+
+    def to_rdflib(self) -> list[tuple[Identifier | None, ...]]:
+        """The rows in rdflib terms, for code built on rdflib."""
+        term = rdflib_terms()
+        return [tuple(term(v) for v in row) for row in self.rows]
+
+    def graph(self) -> rdflib.Graph:
+        """A CONSTRUCT or DESCRIBE answer as an rdflib ``Graph``, for code built on rdflib."""
+        from rdflib import Graph
+
+        if self.triples is None:
+            raise SpacefilmsError(f"a {self.kind} answer is not a graph: only CONSTRUCT and DESCRIBE answers are")
+        term, graph = rdflib_terms(), Graph()
+        graph += ((term(t.subject), term(t.predicate), term(t.object)) for t in self.triples)
+        return graph
 
 
-def rdflib_terms():
-    """A converter of pyoxigraph terms to rdflib terms that converts each distinct term once (answers repeat
-    labels and IRIs)."""
+def rdflib_terms() -> Callable[[Term | None], Identifier | None]:
+    """A converter of pyoxigraph terms to rdflib terms (the only one: for users who ask for rdflib, rdflib's
+    JSON-LD writer and pyshacl) that converts each distinct term once (answers repeat labels and IRIs)."""
+    from rdflib import BNode, Literal, URIRef
+
     seen: dict[Term, Identifier] = {}
+
+    def convert(value: Term) -> Identifier:
+        if isinstance(value, ox.NamedNode):
+            return URIRef(value.value)
+        if isinstance(value, ox.BlankNode):
+            return BNode(value.value)
+        if value.language:
+            return Literal(value.value, lang=value.language)
+        return Literal(value.value, datatype=URIRef(value.datatype.value), normalize=False)  # the lexical form as stated
 
     def term(value: Term | None) -> Identifier | None:
         if value is None:
             return None
         converted = seen.get(value)
         if converted is None:
-            converted = seen[value] = _rdflib(value)
+            converted = seen[value] = convert(value)
         return converted
 
     return term
-
-
-def _rdflib(value: Term) -> Identifier:
-    if isinstance(value, ox.NamedNode):
-        return URIRef(value.value)
-    if isinstance(value, ox.BlankNode):
-        return BNode(value.value)
-    if value.language:
-        return Literal(value.value, lang=value.language)
-    return Literal(value.value, datatype=URIRef(value.datatype.value), normalize=False)  # the lexical form as stated
-
-
-def to_query_result(answer: bool | Solutions | list[ox.Triple]) -> QueryResult:
-    """The rdflib view of an answer."""
-    if isinstance(answer, bool):
-        return QueryResult("ASK", boolean=answer)
-    term = rdflib_terms()
-    if isinstance(answer, Solutions):
-        return QueryResult("SELECT", list(answer.variables), [tuple(term(v) for v in row) for row in answer.rows])
-    graph = Graph()
-    graph += ((term(t.subject), term(t.predicate), term(t.object)) for t in answer)
-    return QueryResult("CONSTRUCT", graph=graph)
 
 
 def parse_results(body: bytes, where: str, media_type: str | None = None) -> bool | Solutions:

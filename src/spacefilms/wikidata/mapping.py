@@ -67,11 +67,11 @@ class _Graphs:
         out = []
         for qid in self.quads:
             graph, item = ox.NamedNode(WIKIDATA_GRAPH_BASE + qid), ox.NamedNode(item_iri(qid))
-            stamp = ox.Literal(self.times[qid], datatype=ox.NamedNode(str(XSD.dateTime)))
+            stamp = ox.Literal(self.times[qid], datatype=ox.NamedNode(XSD.dateTime))
             out += [
-                ox.Quad(graph, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(PROV.Entity)), graph),
-                ox.Quad(graph, ox.NamedNode(str(PROV.wasDerivedFrom)), item, graph),
-                ox.Quad(graph, ox.NamedNode(str(PROV.generatedAtTime)), stamp, graph),
+                ox.Quad(graph, ox.NamedNode(RDF.type), ox.NamedNode(PROV.Entity), graph),
+                ox.Quad(graph, ox.NamedNode(PROV.wasDerivedFrom), item, graph),
+                ox.Quad(graph, ox.NamedNode(PROV.generatedAtTime), stamp, graph),
                 ox.Quad(graph, ox.NamedNode(DCTERMS_SOURCE), ox.NamedNode(endpoint), graph),
             ]
             version, modified = revisions.get(qid, (None, None))
@@ -93,7 +93,7 @@ class Mapper:
     def __init__(self, links: list[Link], fetched: Fetched, report: EnrichReport) -> None:
         mapping = ontology_mapping()
         self.predicate = predicates(mapping)
-        self.character = mapping.get(PQ + "P453", str(SF.character))
+        self.character = mapping.get(PQ + "P453", SF.character)
         self.entity = {link.qid: link for link in links if link.linked}
         self.fields = {f.pid: f for fs in FIELDS.values() for f in fs}
         self.fetched = fetched
@@ -166,9 +166,9 @@ class Mapper:
         if not (code and amount and node):
             return None
         for predicate, obj in (
-            (str(RDF.type), ox.NamedNode(str(SCHEMA.MonetaryAmount))),
-            (str(SCHEMA.value), amount),
-            (str(SCHEMA.currency), ox.Literal(code)),
+            (RDF.type, ox.NamedNode(SCHEMA.MonetaryAmount)),
+            (SCHEMA.value, amount),
+            (SCHEMA.currency, ox.Literal(code)),
         ):
             self.graphs.add(s.qid, node.value, predicate, obj, s.fetched_at)
         return node
@@ -183,9 +183,9 @@ class Mapper:
             return
         role = f"{film}-role-{_slug(performer.value)}"
         add = self.graphs.add
-        add(s.qid, film, str(SF.hasCastRole), ox.NamedNode(role), s.fetched_at)
-        add(s.qid, role, str(RDF.type), ox.NamedNode(str(SF.CastRole)), s.fetched_at)
-        add(s.qid, role, str(SF.performer), performer, s.fetched_at)
+        add(s.qid, film, SF.hasCastRole, ox.NamedNode(role), s.fetched_at)
+        add(s.qid, role, RDF.type, ox.NamedNode(SF.CastRole), s.fetched_at)
+        add(s.qid, role, SF.performer, performer, s.fetched_at)
         for text, lang in names:
             add(s.qid, role, self.character, ox.Literal(text, language=lang), s.fetched_at)
 
@@ -198,11 +198,11 @@ class Mapper:
             where = self.node(qid)
             milestone = f"{SFR}milestone-wikidata-{_slug(film)}-release-{_slug(where.value)}-{date.value}"
             for predicate, obj in (
-                (str(RDF.type), ox.NamedNode(str(SF.Milestone))),
-                (str(SF.milestoneOf), ox.NamedNode(film)),
-                (str(SF.milestoneType), ox.NamedNode(str(SF.Release))),
-                (str(SCHEMA.startDate), date),
-                (str(SCHEMA.location), where),
+                (RDF.type, ox.NamedNode(SF.Milestone)),
+                (SF.milestoneOf, ox.NamedNode(film)),
+                (SF.milestoneType, ox.NamedNode(SF.Release)),
+                (SCHEMA.startDate, date),
+                (SCHEMA.location, where),
             ):
                 self.graphs.add(s.qid, milestone, predicate, obj, s.fetched_at)
             self.release_labels.append((s.qid, milestone, qid, s.fetched_at))
@@ -216,11 +216,11 @@ class Mapper:
                 self.report.unlabelled.append(qid)
             for lang, text in sorted(names.items()):
                 literal = ox.Literal(text, language=lang)
-                self.graphs.add(qid, item_iri(qid), str(RDFS.label), literal, self.fetched.label_times[qid])
+                self.graphs.add(qid, item_iri(qid), RDFS.label, literal, self.fetched.label_times[qid])
         for qid, milestone, place, when in self.release_labels:
             film = self.entity[qid].label
             text = f"{film}: release in {self.label(place) or 'wd:' + place} (Wikidata)"
-            self.graphs.add(qid, milestone, str(RDFS.label), ox.Literal(text, language="en"), when)
+            self.graphs.add(qid, milestone, RDFS.label, ox.Literal(text, language="en"), when)
         facts = [q for quads in self.graphs.quads.values() for q in quads]
         self.report.graphs, self.report.facts = len(self.graphs.quads), len(facts)
         return sorted(facts + self.graphs.provenance(endpoint, self.fetched.revisions), key=_sort_key)
