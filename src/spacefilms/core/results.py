@@ -10,6 +10,7 @@ import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
 import pyoxigraph as ox
 
@@ -107,14 +108,18 @@ def rdflib_terms() -> Callable[[Term | None], Identifier | None]:
     return term
 
 
-def parse_results(body: bytes, where: str, media_type: str | None = None) -> bool | Solutions:
+def parse_results(body: bytes, where: str, media_type: str | None = None, keep_invalid_iris: bool = False) -> bool | Solutions:
     """A SPARQL 1.1 results answer (JSON unless ``media_type`` says XML, CSV or TSV), read by pyoxigraph's parser:
     an ASK answer or rows of terms. Anything that is not well-formed results of that format is an error naming
-    ``where`` — checked whole before any row is used (the parser reads lazily, so every row is read here)."""
+    ``where`` — checked whole before any row is used (the parser reads lazily, so every row is read here).
+
+    ``keep_invalid_iris`` (JSON only): an IRI that is not valid RDF becomes :data:`NOT_AN_IRI` followed by its
+    percent-encoded text, for a reader that counts and skips such values one by one (Wikidata's answers carry
+    Commons file names with spaces and pipes), where otherwise the whole answer is refused."""
     fmt = (ox.QueryResultsFormat.from_media_type(media_type) if media_type else None) or ox.QueryResultsFormat.JSON
     try:
-        if fmt == ox.QueryResultsFormat.JSON and b'"bnode"' in body:
-            body = _blank_labels_renamed(body)
+        if fmt == ox.QueryResultsFormat.JSON and (keep_invalid_iris or b'"bnode"' in body):
+            body = _cells_made_rdf(body, keep_invalid_iris)
         answer = ox.parse_query_results(body, format=fmt)
         if isinstance(answer, ox.QueryBoolean):
             return bool(answer)
@@ -124,44 +129,30 @@ def parse_results(body: bytes, where: str, media_type: str | None = None) -> boo
         raise SpacefilmsError(f"not SPARQL {name} results ({_first_line(exc)}): {_start(body)}", where) from None
 
 
-def _blank_labels_renamed(body: bytes) -> bytes:
-    """The answer with each blank node label made one RDF accepts: stores label them as they like (Virtuoso's
-    ``nodeID://b10001``), and a label means nothing outside its answer but its sameness, which is kept."""
+# What an IRI an answer carries that RDF refuses is read as (see parse_results): an IRI of no scheme anyone serves.
+NOT_AN_IRI = "urn:spacefilms:not-an-iri:"
+
+
+def _cells_made_rdf(body: bytes, keep_invalid_iris: bool) -> bytes:
+    """The JSON answer with each blank node label made one RDF accepts: stores label them as they like (Virtuoso's
+    ``nodeID://b10001``), and a label means nothing outside its answer but its sameness, which is kept; and, with
+    ``keep_invalid_iris``, each invalid IRI written as :data:`NOT_AN_IRI` and its percent-encoded text. Anything
+    not shaped like results is left for the parser to refuse."""
     data = json.loads(body)
     names: dict[str, str] = {}
-    for binding in data.get("results", {}).get("bindings", []) if isinstance(data, dict) else []:
+    bindings = data.get("results", {}).get("bindings", []) if isinstance(data, dict) else []
+    for binding in bindings if isinstance(bindings, list) else []:
         for cell in binding.values() if isinstance(binding, dict) else []:
-            if isinstance(cell, dict) and cell.get("type") == "bnode" and isinstance(cell.get("value"), str):
+            if not (isinstance(cell, dict) and isinstance(cell.get("value"), str)):
+                continue
+            if cell.get("type") == "bnode":
                 cell["value"] = names.setdefault(cell["value"], f"b{len(names)}")
+            elif cell.get("type") == "uri" and keep_invalid_iris:
+                try:
+                    ox.NamedNode(cell["value"])
+                except ValueError:
+                    cell["value"] = NOT_AN_IRI + quote(cell["value"], safe="")
     return json.dumps(data).encode()
-
-
-def json_results(body: bytes, where: str) -> dict:
-    """The JSON of a SPARQL 1.1 JSON results answer as it came, checked for its shape only: an ASK answer, or
-    ``head.vars`` (names) and ``results.bindings`` (objects whose cells each have a string ``type`` and ``value``).
-
-    For the Wikidata client alone, which records answers for replay and must read them row by row: Wikidata's answers
-    carry IRIs that are not valid RDF (Commons file names with spaces and pipes), which the enrichment counts and
-    skips one by one, where :func:`parse_results` rightly refuses the whole answer."""
-    try:
-        data = json.loads(body)
-    except (ValueError, RecursionError):
-        raise SpacefilmsError(f"not SPARQL JSON results: {_start(body)}", where) from None
-    if isinstance(data, dict) and isinstance(data.get("boolean"), bool):
-        return data
-    try:
-        variables, bindings = data["head"].get("vars", []), data["results"]["bindings"]
-        if not (isinstance(variables, list) and all(isinstance(v, str) for v in variables) and isinstance(bindings, list)):
-            raise TypeError
-    except (KeyError, TypeError, AttributeError):
-        raise SpacefilmsError(f"not SPARQL JSON results (no head.vars / results.bindings): {_start(body)}", where) from None
-    for number, binding in enumerate(bindings, 1):
-        cells = binding.values() if isinstance(binding, dict) else [None]
-        if not all(isinstance(c, dict) and isinstance(c.get("type"), str) and isinstance(c.get("value"), str) for c in cells):
-            raise SpacefilmsError(
-                f"row {number} of the answer holds a malformed term: {_start(json.dumps(binding).encode())}", where
-            )
-    return data
 
 
 def _first_line(exc: Exception) -> str:

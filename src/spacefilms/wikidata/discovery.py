@@ -12,6 +12,8 @@ import io
 from dataclasses import astuple, dataclass, field, fields
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from spacefilms.core.backends import Backend
 from spacefilms.errors import SpacefilmsError
 from spacefilms.files import write_atomically
@@ -98,8 +100,8 @@ def discover(backend: Backend, links: list[Link], client: WikidataClient, limit:
                 item = qid_of(described.value(row, "item") or "")
                 for var, key in (("label", None), ("description", "description")):
                     cell = row.get(var)
-                    if item and cell:
-                        labels[item].setdefault(key or cell.get("xml:lang", ""), cell["value"])
+                    if item and isinstance(cell, ox.Literal):
+                        labels[item].setdefault(key or cell.language or "", cell.value)
     candidates = [
         Candidate(
             q,

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from spacefilms.core.results import NOT_AN_IRI
 from spacefilms.namespaces import PROV, RDF, RDFS, SCHEMA, SF, SFR, WIKIDATA_GRAPH_BASE, XSD
 from spacefilms.wikidata.client import item_iri, qid_of
 from spacefilms.wikidata.fetching import Fetched, Statement
@@ -121,10 +122,12 @@ class Mapper:
             self.report.unknown_values += 1
             return None
         try:
-            return ox.NamedNode(value)
+            if not value.startswith(NOT_AN_IRI):  # how the answer's reader marks an IRI RDF refuses
+                return ox.NamedNode(value)
         except ValueError:
-            self.report.invalid_iris += 1
-            return None
+            pass
+        self.report.invalid_iris += 1
+        return None
 
     def map(self, statement: Statement) -> None:
         spec = self.fields[statement.pid]
@@ -141,21 +144,21 @@ class Mapper:
 
     def value(self, kind: str, s: Statement) -> ox.NamedNode | ox.Literal | None:
         raw = s.value
-        if raw["type"] == "bnode" or raw["value"].startswith(GENID):
+        if isinstance(raw, ox.BlankNode) or raw.value.startswith(GENID):
             self.report.unknown_values += 1  # "unknown value": not a fact to map
             return None
         if kind == "item":
-            qid = qid_of(raw["value"]) if raw["type"] == "uri" else None
+            qid = qid_of(raw.value) if isinstance(raw, ox.NamedNode) else None
             return self.node(qid) if qid else None
         if kind == "time":
-            return time_literal(raw["value"], s.precision)
+            return time_literal(raw.value, s.precision)
         if kind == "duration":
             return duration_literal(s.amount, s.unit)
         if kind == "money":
             return self.money(s)
         if kind == "iri":
-            return self.iri(raw["value"]) if raw["type"] == "uri" else None
-        return ox.Literal(raw["value"]) if raw["type"] == "literal" else None
+            return self.iri(raw.value) if isinstance(raw, ox.NamedNode) else None
+        return ox.Literal(raw.value) if isinstance(raw, ox.Literal) else None
 
     def money(self, s: Statement) -> ox.NamedNode | None:
         """An amount with a currency that has an ISO 4217 code, as a schema:MonetaryAmount named by Wikidata's
@@ -175,7 +178,7 @@ class Mapper:
 
     def cast_role(self, s: Statement, film: str, performer: ox.NamedNode) -> None:
         """A character-role qualifier becomes a sf:CastRole, named like curated ones so the two line up."""
-        characters = [q for q in (qid_of(c["value"]) for c in s.qualifiers.get("P453", []) if c["type"] == "uri") if q]
+        characters = [q for q in (qid_of(c.value) for c in s.qualifiers.get("P453", []) if isinstance(c, ox.NamedNode)) if q]
         names = [(self.label(c, lang), lang) for c in characters for lang in ("en", "ru")]
         names = [(text, lang) for text, lang in names if text]
         if not names:
@@ -192,7 +195,7 @@ class Mapper:
     def releases(self, s: Statement, film: str, date: ox.Literal) -> None:
         """Each place-of-publication qualifier makes a release milestone at that place and date."""
         for place in s.qualifiers.get("P291", []):
-            qid = qid_of(place["value"]) if place["type"] == "uri" else None
+            qid = qid_of(place.value) if isinstance(place, ox.NamedNode) else None
             if qid is None:
                 continue
             where = self.node(qid)
@@ -240,8 +243,8 @@ def wanted_items(statements: list[Statement], linked: set[str]) -> list[str]:
     wanted = set()
     for s in statements:
         for cell in [s.value, *(v for vs in s.qualifiers.values() for v in vs)]:
-            if cell["type"] == "uri" and qid_of(cell["value"]):
-                wanted.add(qid_of(cell["value"]))
+            if isinstance(cell, ox.NamedNode) and qid_of(cell.value):
+                wanted.add(qid_of(cell.value))
         if s.unit and qid_of(s.unit):
             wanted.add(qid_of(s.unit))
     return sorted(wanted - linked)
