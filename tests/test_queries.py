@@ -530,3 +530,29 @@ def test_an_entity_parameter_takes_an_exact_name_as_diagram_focus_does(cli) -> N
     assert twice.exit_code == 1 and twice.stderr == (
         "error: several entities are named 'Apollo 11': sfr:apollo-11, sfr:apollo-11-2019-film; give one's IRI\n"
     )
+
+
+def test_answers_hold_pyoxigraph_terms_and_give_rdflib_ones_on_request(local: LocalBackend) -> None:
+    """One term model inside; rdflib's only where a user asks for it, and CONSTRUCT answers written by Oxigraph."""
+    from rdflib import Graph, Literal, URIRef
+
+    cast = run(local, "cast", film="sfr:the-challenge")
+    assert isinstance(cast.rows[0][0], ox.NamedNode) and isinstance(cast.to_rdflib()[0][0], URIRef)
+    assert Literal("Yulia Peresild", lang="en") in {row[1] for row in cast.to_rdflib()}
+    with pytest.raises(SpacefilmsError, match="not a graph"):
+        cast.graph()
+    text = "CONSTRUCT { ?f schema:director ?d } WHERE { ?f schema:director ?d }"
+    directed = local.run(text)
+    graph = directed.graph()
+    assert isinstance(graph, Graph) and len(graph) == len(directed.triples) >= 10
+    assert (URIRef(SFR["the-challenge"]), URIRef("http://schema.org/director"), URIRef(SFR["klim-shipenko"])) in graph
+    turtle = format_result(directed)
+    assert "@prefix schema: <http://schema.org/> ." in turtle and "sfr:the-challenge schema:director sfr:klim-shipenko" in turtle
+    assert len(list(ox.parse(turtle.encode(), ox.RdfFormat.TURTLE))) == len(directed.triples)
+
+
+def test_namespace_terms_are_plain_strings_none_hidden_by_a_string_method() -> None:
+    from spacefilms.namespaces import DCTERMS
+
+    assert DCTERMS.title == "http://purl.org/dc/terms/title" and type(SF.Film) is str
+    assert SFR["outer-space"] == f"{SFR}outer-space" == str(SFR) + "outer-space"
