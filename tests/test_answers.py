@@ -11,9 +11,9 @@ import difflib
 import sys
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from engines.compare import concatenated, in_order
-from rdflib import BNode, Literal
 
 from spacefilms.core.backends import Backend, LocalBackend
 from spacefilms.core.formatting import format_result
@@ -28,18 +28,18 @@ def answer_text(backend: Backend, name: str) -> str:
     sorted: an order by a blank node's label is an order by chance), the items of each GROUP_CONCAT sorted."""
     query = get_query(name)
     result = backend.run(query.text, query.bind({}))
-    blank, lists = BNode("b"), concatenated(query.text)
+    blank, lists = ox.BlankNode("b"), concatenated(query.text)
     separators = [lists.get(column) for column in result.variables]
 
     def fixed(cell: object, separator: str | None) -> object:
         """A blank node written alike; the items of a GROUP_CONCAT in one order (SPARQL leaves theirs to chance)."""
-        if isinstance(cell, BNode):
+        if isinstance(cell, ox.BlankNode):
             return blank
-        return cell if separator is None or cell is None else Literal(separator.join(in_order(str(cell), separator)))
+        return cell if separator is None or cell is None else ox.Literal(separator.join(in_order(cell.value, separator)))
 
     rows = [tuple(fixed(cell, sep) for cell, sep in zip(row, separators)) for row in result.rows]
     if rows != result.rows:
-        rows.sort(key=lambda row: tuple(str(cell) for cell in row))
+        rows.sort(key=lambda row: tuple("None" if cell is None else cell.value for cell in row))
     result.rows = rows
     return format_result(result, "tsv").rstrip("\n") + "\n"
 

@@ -237,7 +237,7 @@ def test_repeated_facts_are_merged_once_in_the_default_graph(built_store: Path) 
     assert merged == {q.triple for q in named_quads(store)}
     count = "SELECT (COUNT(*) AS ?n) WHERE { ?m a sf:Milestone ; sf:milestoneOf ?p }"
     milestones = {(q.subject, q.object) for q in store.quads_for_pattern(None, ox.NamedNode(str(SF.milestoneOf)), None, None)}
-    assert int(LocalBackend(built_store).run(count).rows[0][0]) == len(milestones)
+    assert int(LocalBackend(built_store).run(count).rows[0][0].value) == len(milestones)
     assert int(next(iter(store.query(count, use_default_graph_as_union=True, prefixes=PREFIXES)))[0].value) > len(milestones)
 
 

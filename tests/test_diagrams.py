@@ -167,7 +167,7 @@ def test_flights_preset_matches_the_flight_crews_query(net, data, local) -> None
     }
     result = local.run(get_query("flight-crews").text)
     shown = {"Soyuz MS-18", "Soyuz MS-19"}  # the preset's centres: the film's flights
-    assert drawn == {(str(f), str(p), str(d)) for f, p, _, d, *_ in result.rows if str(f) in shown}
+    assert drawn == {(str(f), str(p), str(d)) for f, p, _, d, *_ in result.to_rdflib() if str(f) in shown}
     assert {r("iss"), r("baikonur-cosmodrome"), r("soyuz-2-1a")} <= set(flights)
     assert {d["kind"] for _, d in flights.nodes(data=True)} == {"spaceflight", "person", "station", "place", "vehicle"}
 

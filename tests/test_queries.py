@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
-from rdflib import BNode, Literal, URIRef
 
 from spacefilms.core.backends import LocalBackend, RemoteBackend
 from spacefilms.core.formatting import display, format_result
@@ -15,7 +15,7 @@ from spacefilms.core.parameters import inline_bindings
 from spacefilms.core.results import QueryResult
 from spacefilms.endpoints.oxigraph_server import OxigraphServer
 from spacefilms.errors import SpacefilmsError
-from spacefilms.namespaces import SF, SFR
+from spacefilms.namespaces import SF, SFR, XSD
 
 QUERIES = list_queries()
 NAMES = [q.name for q in QUERIES]
@@ -40,6 +40,11 @@ def test_query_has_a_complete_header(query) -> None:
     query.check_syntax()
 
 
+def text(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> str:
+    """A cell as text: an IRI, a literal's lexical form ("None" when unbound, so an empty literal is not mistaken for it)."""
+    return "None" if term is None else term.value
+
+
 def labels(result: QueryResult, column: str) -> set[str]:
     return set(result.values(column))
 
@@ -51,34 +56,34 @@ EXPECTED = {
         {"Yulia Peresild", "Oleg Novitsky", "Anton Shkaplerov", "Pyotr Dubrov", "Miloš Biković", "Vladimir Mashkov"}
         <= labels(r, "performerLabel")
         and len(labels(r, "performerLabel")) >= 14
-        and ("Vladimir Mashkov", "") in {(str(row[1]), str(row[2])) for row in r.rows}
+        and ("Vladimir Mashkov", "") in {(text(row[1]), text(row[2])) for row in r.rows}
         # each name of a role carries its own pages: one pre-release page's "a cardiologist" is not Wikipedia's
-        and [str(row[5]) for row in r.rows if str(row[2]) == "a cardiologist"]
+        and [text(row[5]) for row in r.rows if text(row[2]) == "a cardiologist"]
         == ["https://www.kurir.rs/zabava/kultura/3964197/milos-bikovic-film-u-rusiji-u-svemiru"]
         and (
             "Yulia Peresild",
             "a surgeon sent to space to help an injured cosmonaut",
             "https://en.wikipedia.org/wiki/The_Challenge_(2023_film)",
         )
-        in {(str(row[1]), str(row[2]), str(row[5])) for row in r.rows}
-        and ("хирург Евгения Беляева", "ru") in {(str(row[2]), str(row[3])) for row in r.rows}
+        in {(text(row[1]), text(row[2]), text(row[5])) for row in r.rows}
+        and ("хирург Евгения Беляева", "ru") in {(text(row[2]), text(row[3])) for row in r.rows}
         and all(int(n) == len(str(s).split()) for n, s in zip(r.values("pages"), r.values("sources")))
         and not any("juksun.com" in str(s) or "showfilm.net" in str(s) for s in r.values("sources"))  # copies not cited
     ),
     "film-credits": lambda r: (
-        ("director", "Klim Shipenko") in {(str(a), str(b)) for a, _, b, _ in r.rows}
-        and {"Konstantin Ernst", "Dmitry Rogozin"} <= {str(row[2]) for row in r.rows if str(row[0]) == "producer"}
+        ("director", "Klim Shipenko") in {(text(a), text(b)) for a, _, b, _ in r.rows}
+        and {"Konstantin Ernst", "Dmitry Rogozin"} <= {text(row[2]) for row in r.rows if text(row[0]) == "producer"}
     ),
     "film-people-in-space": lambda r: (
-        {(str(row[1]), str(row[2]), str(row[4])) for row in r.rows}
+        {(text(row[1]), text(row[2]), text(row[4])) for row in r.rows}
         >= {("Yulia Peresild", "Soyuz MS-19", "Soyuz MS-18"), ("Klim Shipenko", "Soyuz MS-19", "Soyuz MS-18")}
     ),
     "flight-crews": lambda r: (
-        {str(row[1]) for row in r.rows if str(row[0]) == "Soyuz MS-19" and str(row[3]) == "up"}
+        {text(row[1]) for row in r.rows if text(row[0]) == "Soyuz MS-19" and text(row[3]) == "up"}
         == {"Anton Shkaplerov", "Yulia Peresild", "Klim Shipenko"}
-        and {str(row[1]) for row in r.rows if str(row[0]) == "Soyuz MS-18" and str(row[3]) == "back"}
+        and {text(row[1]) for row in r.rows if text(row[0]) == "Soyuz MS-18" and text(row[3]) == "back"}
         == {"Oleg Novitsky", "Yulia Peresild", "Klim Shipenko"}
-        and any(str(row[0]) == "Soyuz MS-18" and str(row[5]).startswith("2021-10-17") for row in r.rows)
+        and any(text(row[0]) == "Soyuz MS-18" and text(row[5]).startswith("2021-10-17") for row in r.rows)
     ),
     "people-in-space": lambda r: (
         {"Yulia Peresild", "Klim Shipenko", "Oleg Novitsky", "Anton Shkaplerov"} <= labels(r, "personLabel")
@@ -89,30 +94,32 @@ EXPECTED = {
         and any(d.startswith("2023-04-12") for d in r.values("date"))
     ),
     "race": lambda r: (
-        {(str(row[0]), str(row[3])) for row in r.rows}
+        {(text(row[0]), text(row[3])) for row in r.rows}
         >= {("launch", "only The Challenge"), ("filming in space", "only The Challenge")}
-        and ("announcement", "Tom Cruise–Doug Liman space film") in {(str(row[0]), str(row[3])) for row in r.rows}
-        and ("announcement", "about 4 month(s)") in {(str(row[0]), str(row[5])) for row in r.rows}  # a month against a day
-        and ("filming in space", "2021-10-05") in {(str(row[0]), str(row[1])) for row in r.rows}  # the day beats the month
+        and ("announcement", "Tom Cruise–Doug Liman space film") in {(text(row[0]), text(row[3])) for row in r.rows}
+        and ("announcement", "about 4 month(s)") in {(text(row[0]), text(row[5])) for row in r.rows}  # a month against a day
+        and ("filming in space", "2021-10-05") in {(text(row[0]), text(row[1])) for row in r.rows}  # the day beats the month
         # each chosen date with the pages that give it
-        and any("tass.com/science/1350499" in str(row[6]) for row in r.rows if str(row[0]) == "landing")
-        and any("theguardian.com" in str(row[7]) or "ilpost.it" in str(row[7]) for row in r.rows if str(row[0]) == "announcement")
+        and any("tass.com/science/1350499" in text(row[6]) for row in r.rows if text(row[0]) == "landing")
+        and any(
+            "theguardian.com" in text(row[7]) or "ilpost.it" in text(row[7]) for row in r.rows if text(row[0]) == "announcement"
+        )
     ),
     "organisations-by-project": lambda r: (
         {("The Challenge", "production company", name) for name in ("Roscosmos", "Channel One Russia", "Yellow, Black and White")}
         | {("Tom Cruise–Doug Liman space film", "planned partner", name) for name in ("SpaceX", "NASA")}
-        <= {(str(row[0]), str(row[1]), str(row[3])) for row in r.rows}
+        <= {(text(row[0]), text(row[1]), text(row[3])) for row in r.rows}
     ),
     "links-between-projects": lambda r: "International Space Station" in labels(r, "sharedLabel"),
     "facts-about": lambda r: (
-        any(str(row[1]).endswith("/director") and str(row[2]) == str(SFR["klim-shipenko"]) for row in r.rows)
-        and all(str(row[4]).startswith("http") for row in r.rows)
+        any(text(row[1]).endswith("/director") and text(row[2]) == SFR["klim-shipenko"] for row in r.rows)
+        and all(text(row[4]).startswith("http") for row in r.rows)
         and {"1155 million RUB", "23.4 million USD", "35–40"} <= set(r.values("valueLabel"))  # amounts, ranges readable
-        and all(row[3] is not None for row in r.rows if isinstance(row[2], BNode))  # no node shown as its hash
+        and all(row[3] is not None for row in r.rows if isinstance(row[2], ox.BlankNode))  # no node shown as its hash
         # the kind of each page, so that a copy never reads as a source to cite
-        and ("https://juksun.com/movie/the-challenge/", "secondary copy") in {(str(row[4]), str(row[5])) for row in r.rows}
+        and ("https://juksun.com/movie/the-challenge/", "secondary copy") in {(text(row[4]), text(row[5])) for row in r.rows}
         and ("https://en.wikipedia.org/wiki/The_Challenge_(2023_film)", "encyclopedia")
-        in {(str(row[4]), str(row[5])) for row in r.rows}
+        in {(text(row[4]), text(row[5])) for row in r.rows}
     ),
     "connection-path": lambda r: r.rows and all(int(a) <= int(b) for a, b in zip(r.values("length"), r.values("length")[1:])),
     "firsts": lambda r: (
@@ -120,46 +127,46 @@ EXPECTED = {
             ("first IMAX 3D film shot in space", "Space Station 3D", "The Dream Is Alive"),
             ("first fictional feature-length film featuring actors shot in space", "The Challenge", "Return from Orbit"),
         }
-        <= {(str(row[1]), str(row[2]), str(row[3] or "")) for row in r.rows}
+        <= {(text(row[1]), text(row[2]), (row[3].value if row[3] else "")) for row in r.rows}
         # a dispute is kept, each side with its own pages: Guinness credits Tnuva, taz Pepsi
         and {(work, "disputed") for work in ("Tnuva milk commercial", "Pepsi commercial filmed outside Mir")}
-        == {(str(row[2]), str(row[6])) for row in r.rows if str(row[1]) == "first commercial filmed in space"}
-        and all(str(row[6]) == "" for row in r.rows if str(row[1]) == "first science fiction film shot in space")
-        and any("guinnessworldrecords.com" in str(row[5]) for row in r.rows if str(row[2]) == "Tnuva milk commercial")
+        == {(text(row[2]), text(row[6])) for row in r.rows if text(row[1]) == "first commercial filmed in space"}
+        and all(text(row[6]) == "" for row in r.rows if text(row[1]) == "first science fiction film shot in space")
+        and any("guinnessworldrecords.com" in text(row[5]) for row in r.rows if text(row[2]) == "Tnuva milk commercial")
         and all(str(s).startswith("http") for s in r.values("sources"))
     ),
     "precedents": lambda r: (
         {"Apogee of Fear", "The Challenge", "Return from Orbit", "Tnuva milk commercial", "First Orbit"} <= labels(r, "workLabel")
         and "Tom Cruise–Doug Liman space film" not in labels(r, "workLabel")  # planned, never shot (issue 22)
         and {"For All Mankind", "Apollo 11"}.isdisjoint(labels(r, "workLabel"))  # archival footage only
-        and ("The Challenge", "2021-10") in {(str(row[1]), str(row[4])[:7]) for row in r.rows}  # filmed, not released
+        and ("The Challenge", "2021-10") in {(text(row[1]), text(row[4])[:7]) for row in r.rows}  # filmed, not released
         and all(s.startswith("http") for s in r.values("sources"))
     ),
     "time-in-space": lambda r: (
         # the graph's own launch (5 Oct 08:55:02) and landing (17 Oct 04:35, 04:36 on one page), not a page's sum
         {("Yulia Peresild", "11 d 19 h 40 min"), ("Yulia Peresild", "11 d 19 h 41 min"), ("Mark Vande Hei", "355 d 3 h 46 min")}
-        <= {(str(row[1]), str(row[4])) for row in r.rows}
+        <= {(text(row[1]), text(row[4])) for row in r.rows}
         and set(r.values("derivation")) == {"derived: landing time minus launch time"}
-        and any("tass.com/science/1350499" in str(row[7]) for row in r.rows if str(row[4]) == "11 d 19 h 40 min")
+        and any("tass.com/science/1350499" in text(row[7]) for row in r.rows if text(row[4]) == "11 d 19 h 40 min")
     ),
     "works-by-kind": lambda r: (
         sum(int(n) for k, n in zip(r.values("kindLabel"), r.values("works")) if k == "commercial") >= 6
-        and ("announced project", "2020s") in {(str(row[1]), str(row[2])) for row in r.rows}
-        and ("feature film", "1980s", "Return from Orbit") in {(str(row[1]), str(row[2]), str(row[4])) for row in r.rows}
+        and ("announced project", "2020s") in {(text(row[1]), text(row[2])) for row in r.rows}
+        and ("feature film", "1980s", "Return from Orbit") in {(text(row[1]), text(row[2]), text(row[4])) for row in r.rows}
     ),
     "filmed-in-orbit-by": lambda r: (
         {("Vladimir Lyakhov", "Return from Orbit"), ("Aleksandr Lazutkin", "Tnuva milk commercial")}
-        <= {(str(row[1]), str(row[2])) for row in r.rows}
+        <= {(text(row[1]), text(row[2])) for row in r.rows}
         and all(s.startswith("http") for s in r.values("sources"))
     ),
     "release-dates": lambda r: {"2023-04-12", "2023-04-20"} <= {d[:10] for d in r.values("date")},
     "source-disagreements": lambda r: (
-        any(str(row[0]) == "Soyuz MS-18" and str(row[1]).endswith("#landingTime") for row in r.rows)
-        and len({(str(row[0]), str(row[1])) for row in r.rows}) == len(r.rows)  # one row per entity and property
-        and "Soyuz MS-19" not in {str(row[0]) for row in r.rows if str(row[1]).endswith("#launchTime")}  # 08:55:02.442 vs :02
+        any(text(row[0]) == "Soyuz MS-18" and text(row[1]).endswith("#landingTime") for row in r.rows)
+        and len({(text(row[0]), text(row[1])) for row in r.rows}) == len(r.rows)  # one row per entity and property
+        and "Soyuz MS-19" not in {text(row[0]) for row in r.rows if text(row[1]).endswith("#launchTime")}  # 08:55:02.442 vs :02
         and "Jim Bridenstine, NASA Administrator" not in r.values("subjectLabel")  # 2018-04 vs 2018-04-23: precision
         # money within one currency: 905 M, 1.1 bn and 1.155 bn RUB, each with its own pages
-        and ("The Challenge", str(SF.budget), "3") in {(str(row[0]), str(row[1]), str(row[2])) for row in r.rows}
+        and ("The Challenge", SF.budget, "3") in {(text(row[0]), text(row[1]), text(row[2])) for row in r.rows}
         and all(
             int(n) >= 2 and str(v).count(" | ") == int(n) - 1 for n, v in zip(r.values("values"), r.values("valuesAndSources"))
         )
@@ -171,13 +178,13 @@ EXPECTED = {
         and all(int(n) > 0 for n in r.values("facts"))
         and len(r.values("source")) == len(set(r.values("source")))  # one row per source, whatever its title languages
     ),
-    "entity-search": lambda r: str(SFR["soyuz-ms-19"]) in r.values("entity") and str(SFR["soyuz-ms-18"]) in r.values("entity"),
+    "entity-search": lambda r: SFR["soyuz-ms-19"] in r.values("entity") and SFR["soyuz-ms-18"] in r.values("entity"),
     "money": lambda r: (
-        {("budget", "1155 million RUB"), ("box office", "23.4 million USD")} <= {(str(f), str(m)) for f, _, _, m, *_ in r.rows}
+        {("budget", "1155 million RUB"), ("box office", "23.4 million USD")} <= {(text(f), text(m)) for f, _, _, m, *_ in r.rows}
         and all(str(source).startswith("http") for source in r.values("source"))
     ),
     "source-kinds": lambda r: (
-        {"sf:NewsSource", "sf:Encyclopedia", "sf:SecondaryCopy"} <= {display(URIRef(k)) for k in r.values("kind")}
+        {"sf:NewsSource", "sf:Encyclopedia", "sf:SecondaryCopy"} <= {display(ox.NamedNode(k)) for k in r.values("kind")}
         and all(int(n) > 0 for n in r.values("sources"))
     ),
     "linkable-entities": lambda r: (
@@ -187,7 +194,7 @@ EXPECTED = {
     ),
     "organisation-people": lambda r: (
         ("Roscosmos", "head", "Dmitry Rogozin", "2018-05-24", "2022-07-15")
-        in {tuple(map(str, row[:3] + row[4:6])) for row in r.rows}
+        in {tuple(map(text, row[:3] + row[4:6])) for row in r.rows}
     ),
 }
 
@@ -210,9 +217,9 @@ def _normalised(result: QueryResult) -> list[tuple[str, ...]]:
     def cell(term) -> str:
         if term is None:
             return ""
-        if isinstance(term, BNode):
+        if isinstance(term, ox.BlankNode):
             return "_:blank"  # blank node labels differ between stores
-        return " ".join(sorted(filter(None, re.split(r"[ ()]+|, ", str(term)))))  # value (its sources) | … too
+        return " ".join(sorted(filter(None, re.split(r"[ ()]+|, ", term.value))))  # value (its sources) | … too
 
     return sorted(tuple(cell(c) for c in row) for row in result.rows)
 
@@ -226,12 +233,12 @@ def test_same_rows_from_a_real_sparql_server(local: LocalBackend, exported_serve
 def test_parameters_change_the_answer(local: LocalBackend) -> None:
     novitsky = run(local, "facts-about", entity="sfr:oleg-novitsky")
     assert ("http://www.w3.org/2002/07/owl#sameAs", "http://www.wikidata.org/entity/Q963226") in {
-        (str(r[1]), str(r[2])) for r in novitsky.rows
+        (text(r[1]), text(r[2])) for r in novitsky.rows
     }
     peresild = run(local, "facts-about", entity="<https://w3id.org/spacefilms/resource/yulia-peresild>")
     assert novitsky.rows and peresild.rows and novitsky.rows != peresild.rows
     found = run(local, "entity-search", text="Пересильд").values("entity")
-    assert str(SFR["yulia-peresild"]) in found and str(SFR["oleg-novitsky"]) not in found
+    assert SFR["yulia-peresild"] in found and SFR["oleg-novitsky"] not in found
 
 
 HOSTILE = ['"} ; DROP ALL ; #', "x' } UNION { ?s ?p ?o } #", "line\nbreak", "{{}}", "\\", "Юлия 🚀", '"""', "?entity"]
@@ -260,14 +267,14 @@ def test_typed_values_are_validated(kind: str, value: str) -> None:
 
 
 def test_typed_values_become_typed_terms() -> None:
-    assert to_term("2021-10-05", "date").datatype.endswith("#date")
-    assert to_term("sfr:iss", "iri") == URIRef(str(SFR.iss))
-    assert to_term('a "quote"', "string") == Literal('a "quote"')
+    assert to_term("2021-10-05", "date") == ox.Literal("2021-10-05", datatype=ox.NamedNode(XSD.date))
+    assert to_term("sfr:iss", "iri") == ox.NamedNode(SFR.iss)
+    assert to_term('a "quote"', "string") == ox.Literal('a "quote"')
 
 
 def test_inlined_values_sit_inside_the_where_group() -> None:
     text = "PREFIX x: <http://x/> # WHERE { in a comment\nCONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
-    out = inline_bindings(text, {"s": URIRef("http://x/a"), "o": Literal('he said "}"')})
+    out = inline_bindings(text, {"s": ox.NamedNode("http://x/a"), "o": ox.Literal('he said "}"')})
     assert out.endswith('WHERE { VALUES (?s ?o) { (<http://x/a> "he said \\"}\\"") }  ?s ?p ?o }')
 
 
@@ -365,7 +372,7 @@ def test_conflicts_query_finds_a_wikidata_disagreement(tmp_path: Path) -> None:
     from spacefilms.store.ondisk import replace_store
 
     data = load_and_validate(Path(__file__).parent / "data" / "mini")
-    film = ox.NamedNode(str(SFR["test-film"]))
+    film = ox.NamedNode(SFR["test-film"])
     duration = ox.NamedNode("http://schema.org/duration")
     xsd_duration = ox.NamedNode("http://www.w3.org/2001/XMLSchema#duration")
     graph = ox.NamedNode("https://w3id.org/spacefilms/graph/wikidata/fixture-item")
@@ -375,7 +382,7 @@ def test_conflicts_query_finds_a_wikidata_disagreement(tmp_path: Path) -> None:
     ]
     store = replace_store([*data.store, *extra], tmp_path / "store")
     rows = run(LocalBackend(store), "conflicts-with-wikidata").rows
-    assert [(str(r[0]), str(r[2]), str(r[4])) for r in rows] == [("Test Film", "PT1H30M", "PT1H35M")]
+    assert [(text(r[0]), text(r[2]), text(r[4])) for r in rows] == [("Test Film", "PT1H30M", "PT1H35M")]
 
 
 def _variables(node: object) -> set[str]:
@@ -495,7 +502,7 @@ def test_cast_lists_actors_without_a_named_character(local: LocalBackend) -> Non
     """Apogee of Fear's pages list its cast without characters: every actor still comes, the character empty."""
     cast = get_query("cast")
     result = local.run(cast.text, cast.bind({"film": "sfr:apogee-of-fear"}))
-    assert {(str(row[1]), str(row[2])) for row in result.rows} == {
+    assert {(text(row[1]), text(row[2])) for row in result.rows} == {
         (name, "") for name in ("Richard Garriott", "Greg Chamitoff", "Michael Fincke", "Yuri Lonchakov")
     }
     assert all("en.wikipedia.org/wiki/Apogee_of_Fear" in str(s) for s in result.values("sources"))
@@ -523,3 +530,29 @@ def test_an_entity_parameter_takes_an_exact_name_as_diagram_focus_does(cli) -> N
     assert twice.exit_code == 1 and twice.stderr == (
         "error: several entities are named 'Apollo 11': sfr:apollo-11, sfr:apollo-11-2019-film; give one's IRI\n"
     )
+
+
+def test_answers_hold_pyoxigraph_terms_and_give_rdflib_ones_on_request(local: LocalBackend) -> None:
+    """One term model inside; rdflib's only where a user asks for it, and CONSTRUCT answers written by Oxigraph."""
+    from rdflib import Graph, Literal, URIRef
+
+    cast = run(local, "cast", film="sfr:the-challenge")
+    assert isinstance(cast.rows[0][0], ox.NamedNode) and isinstance(cast.to_rdflib()[0][0], URIRef)
+    assert Literal("Yulia Peresild", lang="en") in {row[1] for row in cast.to_rdflib()}
+    with pytest.raises(SpacefilmsError, match="not a graph"):
+        cast.graph()
+    text = "CONSTRUCT { ?f schema:director ?d } WHERE { ?f schema:director ?d }"
+    directed = local.run(text)
+    graph = directed.graph()
+    assert isinstance(graph, Graph) and len(graph) == len(directed.triples) >= 10
+    assert (URIRef(SFR["the-challenge"]), URIRef("http://schema.org/director"), URIRef(SFR["klim-shipenko"])) in graph
+    turtle = format_result(directed)
+    assert "@prefix schema: <http://schema.org/> ." in turtle and "sfr:the-challenge schema:director sfr:klim-shipenko" in turtle
+    assert len(list(ox.parse(turtle.encode(), ox.RdfFormat.TURTLE))) == len(directed.triples)
+
+
+def test_namespace_terms_are_plain_strings_none_hidden_by_a_string_method() -> None:
+    from spacefilms.namespaces import DCTERMS
+
+    assert DCTERMS.title == "http://purl.org/dc/terms/title" and type(SF.Film) is str
+    assert SFR["outer-space"] == f"{SFR}outer-space" == str(SFR) + "outer-space"

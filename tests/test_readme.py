@@ -206,7 +206,7 @@ def test_the_linkable_columns_are_explained(local) -> None:
 
     query = get_query("linkable-entities")
     table = local.run(query.text, query.bind({}))
-    gap = sum(int(str(w)) - int(str(n)) for w, n in zip(table.column("withKey"), table.column("linkable")))
+    gap = sum(int(w) - int(n) for w, n in zip(table.values("withKey"), table.values("linkable")))
     assert gap == len(only_elsewhere)
     text = " ".join(section("Sources").split("In the second table", 1)[1].split())
     assert f"known only by an article in another language ({len(only_elsewhere)} of them, such as Yulia Peresild" in text

@@ -75,7 +75,7 @@ def test_ask_and_construct(served: Served, local) -> None:
     construct = "CONSTRUCT { ?f a <http://schema.org/Movie> } WHERE { ?f a <http://schema.org/Movie> }"
     turtle = sparql(served, construct, TURTLE).queryAndConvert()
     graph = Graph().parse(data=turtle.decode(), format="turtle")
-    assert set(graph.subjects()) == {f for (f,) in local.run(FILMS).rows}
+    assert set(graph.subjects()) == {f for (f,) in local.run(FILMS).to_rdflib()}
 
 
 def test_content_negotiation(served: Served) -> None:

@@ -354,7 +354,7 @@ def test_the_home_page_lists_every_work_precedents_finds(site: Path, local: Loca
     listed, apart = rows(filmed), rows(announced)
     result = local.run(get_query("precedents").text)
     assert len(result.rows) >= 30
-    for work, _, _, where, when, *_ in result.rows:
+    for work, _, _, where, when, *_ in result.to_rdflib():
         row = listed[resource_page(str(work))]
         assert all(place in row for place in str(where).split(", ")), (work, row)  # each station and flight named
         assert when is None or str(when)[:4] in row, (work, row)

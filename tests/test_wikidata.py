@@ -805,7 +805,7 @@ def test_a_full_disk_during_enrich_changes_nothing(
 def test_plausible_answers_with_wrong_value_types_are_skipped_not_a_traceback() -> None:
     """Well-formed JSON whose values are not what their property needs (a precision in words, an amount that is no
     number or not finite): the value is left out, as for an invalid IRI; nothing raises."""
-    from spacefilms.wikidata.client import Answer
+    from spacefilms.wikidata.client import Answer, read_answer
     from spacefilms.wikidata.fetching import Fetched, read_statements
     from spacefilms.wikidata.values import decimal_literal, duration_literal, time_literal
 
@@ -819,7 +819,7 @@ def test_plausible_answers_with_wrong_value_types_are_skipped_not_a_traceback() 
         "value": {"type": "literal", "value": "+2021-10-05T00:00:00Z"},
         "precision": {"type": "literal", "value": "eleven"},
     }
-    fetched = Fetched()
-    read_statements(Answer([row], "http://127.0.0.1/", "2026-12-06T00:00:00Z"), fetched)
+    fetched, body = Fetched(), json.dumps({"head": {"vars": list(row)}, "results": {"bindings": [row]}}).encode()
+    read_statements(Answer(list(read_answer(body, "test")), "http://127.0.0.1/", "2026-12-06T00:00:00Z"), fetched)
     (statement,) = fetched.statements
-    assert statement.precision is None and time_literal(statement.value["value"], statement.precision) is None
+    assert statement.precision is None and time_literal(statement.value.value, statement.precision) is None

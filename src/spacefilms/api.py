@@ -86,7 +86,8 @@ class Graph:
     def query(self, query: str | Path | NamedQuery, /, **params: str) -> QueryResult:
         """The answer to ``query`` (see :meth:`named_query`) with its parameters bound from ``params``
         (``film="sfr:the-challenge"``, or the entity's exact name: ``film="The Challenge"``): values are bound, never
-        pasted into the text."""
+        pasted into the text. The answer holds pyoxigraph terms; ``.values(column)`` gives plain strings,
+        ``.to_rdflib()`` rdflib rows and ``.graph()`` (CONSTRUCT) an rdflib ``Graph``."""
         named = self.named_query(query)
         return self.backend.run(named.text, named.bind(params, self.entity_named))
 

@@ -1,9 +1,33 @@
-"""IRIs of the vocabularies and graphs spacefilms uses."""
+"""IRIs of the vocabularies and graphs spacefilms uses, as plain strings (no term model: pyoxigraph's is made from
+them where a term is needed, rdflib's only at the public edge)."""
 
-from rdflib import Namespace
-from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
+from __future__ import annotations
 
-__all__ = ["OWL", "RDF", "RDFS", "SKOS", "XSD"]
+
+class Namespace:
+    """An IRI prefix whose attributes are the IRIs in it, as plain ``str``: ``SF.Film``, ``SFR["outer-space"]``;
+    ``str(SF)`` or ``f"{SF}"`` is the prefix itself. Not a ``str`` subclass, so that no term is hidden by a string
+    method (``DCTERMS.title``, ``SCHEMA.description`` would be ``str.title``…)."""
+
+    __slots__ = ("_iri",)
+
+    def __init__(self, iri: str) -> None:
+        self._iri = iri
+
+    def __getattr__(self, name: str) -> str:
+        if name.startswith("__"):  # copy, pickle and friends ask for protocol names: not terms
+            raise AttributeError(name)
+        return self._iri + name
+
+    def __getitem__(self, name: str) -> str:
+        return self._iri + name
+
+    def __str__(self) -> str:
+        return self._iri
+
+    def __repr__(self) -> str:
+        return f"Namespace({self._iri!r})"
+
 
 SF = Namespace("https://w3id.org/spacefilms/ontology#")
 SFR = Namespace("https://w3id.org/spacefilms/resource/")
@@ -13,6 +37,11 @@ PROV = Namespace("http://www.w3.org/ns/prov#")
 WD = Namespace("http://www.wikidata.org/entity/")
 WDT = Namespace("http://www.wikidata.org/prop/direct/")
 DCTERMS = Namespace("http://purl.org/dc/terms/")
+RDF = Namespace("http://www.w3.org/1999/02/22-rdf-syntax-ns#")
+RDFS = Namespace("http://www.w3.org/2000/01/rdf-schema#")
+OWL = Namespace("http://www.w3.org/2002/07/owl#")
+SKOS = Namespace("http://www.w3.org/2004/02/skos/core#")
+XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
 
 # The ontology's own IRI: every built graph declares it an owl:Ontology (its marker).
 ONTOLOGY = "https://w3id.org/spacefilms/ontology"

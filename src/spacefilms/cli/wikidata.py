@@ -5,13 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from rdflib import URIRef
 from tqdm import tqdm
 
 from spacefilms.cli._common import graph_from, graph_options
 from spacefilms.core.backends import open_backend
-from spacefilms.core.formatting import FORMATS, display, format_result
+from spacefilms.core.formatting import FORMATS, format_result
 from spacefilms.errors import SpacefilmsError
+from spacefilms.namespaces import compact
 from spacefilms.wikidata import conflicts as conflicts_module
 from spacefilms.wikidata import discovery, enrichment, linking
 from spacefilms.wikidata.client import DEFAULT_TIMEOUT, WDQS, ResponseCache, WikidataClient
@@ -99,7 +99,7 @@ def link(obj: dict, endpoint, offline, batch_size, timeout, retries, backoff, li
     methods = ", ".join(f"{n} by {m}" for m, n in sorted(by_method.items())) or "none"
     click.echo(f"Linked {sum(by_method.values())} of {len(links)} entities ({methods})")
     if problems:
-        names = [display(URIRef(item.entity)) for item in problems]
+        names = [compact(item.entity) for item in problems]
         width = max(len(n) for n in names)
         click.echo(f"Not linked ({len(problems)}):")
         for item, shown in zip(problems, names):
@@ -184,7 +184,7 @@ def discover(obj: dict, endpoint, offline, batch_size, timeout, retries, backoff
     found = discovery.discover(open_backend(obj["store"], graph_endpoint, timeout), links, client, limit, batch_size)
     path = discovery.write_discovery(found, wikidata_dir(obj["store"]))
     if found.unlinked_seeds:
-        click.echo(f"Seeds not linked (not searched from): {', '.join(display(URIRef(s)) for s in found.unlinked_seeds)}")
+        click.echo(f"Seeds not linked (not searched from): {', '.join(compact(s) for s in found.unlinked_seeds)}")
     click.echo(f"{len(found.candidates)} candidate(s); {found.known} item(s) found are already in the graph")
     for c in found.candidates:
         click.echo(f"  wd:{c.item}  {c.label_en or c.label_ru or '(no label)'}  [{c.found_by}: {c.evidence}]")

@@ -19,7 +19,7 @@ import pyoxigraph as ox
 
 from spacefilms.core.layout import open_ox, query_options
 from spacefilms.core.parameters import Value, inline_bindings
-from spacefilms.core.results import QueryResult, Solutions, parse_results, to_query_result
+from spacefilms.core.results import QueryResult, Solutions, parse_results
 from spacefilms.core.sparql import form, names_graphs, syntax_error
 from spacefilms.errors import SpacefilmsError
 from spacefilms.namespaces import (
@@ -67,11 +67,11 @@ class Backend(ABC):
         return result
 
     def run(self, text: str, bindings: Mapping[str, Value] | None = None) -> QueryResult:
-        """The answer with ``bindings`` bound, in rdflib terms (for people and scripts)."""
-        return to_query_result(self.answer(inline_bindings(text, bindings or {})))
+        """The answer with ``bindings`` bound, for people and scripts."""
+        return QueryResult.of(self.answer(inline_bindings(text, bindings or {})))
 
     def select(self, text: str, bindings: Mapping[str, Value] | None = None) -> Solutions:
-        """The rows of a SELECT query, in pyoxigraph terms (for the library's own readers)."""
+        """The rows of a SELECT query (for the library's own readers)."""
         answer = self.answer(inline_bindings(text, bindings or {}))
         if not isinstance(answer, Solutions):
             raise SpacefilmsError("expected a SELECT query", self.name)

@@ -45,7 +45,7 @@ def example_quads(queries: list[NamedQuery] | None = None) -> list[ox.Quad]:
         declaration = ox.BlankNode()
         add(declarations, SH + "declare", declaration)
         add(declaration, SH + "prefix", ox.Literal(prefix))
-        add(declaration, SH + "namespace", ox.Literal(namespace, datatype=_n(str(XSD.anyURI))))
+        add(declaration, SH + "namespace", ox.Literal(namespace, datatype=_n(XSD.anyURI)))
     for query in queries if queries is not None else list_queries():
         node, kind = _n(QUERY_BASE + query.name), _KINDS.get(query_kind(query), "SPARQLExecutable")
         add(node, RDF.type, _n(SH + "SPARQLExecutable"))

@@ -15,12 +15,13 @@ import re
 import shutil
 import textwrap
 
-from rdflib import BNode, Literal, URIRef
-from rdflib.term import Identifier
+import pyoxigraph as ox
 
-from spacefilms.core.results import QueryResult
+from spacefilms.core.results import QueryResult, Term
 from spacefilms.namespaces import PREFIXES, compact
 
+# The prefix table for Turtle: one prefix per namespace, the one compact() writes (dct:, not dcterms:).
+_TURTLE_PREFIXES = {prefix: iri for prefix, iri in PREFIXES.items() if compact(iri + "x") == f"{prefix}:x"}
 FORMATS = ("table", "csv", "tsv", "json", "markdown")
 MIN_COLUMN = 12  # a column is never squeezed narrower than this (or its header)
 # C0 and C1 controls (tab and newline are turned into spaces first), and the bidirectional marks, embeddings,
@@ -41,13 +42,13 @@ def spreadsheet_cell(text: str) -> str:
     return "'" + text if _FORMULA.match(text) and not _NUMBER.fullmatch(text) else text
 
 
-def display(term: Identifier | None, full_iris: bool = False) -> str:
-    """A readable cell: literals as their text, IRIs as prefixed names unless ``full_iris``."""
+def display(term: Term | None, full_iris: bool = False) -> str:
+    """A readable cell: literals as their text, IRIs as prefixed names unless ``full_iris``, blank nodes by label."""
     if term is None:
         return ""
-    if isinstance(term, URIRef) and not full_iris:
-        return compact(str(term))
-    return str(term)
+    if isinstance(term, ox.NamedNode) and not full_iris:
+        return compact(term.value)
+    return term.value
 
 
 def terminal_width() -> int:
@@ -84,17 +85,16 @@ def _table(variables: list[str], cells: list[list[str]], width: int) -> str:
     return "\n".join([*lines, f"({len(cells)} row{'s' if len(cells) != 1 else ''})"])
 
 
-def _json_term(term: Identifier) -> dict:
-    if isinstance(term, URIRef):
-        return {"type": "uri", "value": str(term)}
-    if isinstance(term, BNode):
-        return {"type": "bnode", "value": str(term)}
-    out = {"type": "literal", "value": str(term)}
-    if isinstance(term, Literal) and term.language:
-        out["xml:lang"] = term.language
-    elif isinstance(term, Literal) and term.datatype:
-        out["datatype"] = str(term.datatype)
-    return out
+def _json_term(term: Term) -> dict:
+    """A term of SPARQL 1.1 JSON results as ``--format json`` has always written it: every literal with its language
+    or datatype, ``xsd:string`` included, which pyoxigraph's writer leaves out (and it writes live answers only)."""
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if term.language:
+        return {"type": "literal", "value": term.value, "xml:lang": term.language}
+    return {"type": "literal", "value": term.value, "datatype": term.datatype.value}
 
 
 def format_result(result: QueryResult, fmt: str = "table", full_iris: bool = False, width: int | None = None) -> str:
@@ -102,10 +102,8 @@ def format_result(result: QueryResult, fmt: str = "table", full_iris: bool = Fal
     ``width`` (default: the terminal's) by wrapping long cells over several lines, never by cutting them."""
     if result.kind == "ASK":
         return json.dumps({"head": {}, "boolean": result.boolean}) if fmt == "json" else str(result.boolean).lower()
-    if result.graph is not None:
-        for prefix, ns in PREFIXES.items():
-            result.graph.bind(prefix, ns)
-        return result.graph.serialize(format="turtle")
+    if result.triples is not None:
+        return ox.serialize(result.triples, format=ox.RdfFormat.TURTLE, prefixes=_TURTLE_PREFIXES).decode()
     if fmt == "json":
         bindings = [{v: _json_term(t) for v, t in zip(result.variables, row) if t is not None} for row in result.rows]
         return json.dumps({"head": {"vars": result.variables}, "results": {"bindings": bindings}}, ensure_ascii=False, indent=2)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Mapping
 
-from rdflib import URIRef
+import pyoxigraph as ox
 
 from spacefilms.core.backends import Backend, RemoteBackend
 from spacefilms.core.parameters import Value
@@ -41,14 +41,14 @@ def unknown_entities(backend: Backend, bindings: Mapping[str, Value]) -> list[st
     """One line per IRI parameter naming a project resource the graph does not mention, with close names."""
     lines = []
     for name, value in bindings.items():
-        if not (isinstance(value, URIRef) and str(value).startswith(str(SFR))):
+        if not (isinstance(value, ox.NamedNode) and value.value.startswith(str(SFR))):
             continue
-        if backend.answer(f"ASK {{ {{ <{value}> ?p ?o }} UNION {{ ?s ?p <{value}> }} }}"):
+        if backend.answer(f"ASK {{ {{ {value} ?p ?o }} UNION {{ ?s ?p {value} }} }}"):
             continue
-        known = [compact(str(row[0].value)) for row in backend.select(_ENTITIES).rows]
-        close = difflib.get_close_matches(compact(str(value)), known, n=3, cutoff=0.6)
+        known = [compact(row[0].value) for row in backend.select(_ENTITIES).rows]
+        close = difflib.get_close_matches(compact(value.value), known, n=3, cutoff=0.6)
         hint = f"; did you mean {', '.join(close)}?" if close else "; `spacefilms query entity-search -p text=…` finds entities"
-        lines.append(f"no such entity {compact(str(value))} (parameter {name!r}){hint}")
+        lines.append(f"no such entity {compact(value.value)} (parameter {name!r}){hint}")
     return lines
 
 

@@ -68,8 +68,8 @@ def source_quads(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
 def manifest(graphs: Iterable[str]) -> list[ox.Quad]:
     """The manifest graph: ``<manifest> a prov:Collection ; prov:hadMember <graph>`` for each of ``graphs``."""
     node = ox.NamedNode(MANIFEST_GRAPH)
-    member = ox.NamedNode(str(PROV.hadMember))
-    quads = [ox.Quad(node, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(PROV.Collection)), node)]
+    member = ox.NamedNode(PROV.hadMember)
+    quads = [ox.Quad(node, ox.NamedNode(RDF.type), ox.NamedNode(PROV.Collection), node)]
     return quads + [ox.Quad(node, member, ox.NamedNode(g), node) for g in graphs]
 
 

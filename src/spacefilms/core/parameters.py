@@ -6,12 +6,11 @@ import re
 from collections.abc import Mapping, Sequence
 
 import pyoxigraph as ox
-from rdflib.term import Identifier
 
 from spacefilms.core.sparql import TOKENS
 from spacefilms.errors import SpacefilmsError
 
-Value = Identifier | ox.NamedNode | ox.BlankNode | ox.Literal
+Value = ox.NamedNode | ox.BlankNode | ox.Literal
 
 
 def inline_bindings(text: str, bindings: Mapping[str, Value]) -> str:
@@ -24,11 +23,11 @@ def inline_values(text: str, variables: Sequence[str], rows: Sequence[Sequence[V
 
     A query file states its parameters' defaults the same way (a VALUES block opening the WHERE group), so that it
     runs as written anywhere; a block there over the same variables is replaced, not joined. The same mechanism
-    serves the local store and remote endpoints. Values are serialised as RDF terms (rdflib's or pyoxigraph's:
-    IRIs checked, literals escaped); nothing else of the query's text is edited, so a value cannot change its shape.
+    serves the local store and remote endpoints. Values are written in pyoxigraph's N-Triples form (valid SPARQL:
+    IRIs checked when made, literals escaped); nothing else of the query's text is edited, so a value cannot change its shape.
     """
     names = " ".join(f"?{name}" for name in variables)
-    terms = " ".join("(" + " ".join(_sparql(term) for term in row) + ")" for row in rows)
+    terms = " ".join("(" + " ".join(map(str, row)) + ")" for row in rows)
     block = f" VALUES ({names}) {{ {terms} }} "
     depth, kind, after_where = 0, None, False
     for match in TOKENS.finditer(text):
@@ -53,8 +52,3 @@ def inline_values(text: str, variables: Sequence[str], rows: Sequence[Sequence[V
 # A VALUES block of defaults at the start of a WHERE group: one variable or a parenthesised list, IRIs/literals.
 _DEFAULTS = re.compile(r"(?:\s|#[^\n\r]*)*VALUES\s*(?P<names>\?\w+|\((?:\s*\?\w+)+\s*\))\s*\{[^{}]*\}", re.IGNORECASE)
 _NAME = re.compile(r"\?(\w+)")
-
-
-def _sparql(term: Value) -> str:
-    """A term as SPARQL text: rdflib's n3(), or pyoxigraph's N-Triples form (valid SPARQL too)."""
-    return term.n3() if isinstance(term, Identifier) else str(term)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from spacefilms.core.results import json_results
+from spacefilms.core.results import Solutions, Term, parse_results
 from spacefilms.errors import SpacefilmsError, excerpt
 from spacefilms.files import write_atomically
 from spacefilms.http import CONTACT_ENV, HttpError, Response, Retry, Transport
@@ -80,18 +80,32 @@ def now_utc() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
+Row = dict[str, Term | None]
+
+
 @dataclass
 class Answer:
-    """The bindings of one SELECT answer, with where and when they were fetched."""
+    """The rows of one SELECT answer (pyoxigraph terms by variable, as every SPARQL answer the library reads), with
+    where and when they were fetched."""
 
-    rows: list[dict[str, dict]]
+    rows: list[Row]
     endpoint: str
     fetched_at: str
     key: str = ""
 
-    def value(self, row: dict[str, dict], name: str) -> str | None:
+    def value(self, row: Row, name: str) -> str | None:
+        """The text of a cell (an IRI, a literal's lexical form); None when unbound."""
         cell = row.get(name)
-        return cell["value"] if cell else None
+        return cell.value if cell is not None else None
+
+
+def read_answer(body: bytes, where: str) -> Solutions:
+    """A Wikidata answer read by the library's one parser of SPARQL results, its invalid IRIs kept for the mapping to
+    count and skip (see :func:`~spacefilms.core.results.parse_results`); anything but rows is an error."""
+    answer = parse_results(body, where, keep_invalid_iris=True)
+    if not isinstance(answer, Solutions):
+        raise SpacefilmsError("a yes/no answer to a SELECT query", where)
+    return answer
 
 
 class ResponseCache:
@@ -111,15 +125,18 @@ class ResponseCache:
         key = self.key(endpoint, query)
         try:
             record = json.loads(self.path(key).read_text(encoding="utf-8"))
+            response = json.dumps(record["response"]).encode()
         except FileNotFoundError:
             return None
-        except (OSError, ValueError) as exc:
+        except (OSError, ValueError, KeyError, TypeError) as exc:
             raise SpacefilmsError(f"unreadable recorded answer: {exc}", str(self.path(key))) from None
-        return Answer(record["response"]["results"]["bindings"], record["endpoint"], record["fetched_at"], key)
+        rows = list(read_answer(response, str(self.path(key))))
+        return Answer(rows, record["endpoint"], record["fetched_at"], key)
 
-    def put(self, query: str, response: dict, answer: Answer) -> None:
+    def put(self, query: str, body: bytes, answer: Answer) -> None:
+        """Record the answer as it came (its JSON, not its terms: a replay reads it as the network's would be)."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        record = {"endpoint": answer.endpoint, "fetched_at": answer.fetched_at, "query": query, "response": response}
+        record = {"endpoint": answer.endpoint, "fetched_at": answer.fetched_at, "query": query, "response": json.loads(body)}
         text = json.dumps(record, ensure_ascii=False, indent=1, sort_keys=True).encode()
         write_atomically(self.path(answer.key), lambda out: out.write(text))
 
@@ -175,10 +192,10 @@ class WikidataClient:
                 raise SpacefilmsError(wrong, str(self.cache.path(key) if self.cache else self.endpoint))
         else:
             with self._lock:  # one request at a time, even if a caller shares the client between threads
-                response = self._fetch(query, expected, asked)
-            answer = Answer(response["results"]["bindings"], self.endpoint, now_utc(), key)
+                body, rows = self._fetch(query, expected, asked)
+            answer = Answer(rows, self.endpoint, now_utc(), key)
             if self.cache is not None:
-                self.cache.put(query, response, answer)
+                self.cache.put(query, body, answer)
         self.answers += 1
         self.keys.append(key)
         return answer
@@ -201,29 +218,29 @@ class WikidataClient:
                 build, items[half:], expect, variable
             )
 
-    def _fetch(self, query: str, expected: list[str], asked: tuple[str, list[str]] | None) -> dict:
+    def _fetch(self, query: str, expected: list[str], asked: tuple[str, list[str]] | None) -> tuple[bytes, list[Row]]:
         """One query through the transport: GET when short (cacheable by the endpoint), POST when long; the answer
-        checked as SPARQL JSON results, an empty one for items known to exist retried as a rejection, one about
-        items not asked retried as a wrong answer."""
+        (its body and rows) read whole as SPARQL JSON results, an empty one for items known to exist retried as a
+        rejection, one about items not asked retried as a wrong answer."""
 
-        def check(response: Response) -> dict:
+        def check(response: Response) -> tuple[bytes, list[Row]]:
             if _SERVER_TIMEOUT in response.body:
                 raise QueryTimeout(f"the endpoint timed out on the query: {excerpt(response.body[-400:])}", self.endpoint)
             try:
-                data = json_results(response.body, self.endpoint)
+                rows = list(read_answer(response.body, self.endpoint))
             except SpacefilmsError:
                 raise Retry(
                     f"truncated or invalid JSON answer ({len(response.body)} bytes): {excerpt(response.body)}", self.endpoint
                 ) from None
-            if expected and not data.get("results", {}).get("bindings"):
+            if expected and not rows:
                 raise Retry(
                     f"empty answer for {len(expected)} item(s) known to exist "
                     "(the endpoint may be rejecting this client, e.g. for its User-Agent)",
                     self.endpoint,
                 )
-            if asked and (wrong := _not_asked(data.get("results", {}).get("bindings", []), *asked)):
+            if asked and (wrong := _not_asked(rows, *asked)):
                 raise Retry(wrong, self.endpoint)
-            return data
+            return response.body, rows
 
         def final(error: HttpError) -> SpacefilmsError | None:
             if _SERVER_TIMEOUT in error.response.body:
@@ -251,11 +268,11 @@ class WikidataClient:
             raise
 
 
-def _not_asked(rows: list[dict[str, dict]], variable: str, asked: list[str]) -> str | None:
+def _not_asked(rows: list[Row], variable: str, asked: list[str]) -> str | None:
     """What is wrong with an answer whose rows bind ``variable`` to something other than the ``asked`` IRIs (a
     well-formed answer to another question), or None."""
     wanted = set(asked)
-    strangers = sorted({cell.get("value", "") for row in rows if (cell := row.get(variable)) and cell.get("value") not in wanted})
+    strangers = sorted({cell.value for row in rows if (cell := row.get(variable)) is not None and cell.value not in wanted})
     if not strangers:
         return None
     return f"the answer is about {len(strangers)} item(s) not asked for (e.g. <{strangers[0]}>): refusing it"

@@ -8,7 +8,6 @@ from collections import defaultdict
 from decimal import Decimal, InvalidOperation
 
 import pyoxigraph as ox
-from rdflib import Literal, URIRef
 
 from spacefilms.core.backends import Backend
 from spacefilms.core.library import get_query
@@ -47,7 +46,7 @@ class _Reader:
         return [q.object for q in self.backend.quads(node, ox.NamedNode(predicate))]
 
     def amount(self, node: Term) -> tuple[Decimal, str] | None:
-        values, currencies = self.objects(node, str(SCHEMA.value)), self.objects(node, str(SCHEMA.currency))
+        values, currencies = self.objects(node, SCHEMA.value), self.objects(node, SCHEMA.currency)
         try:
             return (Decimal(values[0].value), currencies[0].value) if values and currencies else None
         except InvalidOperation:
@@ -59,11 +58,11 @@ class _Reader:
         amount = self.amount(node)
         if amount:
             return f"{amount[0].normalize():f} {amount[1]}"
-        performers = self.objects(node, str(SF.performer))
+        performers = self.objects(node, SF.performer)
         if performers:
-            characters = sorted(c.value for c in self.objects(node, str(SF.character)) if c.language in ("en", None))
+            characters = sorted(c.value for c in self.objects(node, SF.character) if c.language in ("en", None))
             return self.render(performers[0]) + (f" as {characters[0]}" if characters else "")
-        labels = sorted(x.value for x in self.objects(node, str(RDFS.label)) if x.language == "en")
+        labels = sorted(x.value for x in self.objects(node, RDFS.label) if x.language == "en")
         return labels[0] if labels else (node.value if isinstance(node, ox.NamedNode) else "(blank node)")
 
     def key(self, node: Term) -> object:
@@ -80,7 +79,7 @@ def conflicts(backend: Backend) -> QueryResult:
         for row in backend.select(text):
             for node, value, currency in (("curated", "cv", "cc"), ("wikidata", "wv", "wc")):
                 if row.get(value) is not None and row.get(currency) is not None:
-                    amounts[row[node]] = {str(SCHEMA.value): [row[value]], str(SCHEMA.currency): [row[currency]]}
+                    amounts[row[node]] = {SCHEMA.value: [row[value]], SCHEMA.currency: [row[currency]]}
             entry = grouped[(row["subjectLabel"].value, row["property"].value)]
             entry["curated"].setdefault(row["curated"], set()).add(row["curatedSource"].value)
             entry["wikidata"].setdefault(row["wikidata"], set()).add(row["wikidataGraph"].value)
@@ -95,11 +94,11 @@ def conflicts(backend: Backend) -> QueryResult:
                 if c in curated and w in wikidata and same_but_precision(curated[c][0], wikidata[w][0]):
                     del curated[c], wikidata[w]
         if curated and wikidata:
-            rows.append((Literal(label), URIRef(prop), *_cells(curated), *_cells(wikidata)))
+            rows.append((ox.Literal(label), ox.NamedNode(prop), *_cells(curated), *_cells(wikidata)))
     return QueryResult("SELECT", COLUMNS, rows)
 
 
-def _cells(side: dict[object, tuple[str, set[str]]]) -> tuple[Literal, Literal]:
+def _cells(side: dict[object, tuple[str, set[str]]]) -> tuple[ox.Literal, ox.Literal]:
     values = "; ".join(sorted(text for text, _ in side.values()))
     sources = " ".join(sorted(set().union(*(s for _, s in side.values()))))
-    return Literal(values), Literal(sources)
+    return ox.Literal(values), ox.Literal(sources)

@@ -12,12 +12,12 @@ import io
 from dataclasses import astuple, dataclass, field, fields
 from pathlib import Path
 
-from rdflib import URIRef
+import pyoxigraph as ox
 
 from spacefilms.core.backends import Backend
-from spacefilms.core.formatting import display
 from spacefilms.errors import SpacefilmsError
 from spacefilms.files import write_atomically
+from spacefilms.namespaces import compact
 from spacefilms.wikidata.client import WikidataClient, chunks, item_iri, qid_of
 from spacefilms.wikidata.linking import Link
 from spacefilms.wikidata.queries import query_text
@@ -74,7 +74,7 @@ def discover(backend: Backend, links: list[Link], client: WikidataClient, limit:
 
     def shown(iri: str) -> str:
         q = qid_of(iri)
-        return f"{display(URIRef(name[q]))} (wd:{q})" if q in name else (f"wd:{q}" if q else iri)
+        return f"{compact(name[q])} (wd:{q})" if q in name else (f"wd:{q}" if q else iri)
 
     if places:
         queries["filmed-at"] = query_text("filmed-at", "place", [item_iri(q) for q in sorted(places)], limit)
@@ -100,8 +100,8 @@ def discover(backend: Backend, links: list[Link], client: WikidataClient, limit:
                 item = qid_of(described.value(row, "item") or "")
                 for var, key in (("label", None), ("description", "description")):
                     cell = row.get(var)
-                    if item and cell:
-                        labels[item].setdefault(key or cell.get("xml:lang", ""), cell["value"])
+                    if item and isinstance(cell, ox.Literal):
+                        labels[item].setdefault(key or cell.language or "", cell.value)
     candidates = [
         Candidate(
             q,

@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+import pyoxigraph as ox
+
+from spacefilms.core.results import Term
 from spacefilms.wikidata.client import Answer, item_iri, prologue, qid_of, values_block
 from spacefilms.wikidata.fields import FIELDS, PQ
 
@@ -58,13 +61,13 @@ class Statement:
     qid: str
     pid: str
     rank: str
-    value: dict
+    value: Term
     node: str | None
     precision: int | None
     amount: str | None
     unit: str | None
     fetched_at: str
-    qualifiers: dict[str, list[dict]] = field(default_factory=lambda: defaultdict(list))
+    qualifiers: dict[str, list[Term]] = field(default_factory=lambda: defaultdict(list))
 
 
 @dataclass
@@ -84,8 +87,8 @@ def read_statements(answer: Answer, fetched: Fetched) -> None:
         if item and answer.value(row, "present") is not None:
             fetched.present.add(item)
             fetched.revisions[item] = (answer.value(row, "version"), answer.value(row, "modified"))
-        iri = answer.value(row, "statement")
-        if not item or iri is None:
+        iri, value = answer.value(row, "statement"), row.get("value")
+        if not item or iri is None or value is None:
             continue
         statement = by_iri.get(iri)
         if statement is None:
@@ -95,7 +98,7 @@ def read_statements(answer: Answer, fetched: Fetched) -> None:
                 item,
                 answer.value(row, "pid"),
                 answer.value(row, "rank") or "",
-                row["value"],
+                value,
                 answer.value(row, "node"),
                 int(precision) if precision and precision.isdigit() else None,  # else unknown: no date is made
                 answer.value(row, "amount"),
@@ -115,8 +118,8 @@ def read_labels(answer: Answer, fetched: Fetched) -> None:
             continue
         fetched.label_times[item] = answer.fetched_at
         label = row.get("label")
-        if label and label.get("xml:lang") in LABEL_LANGUAGES:
-            fetched.labels[item].setdefault(label["xml:lang"], label["value"])
+        if isinstance(label, ox.Literal) and label.language in LABEL_LANGUAGES:
+            fetched.labels[item].setdefault(label.language, label.value)
         if answer.value(row, "code"):
             fetched.codes[item] = answer.value(row, "code")
 

@@ -42,46 +42,46 @@ def _wdt(pid: str) -> str:
 
 FIELDS: dict[str, list[Field]] = {
     "film": [
-        Field("P57", "item", str(SCHEMA.director)),
-        Field("P161", "item", str(SCHEMA.actor), qualifier="P453"),  # cast member, with the character role
-        Field("P162", "item", str(SCHEMA.producer)),
-        Field("P272", "item", str(SCHEMA.productionCompany)),
-        Field("P750", "item", str(SF.distributor)),
-        Field("P58", "item", str(SF.screenwriter)),
-        Field("P344", "item", str(SF.directorOfPhotography)),
-        Field("P577", "time", str(SCHEMA.datePublished), qualifier="P291"),  # with the place of publication
-        Field("P915", "item", str(SF.filmingLocation)),
-        Field("P2047", "duration", str(SCHEMA.duration)),
-        Field("P495", "item", str(SCHEMA.countryOfOrigin)),
+        Field("P57", "item", SCHEMA.director),
+        Field("P161", "item", SCHEMA.actor, qualifier="P453"),  # cast member, with the character role
+        Field("P162", "item", SCHEMA.producer),
+        Field("P272", "item", SCHEMA.productionCompany),
+        Field("P750", "item", SF.distributor),
+        Field("P58", "item", SF.screenwriter),
+        Field("P344", "item", SF.directorOfPhotography),
+        Field("P577", "time", SCHEMA.datePublished, qualifier="P291"),  # with the place of publication
+        Field("P915", "item", SF.filmingLocation),
+        Field("P2047", "duration", SCHEMA.duration),
+        Field("P495", "item", SCHEMA.countryOfOrigin),
         Field("P364", "item", _wdt("P364")),  # an item, not our BCP 47 code: kept as Wikidata's property
-        Field("P2130", "money", str(SF.budget)),
-        Field("P2142", "money", str(SF.boxOffice)),
+        Field("P2130", "money", SF.budget),
+        Field("P2142", "money", SF.boxOffice),
         Field("P345", "string", _wdt("P345")),  # IMDb ID
     ],
     "person": [
-        Field("P569", "time", str(SCHEMA.birthDate)),
-        Field("P19", "item", str(SCHEMA.birthPlace)),
-        Field("P27", "item", str(SCHEMA.nationality)),
-        Field("P106", "item", str(SCHEMA.hasOccupation)),
-        Field("P166", "item", str(SCHEMA.award)),
+        Field("P569", "time", SCHEMA.birthDate),
+        Field("P19", "item", SCHEMA.birthPlace),
+        Field("P27", "item", SCHEMA.nationality),
+        Field("P106", "item", SCHEMA.hasOccupation),
+        Field("P166", "item", SCHEMA.award),
         Field("P450", "item", _wdt("P450")),  # astronaut mission (our flewUpOn/cameBackOn say which way)
         Field("P2873", "duration", _wdt("P2873")),  # time in space
-        Field("P18", "iri", str(SCHEMA.image)),
+        Field("P18", "iri", SCHEMA.image),
     ],
     "organisation": [
-        Field("P159", "item", str(SCHEMA.location)),  # headquarters
-        Field("P571", "time", str(SCHEMA.foundingDate)),
-        Field("P112", "item", str(SCHEMA.founder)),
+        Field("P159", "item", SCHEMA.location),  # headquarters
+        Field("P571", "time", SCHEMA.foundingDate),
+        Field("P112", "item", SCHEMA.founder),
         Field("P488", "item", _wdt("P488")),  # chairperson
         Field("P169", "item", _wdt("P169")),  # chief executive officer
-        Field("P856", "iri", str(SCHEMA.url)),
+        Field("P856", "iri", SCHEMA.url),
     ],
     # The launch site (P448) is left out until its ID is verified against a stored source (see spacefilms.ttl).
     "spaceflight": [
-        Field("P619", "time", str(SF.launchTime)),
-        Field("P620", "time", str(SF.landingTime)),
-        Field("P375", "item", str(SF.launchVehicle)),
-        Field("P1029", "item", str(SF.crewMember)),
+        Field("P619", "time", SF.launchTime),
+        Field("P620", "time", SF.landingTime),
+        Field("P375", "item", SF.launchVehicle),
+        Field("P1029", "item", SF.crewMember),
     ],
 }
 
@@ -92,7 +92,7 @@ def ontology_mapping() -> dict[str, str]:
     for path in bundled.ontology_files():
         for triple in ox.parse(path=path, format=ox.RdfFormat.TURTLE):
             target = triple.object
-            equivalent = triple.predicate.value == str(OWL.equivalentProperty) and isinstance(target, ox.NamedNode)
+            equivalent = triple.predicate.value == OWL.equivalentProperty and isinstance(target, ox.NamedNode)
             if equivalent and target.value.startswith((WDT, PQ)):
                 mapping[target.value] = triple.subject.value
     return mapping

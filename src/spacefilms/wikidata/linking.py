@@ -21,17 +21,17 @@ from spacefilms.wikidata.queries import query_text
 
 # The kind of entity decides which Wikidata properties enrichment fetches; first matching class wins.
 KINDS: list[tuple[str, str]] = [
-    (str(SCHEMA.Movie), "film"),
-    (str(SF.SpaceFilmProject), "film"),
-    (str(SF.Spaceflight), "spaceflight"),
-    (str(SCHEMA.Person), "person"),
-    (str(SCHEMA.Organization), "organisation"),
-    (str(SF.Expedition), "expedition"),
-    (str(SF.LaunchVehicle), "launch-vehicle"),
-    (str(SCHEMA.Country), "place"),
-    (str(SF.SpaceStation), "place"),
-    (str(SF.LaunchSite), "place"),
-    (str(SCHEMA.Place), "place"),
+    (SCHEMA.Movie, "film"),
+    (SF.SpaceFilmProject, "film"),
+    (SF.Spaceflight, "spaceflight"),
+    (SCHEMA.Person, "person"),
+    (SCHEMA.Organization, "organisation"),
+    (SF.Expedition, "expedition"),
+    (SF.LaunchVehicle, "launch-vehicle"),
+    (SCHEMA.Country, "place"),
+    (SF.SpaceStation, "place"),
+    (SF.LaunchSite, "place"),
+    (SCHEMA.Place, "place"),
 ]
 
 _ENTITIES = """

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from spacefilms.core.results import NOT_AN_IRI
 from spacefilms.namespaces import PROV, RDF, RDFS, SCHEMA, SF, SFR, WIKIDATA_GRAPH_BASE, XSD
 from spacefilms.wikidata.client import item_iri, qid_of
 from spacefilms.wikidata.fetching import Fetched, Statement
@@ -67,11 +68,11 @@ class _Graphs:
         out = []
         for qid in self.quads:
             graph, item = ox.NamedNode(WIKIDATA_GRAPH_BASE + qid), ox.NamedNode(item_iri(qid))
-            stamp = ox.Literal(self.times[qid], datatype=ox.NamedNode(str(XSD.dateTime)))
+            stamp = ox.Literal(self.times[qid], datatype=ox.NamedNode(XSD.dateTime))
             out += [
-                ox.Quad(graph, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(PROV.Entity)), graph),
-                ox.Quad(graph, ox.NamedNode(str(PROV.wasDerivedFrom)), item, graph),
-                ox.Quad(graph, ox.NamedNode(str(PROV.generatedAtTime)), stamp, graph),
+                ox.Quad(graph, ox.NamedNode(RDF.type), ox.NamedNode(PROV.Entity), graph),
+                ox.Quad(graph, ox.NamedNode(PROV.wasDerivedFrom), item, graph),
+                ox.Quad(graph, ox.NamedNode(PROV.generatedAtTime), stamp, graph),
                 ox.Quad(graph, ox.NamedNode(DCTERMS_SOURCE), ox.NamedNode(endpoint), graph),
             ]
             version, modified = revisions.get(qid, (None, None))
@@ -93,7 +94,7 @@ class Mapper:
     def __init__(self, links: list[Link], fetched: Fetched, report: EnrichReport) -> None:
         mapping = ontology_mapping()
         self.predicate = predicates(mapping)
-        self.character = mapping.get(PQ + "P453", str(SF.character))
+        self.character = mapping.get(PQ + "P453", SF.character)
         self.entity = {link.qid: link for link in links if link.linked}
         self.fields = {f.pid: f for fs in FIELDS.values() for f in fs}
         self.fetched = fetched
@@ -121,10 +122,12 @@ class Mapper:
             self.report.unknown_values += 1
             return None
         try:
-            return ox.NamedNode(value)
+            if not value.startswith(NOT_AN_IRI):  # how the answer's reader marks an IRI RDF refuses
+                return ox.NamedNode(value)
         except ValueError:
-            self.report.invalid_iris += 1
-            return None
+            pass
+        self.report.invalid_iris += 1
+        return None
 
     def map(self, statement: Statement) -> None:
         spec = self.fields[statement.pid]
@@ -141,21 +144,21 @@ class Mapper:
 
     def value(self, kind: str, s: Statement) -> ox.NamedNode | ox.Literal | None:
         raw = s.value
-        if raw["type"] == "bnode" or raw["value"].startswith(GENID):
+        if isinstance(raw, ox.BlankNode) or raw.value.startswith(GENID):
             self.report.unknown_values += 1  # "unknown value": not a fact to map
             return None
         if kind == "item":
-            qid = qid_of(raw["value"]) if raw["type"] == "uri" else None
+            qid = qid_of(raw.value) if isinstance(raw, ox.NamedNode) else None
             return self.node(qid) if qid else None
         if kind == "time":
-            return time_literal(raw["value"], s.precision)
+            return time_literal(raw.value, s.precision)
         if kind == "duration":
             return duration_literal(s.amount, s.unit)
         if kind == "money":
             return self.money(s)
         if kind == "iri":
-            return self.iri(raw["value"]) if raw["type"] == "uri" else None
-        return ox.Literal(raw["value"]) if raw["type"] == "literal" else None
+            return self.iri(raw.value) if isinstance(raw, ox.NamedNode) else None
+        return ox.Literal(raw.value) if isinstance(raw, ox.Literal) else None
 
     def money(self, s: Statement) -> ox.NamedNode | None:
         """An amount with a currency that has an ISO 4217 code, as a schema:MonetaryAmount named by Wikidata's
@@ -166,16 +169,16 @@ class Mapper:
         if not (code and amount and node):
             return None
         for predicate, obj in (
-            (str(RDF.type), ox.NamedNode(str(SCHEMA.MonetaryAmount))),
-            (str(SCHEMA.value), amount),
-            (str(SCHEMA.currency), ox.Literal(code)),
+            (RDF.type, ox.NamedNode(SCHEMA.MonetaryAmount)),
+            (SCHEMA.value, amount),
+            (SCHEMA.currency, ox.Literal(code)),
         ):
             self.graphs.add(s.qid, node.value, predicate, obj, s.fetched_at)
         return node
 
     def cast_role(self, s: Statement, film: str, performer: ox.NamedNode) -> None:
         """A character-role qualifier becomes a sf:CastRole, named like curated ones so the two line up."""
-        characters = [q for q in (qid_of(c["value"]) for c in s.qualifiers.get("P453", []) if c["type"] == "uri") if q]
+        characters = [q for q in (qid_of(c.value) for c in s.qualifiers.get("P453", []) if isinstance(c, ox.NamedNode)) if q]
         names = [(self.label(c, lang), lang) for c in characters for lang in ("en", "ru")]
         names = [(text, lang) for text, lang in names if text]
         if not names:
@@ -183,26 +186,26 @@ class Mapper:
             return
         role = f"{film}-role-{_slug(performer.value)}"
         add = self.graphs.add
-        add(s.qid, film, str(SF.hasCastRole), ox.NamedNode(role), s.fetched_at)
-        add(s.qid, role, str(RDF.type), ox.NamedNode(str(SF.CastRole)), s.fetched_at)
-        add(s.qid, role, str(SF.performer), performer, s.fetched_at)
+        add(s.qid, film, SF.hasCastRole, ox.NamedNode(role), s.fetched_at)
+        add(s.qid, role, RDF.type, ox.NamedNode(SF.CastRole), s.fetched_at)
+        add(s.qid, role, SF.performer, performer, s.fetched_at)
         for text, lang in names:
             add(s.qid, role, self.character, ox.Literal(text, language=lang), s.fetched_at)
 
     def releases(self, s: Statement, film: str, date: ox.Literal) -> None:
         """Each place-of-publication qualifier makes a release milestone at that place and date."""
         for place in s.qualifiers.get("P291", []):
-            qid = qid_of(place["value"]) if place["type"] == "uri" else None
+            qid = qid_of(place.value) if isinstance(place, ox.NamedNode) else None
             if qid is None:
                 continue
             where = self.node(qid)
             milestone = f"{SFR}milestone-wikidata-{_slug(film)}-release-{_slug(where.value)}-{date.value}"
             for predicate, obj in (
-                (str(RDF.type), ox.NamedNode(str(SF.Milestone))),
-                (str(SF.milestoneOf), ox.NamedNode(film)),
-                (str(SF.milestoneType), ox.NamedNode(str(SF.Release))),
-                (str(SCHEMA.startDate), date),
-                (str(SCHEMA.location), where),
+                (RDF.type, ox.NamedNode(SF.Milestone)),
+                (SF.milestoneOf, ox.NamedNode(film)),
+                (SF.milestoneType, ox.NamedNode(SF.Release)),
+                (SCHEMA.startDate, date),
+                (SCHEMA.location, where),
             ):
                 self.graphs.add(s.qid, milestone, predicate, obj, s.fetched_at)
             self.release_labels.append((s.qid, milestone, qid, s.fetched_at))
@@ -216,11 +219,11 @@ class Mapper:
                 self.report.unlabelled.append(qid)
             for lang, text in sorted(names.items()):
                 literal = ox.Literal(text, language=lang)
-                self.graphs.add(qid, item_iri(qid), str(RDFS.label), literal, self.fetched.label_times[qid])
+                self.graphs.add(qid, item_iri(qid), RDFS.label, literal, self.fetched.label_times[qid])
         for qid, milestone, place, when in self.release_labels:
             film = self.entity[qid].label
             text = f"{film}: release in {self.label(place) or 'wd:' + place} (Wikidata)"
-            self.graphs.add(qid, milestone, str(RDFS.label), ox.Literal(text, language="en"), when)
+            self.graphs.add(qid, milestone, RDFS.label, ox.Literal(text, language="en"), when)
         facts = [q for quads in self.graphs.quads.values() for q in quads]
         self.report.graphs, self.report.facts = len(self.graphs.quads), len(facts)
         return sorted(facts + self.graphs.provenance(endpoint, self.fetched.revisions), key=_sort_key)
@@ -240,8 +243,8 @@ def wanted_items(statements: list[Statement], linked: set[str]) -> list[str]:
     wanted = set()
     for s in statements:
         for cell in [s.value, *(v for vs in s.qualifiers.values() for v in vs)]:
-            if cell["type"] == "uri" and qid_of(cell["value"]):
-                wanted.add(qid_of(cell["value"]))
+            if isinstance(cell, ox.NamedNode) and qid_of(cell.value):
+                wanted.add(qid_of(cell.value))
         if s.unit and qid_of(s.unit):
             wanted.add(qid_of(s.unit))
     return sorted(wanted - linked)

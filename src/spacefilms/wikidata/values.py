@@ -22,12 +22,12 @@ def time_literal(value: str, precision: int | None) -> ox.Literal | None:
         return None
     year = match["y"].lstrip("+")
     if precision >= 12:
-        return ox.Literal(f"{year}-{match['m']}-{match['d']}T{match['time']}Z", datatype=ox.NamedNode(str(XSD.dateTime)))
+        return ox.Literal(f"{year}-{match['m']}-{match['d']}T{match['time']}Z", datatype=ox.NamedNode(XSD.dateTime))
     if precision == 11:
-        return ox.Literal(f"{year}-{match['m']}-{match['d']}", datatype=ox.NamedNode(str(XSD.date)))
+        return ox.Literal(f"{year}-{match['m']}-{match['d']}", datatype=ox.NamedNode(XSD.date))
     if precision == 10:
-        return ox.Literal(f"{year}-{match['m']}", datatype=ox.NamedNode(str(XSD.gYearMonth)))
-    return ox.Literal(year, datatype=ox.NamedNode(str(XSD.gYear)))
+        return ox.Literal(f"{year}-{match['m']}", datatype=ox.NamedNode(XSD.gYearMonth))
+    return ox.Literal(year, datatype=ox.NamedNode(XSD.gYear))
 
 
 def duration_literal(amount: str | None, unit: str | None) -> ox.Literal | None:
@@ -44,7 +44,7 @@ def duration_literal(amount: str | None, unit: str | None) -> ox.Literal | None:
     minutes, rest = divmod(rest, 60)
     clock = "".join(f"{n.normalize():f}{u}" for n, u in ((hours, "H"), (minutes, "M"), (rest, "S")) if n)
     text = "P" + (f"{days.normalize():f}D" if days else "") + (f"T{clock}" if clock or not days else "")
-    return ox.Literal(text if text != "PT" else "PT0S", datatype=ox.NamedNode(str(XSD.duration)))
+    return ox.Literal(text if text != "PT" else "PT0S", datatype=ox.NamedNode(XSD.duration))
 
 
 def decimal_literal(amount: str | None) -> ox.Literal | None:
@@ -54,4 +54,4 @@ def decimal_literal(amount: str | None) -> ox.Literal | None:
         return None
     if not value.is_finite():
         return None
-    return ox.Literal(format(value.normalize(), "f"), datatype=ox.NamedNode(str(XSD.decimal)))
+    return ox.Literal(format(value.normalize(), "f"), datatype=ox.NamedNode(XSD.decimal))
