@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -13,6 +12,7 @@ from rdflib.namespace import XSD
 from rdflib.term import Identifier
 
 from spacefilms.core import sparql
+from spacefilms.core.naming import did_you_mean
 from spacefilms.errors import SpacefilmsError
 from spacefilms.namespaces import expand
 from spacefilms.workspace import data_dir
@@ -153,6 +153,4 @@ def get_query(name: str, directory: Path | None = None) -> NamedQuery:
     if path.is_file():
         return NamedQuery.from_file(path)
     names = [q.name for q in list_queries(directory)]
-    close = difflib.get_close_matches(name, names, n=3, cutoff=0.4) or [n for n in names if name in n][:3]
-    hint = f"; did you mean {', '.join(close)}?" if close else "; `spacefilms queries` lists them"
-    raise SpacefilmsError(f"unknown query {name!r}{hint}")
+    raise SpacefilmsError(f"unknown query {name!r}{did_you_mean(name, names, '`spacefilms queries` lists them')}")
