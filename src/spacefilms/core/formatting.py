@@ -18,10 +18,11 @@ import textwrap
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Identifier
 
+from spacefilms.core.formats import QUERY, names
 from spacefilms.core.results import QueryResult
 from spacefilms.namespaces import PREFIXES, compact
 
-FORMATS = ("table", "csv", "tsv", "json", "markdown")
+FORMATS = names(QUERY)
 MIN_COLUMN = 12  # a column is never squeezed narrower than this (or its header)
 # C0 and C1 controls (tab and newline are turned into spaces first), and the bidirectional marks, embeddings,
 # overrides and isolates that can reorder what a terminal shows.
