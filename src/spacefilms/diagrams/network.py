@@ -26,6 +26,7 @@ import pyoxigraph as ox
 from spacefilms.core.backends import Backend
 from spacefilms.core.naming import did_you_mean
 from spacefilms.core.results import Solutions
+from spacefilms.core.values import pick_label
 from spacefilms.diagrams.styles import kind_of, node_style
 from spacefilms.errors import SpacefilmsError
 from spacefilms.namespaces import ONTOLOGY_GRAPH, RDF, RDFS, SCHEMA, SF, SOURCES_GRAPH, expand, is_fact_graph
@@ -79,8 +80,7 @@ class GraphData:
         return self.newest_source or (self.built_at[:10] if self.built_at else "unknown date")
 
     def label(self, iri: str, lang: str = "en") -> str:
-        names = self.labels.get(iri, {})
-        return names.get(lang) or names.get("en") or names.get("") or local_name(iri)
+        return pick_label(self.labels.get(iri, {}), lang) or local_name(iri)
 
     def kind(self, iri: str) -> str:
         return kind_of(self.types.get(iri, set()))
