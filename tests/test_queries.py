@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import MINI
 from rdflib import BNode, Literal, URIRef
 
 from spacefilms.core.backends import LocalBackend, RemoteBackend
@@ -364,7 +365,7 @@ def test_conflicts_query_finds_a_wikidata_disagreement(tmp_path: Path) -> None:
     from spacefilms.store.build import load_and_validate
     from spacefilms.store.ondisk import replace_store
 
-    data = load_and_validate(Path(__file__).parent / "data" / "mini")
+    data = load_and_validate(MINI)
     film = ox.NamedNode(str(SFR["test-film"]))
     duration = ox.NamedNode("http://schema.org/duration")
     xsd_duration = ox.NamedNode("http://www.w3.org/2001/XMLSchema#duration")
