@@ -15,12 +15,34 @@ from click.testing import CliRunner, Result
 from spacefilms.core.backends import LocalBackend
 from spacefilms.core.layout import open_ox
 from spacefilms.endpoints.oxigraph_server import OxigraphServer, oxigraph_binary
+from spacefilms.namespaces import PREFIXES
 from spacefilms.store.build import build
 from spacefilms.store.export import export
 
-DATA = Path(__file__).parent / "data"
-ROOT = Path(__file__).parents[1]
+ROOT = Path(__file__).parents[1]  # the project: README, graph/, src/
+DATA = Path(__file__).parent / "data"  # the tests' own data files
+MINI = DATA / "mini"  # a small curated graph that builds in a second
+# The project's prefixes as Turtle lines, for a test file of curated facts: its body's line n is the file's line
+# len(PREFIX_LINES) + n.
+PREFIX_LINES = [f"@prefix {prefix}: <{iri}> ." for prefix, iri in PREFIXES.items()]
+# Tests that use these fixtures start servers or Chromium as child processes (`system`), or take minutes: a wheel, a
+# virtualenv, other SPARQL engines, a large graph (`slow`); `pytest -m "not system"` runs the fast core. A test that
+# starts a server itself carries the marker in its module.
+SYSTEM_FIXTURES = {
+    "exported_server", "wikidata_server", "chromium", "served", "tight", "target", "session_proxy", "venv",
+    "oxigraph", "oxigraph_gsp", "virtuoso_server", "virtuoso", "virtuoso_bulk", "jena", "engine",
+}  # fmt: skip
+SLOW_FIXTURES = {"wheel", "venv", "big_graph", "virtuoso_server", "virtuoso_bulk", "jena", "engine"}
 PIP_TIMEOUT = 900  # seconds for pip to build or install: a slow mirror, a busy machine
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        used = set(getattr(item, "fixturenames", ()))
+        if used & SYSTEM_FIXTURES:
+            item.add_marker(pytest.mark.system)
+        if used & SLOW_FIXTURES:
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")

@@ -9,12 +9,11 @@ import sys
 from pathlib import Path
 
 import click
+from conftest import MINI
 
 from spacefilms.cli import COMMANDS, main
 from spacefilms.core.backends import LocalBackend
 from spacefilms.namespaces import PREFIXES
-
-MINI = Path(__file__).parent / "data" / "mini"
 
 
 def test_every_listed_command_exists_with_the_listed_help() -> None:

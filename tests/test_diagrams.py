@@ -351,6 +351,8 @@ def test_big_graphs_keep_the_best_connected_entities_with_a_note(tmp_path) -> No
         (["film-wrld"], "did you mean film-world?"),
         (["--relation", "sf:nonsense"], "error: --relation: unknown relation 'sf:nonsense'"),
         (["--type", "dragon"], "error: --type: unknown entity type 'dragon'"),
+        (["--type", "Persn"], "error: --type: unknown entity type 'Persn'; did you mean person?"),
+        (["FILM-WRLD"], "error: unknown preset 'FILM-WRLD'; did you mean film-world?"),
         (["--sparql", "CONSTRUCT WHERE {"], "error: --sparql: SPARQL syntax error"),
         (["race", "--focus", "sfr:tom-cruise"], "a preset chooses its own entities"),
         (["--layout", "radial"], "error: --layout: the radial layout needs --focus"),

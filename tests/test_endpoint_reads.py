@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from conftest import load_server_store
 
 from spacefilms.core.backends import LocalBackend, RemoteBackend
 from spacefilms.endpoints.oxigraph_server import OxigraphServer
 from spacefilms.store.stats import graph_stats
 from spacefilms.wikidata.linking import curated_entities
+
+pytestmark = pytest.mark.system  # every test here reads a real oxigraph server
 
 
 def test_curated_entities_are_the_same_from_the_endpoint(exported_server: OxigraphServer, local: LocalBackend) -> None:

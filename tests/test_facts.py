@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from conftest import ROOT
 
 from spacefilms.core.layout import open_ox
 from spacefilms.namespaces import SFR, sparql_prologue
 
-GRAPH_DIR = Path(__file__).parents[1] / "graph"
+GRAPH_DIR = ROOT / "graph"
 
 
 @pytest.fixture(scope="module")
@@ -161,7 +162,7 @@ def test_every_entity_without_a_key_is_listed_with_a_reason(store: ox.Store) -> 
         f"""SELECT DISTINCT ?e WHERE {{ VALUES ?class {{ {MAIN_CLASSES} }} ?e a ?class FILTER (STRSTARTS(STR(?e), STR(sfr:)))
               FILTER NOT EXISTS {{ ?e owl:sameAs ?item }} FILTER NOT EXISTS {{ ?e foaf:isPrimaryTopicOf ?article }} }}""",
     )
-    path = Path(__file__).parents[1] / "graph" / "unlinked-entities.tsv"
+    path = GRAPH_DIR / "unlinked-entities.tsv"
     rows = list(csv.DictReader((line for line in path.open(encoding="utf-8") if not line.startswith("#")), delimiter="\t"))
     listed = {row["entity"].replace("sfr:", str(SFR)): row["reason"] for row in rows}
     assert all(reason.strip() for reason in listed.values())

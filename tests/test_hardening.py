@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import DATA
 from fault_proxy import DRIP_BODY, DRIP_HEAD, FaultProxy
 
 from spacefilms.http import DeadlinePassed, Transport
@@ -167,7 +168,7 @@ def test_a_build_keeps_the_store_version_a_reader_has_open(tmp_path: Path) -> No
 
     from spacefilms.store.build import build
 
-    graph = Path(__file__).parent / "data" / "wikidata" / "curated"
+    graph = DATA / "wikidata" / "curated"
     store = tmp_path / "store"
     build(graph_dir=graph, store=store)
     first = tmp_path / os.readlink(store)

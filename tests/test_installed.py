@@ -17,7 +17,6 @@ import pytest
 
 from spacefilms.endpoints.oxigraph_server import OxigraphServer, free_port
 
-ROOT = Path(__file__).parents[1]
 TIMEOUT = 900  # seconds for pip to install the wheel and its dependencies: a slow mirror, a busy machine
 
 

@@ -7,8 +7,6 @@ import sys
 import zipfile
 from pathlib import Path
 
-ROOT = Path(__file__).parents[1]
-
 
 def test_wheel_ships_and_finds_the_bundled_data(tmp_path: Path, wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())

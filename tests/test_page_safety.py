@@ -20,6 +20,7 @@ from browser import Chromium
 from spacefilms.core.backends import LocalBackend
 from spacefilms.endpoints.protocol import Limits
 from spacefilms.endpoints.serving import render_page, yasgui
+from spacefilms.namespaces import SOURCES_GRAPH as SOURCES
 from spacefilms.site import build_site
 from spacefilms.site.paths import source_page
 from spacefilms.templating import is_web_link, script_json
@@ -27,7 +28,6 @@ from spacefilms.templating import is_web_link, script_json
 EVIL = '__DATA__ __TITLE__ @@CONFIG@@ </script><!--<script "><img src=x onerror=alert(1)> \u2028line\u2029para end'
 SFR, SCHEMA, SF = "https://w3id.org/spacefilms/resource/", "http://schema.org/", "https://w3id.org/spacefilms/ontology#"
 RDF_TYPE, LABEL = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", "http://www.w3.org/2000/01/rdf-schema#label"
-SOURCES = "https://w3id.org/spacefilms/graph/sources"
 NEWS, SCRIPT_SOURCE, SCRIPT_LINK = "https://example.org/news?a=1&b=2", "javascript:alert(1)", "JavaScript:alert(2)"
 # Record alerts instead of opening a dialog (which would block the page): installed before any script of the page runs.
 HOOK = "window.__alerts = []; window.alert = (m) => window.__alerts.push(String(m));"

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import MINI
 from engines.compare import rows
 from fault_proxy import FaultProxy, status
 
@@ -25,13 +26,11 @@ from spacefilms.errors import SpacefilmsError
 from spacefilms.store.build import build
 from spacefilms.store.stats import graph_stats
 
-DATA = Path(__file__).parent / "data"
-
 
 @pytest.fixture(scope="module")
 def mini_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A second, different version of the graph: the tiny test fixture graph."""
-    return build(DATA / "mini", tmp_path_factory.mktemp("mini") / "store").store
+    return build(MINI, tmp_path_factory.mktemp("mini") / "store").store
 
 
 @pytest.fixture()
@@ -80,6 +79,7 @@ def test_graph_store_protocol_push_keeps_every_graph(target: OxigraphServer, bui
     assert members == set(report.graphs) - {MANIFEST_GRAPH}
 
 
+@pytest.mark.system  # starts a server itself
 def test_dataset_push_replaces_the_whole_store(tmp_path: Path, built_store: Path, mini_store: Path) -> None:
     with OxigraphServer(tmp_path / "target", union_default_graph=False) as target:
         dataset = Endpoint(target.store_endpoint, "dataset", target.query_endpoint)
@@ -136,6 +136,7 @@ def test_the_bundled_queries_run_unchanged_after_a_push(target: OxigraphServer, 
         assert answers[0] and answers[0] == answers[1], name  # GROUP_CONCAT items in any order, blank nodes alike
 
 
+@pytest.mark.system  # starts a server itself
 def test_server_killed_half_way_keeps_the_previous_version(tmp_path: Path, built_store: Path, mini_store: Path) -> None:
     location = tmp_path / "target"
     with OxigraphServer(location) as server:
@@ -157,6 +158,7 @@ def test_server_killed_half_way_keeps_the_previous_version(tmp_path: Path, built
         assert graph_size(restarted) == graph_stats(LocalBackend(built_store)).triples
 
 
+@pytest.mark.system  # starts a server itself
 def test_a_server_killed_during_parallel_puts_leaves_a_true_journal(tmp_path: Path, built_store: Path, mini_store: Path) -> None:
     """Several PUTs are under way when the store dies: the journal lists exactly graphs the store took, the manifest
     stays the previous one, and the push resumed on the restarted store completes."""

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from conftest import MINI
 
 from spacefilms.core.backends import LocalBackend, RemoteBackend
 from spacefilms.core.formatting import display, format_result
@@ -371,7 +372,7 @@ def test_conflicts_query_finds_a_wikidata_disagreement(tmp_path: Path) -> None:
     from spacefilms.store.build import load_and_validate
     from spacefilms.store.ondisk import replace_store
 
-    data = load_and_validate(Path(__file__).parent / "data" / "mini")
+    data = load_and_validate(MINI)
     film = ox.NamedNode(SFR["test-film"])
     duration = ox.NamedNode("http://schema.org/duration")
     xsd_duration = ox.NamedNode("http://www.w3.org/2001/XMLSchema#duration")

@@ -10,8 +10,9 @@ import shlex
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 
-README = Path(__file__).parents[1] / "README.md"
+README = ROOT / "README.md"
 SERVE_URL = "http://127.0.0.1:7878/query"  # where the README's blocks find `spacefilms serve`
 
 
@@ -23,6 +24,7 @@ def python_blocks() -> list[tuple[int, str]]:
     ]
 
 
+@pytest.mark.system  # starts a server itself
 def test_every_python_block_runs_and_prints_what_it_promises(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The blocks run in order in one fresh folder, as a reader would paste them: the first builds the store; a
     block that asks `spacefilms serve` asks one started here on the built store."""

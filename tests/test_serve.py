@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from browser import Chromium
+from conftest import MINI
 from rdflib import Graph
 from served import SPACEFILMS, Served, alive, post
 from SPARQLWrapper import CSV, JSON, TURTLE, XML, SPARQLWrapper
@@ -30,7 +31,6 @@ from spacefilms.endpoints.serving import yasgui
 from spacefilms.store.build import build
 from spacefilms.templating import csp_hash, own_code
 
-DATA = Path(__file__).parent / "data"
 TIMEOUT_S = 2
 MAX_RESULT_BYTES = 300_000
 FILMS = "PREFIX schema: <http://schema.org/> SELECT DISTINCT ?film WHERE { ?film a schema:Movie } ORDER BY ?film"
@@ -284,6 +284,7 @@ def test_the_page_forbids_anything_from_elsewhere(served: Served) -> None:
     assert f"script-src '{csp_hash(own_code('endpoint').script)}' '{yasgui().integrity}';" in policy
 
 
+@pytest.mark.system  # starts a server itself
 def test_ctrl_c_stops_server_and_engine(built_store: Path) -> None:
     server = Served(built_store)
     engines = server.engine_pids()
@@ -294,8 +295,9 @@ def test_ctrl_c_stops_server_and_engine(built_store: Path) -> None:
         urllib.request.urlopen(server.url, timeout=2)
 
 
+@pytest.mark.system  # starts a server itself
 def test_a_rebuilt_store_is_served_without_restart(tmp_path: Path) -> None:
-    store = build(DATA / "mini", tmp_path / "store").store
+    store = build(MINI, tmp_path / "store").store
     server = Served(store)
     try:
         count = "SELECT (COUNT(DISTINCT ?f) AS ?n) WHERE { ?f a <http://schema.org/Movie> }"
@@ -306,6 +308,7 @@ def test_a_rebuilt_store_is_served_without_restart(tmp_path: Path) -> None:
         server.stop()
 
 
+@pytest.mark.system  # starts a server itself
 def test_serve_without_a_store_is_one_clear_error(tmp_path: Path) -> None:
     result = subprocess.run([SPACEFILMS, "--store", str(tmp_path / "none"), "serve"], capture_output=True, text=True, timeout=60)
     assert result.returncode == 1
@@ -379,6 +382,7 @@ def test_requests_for_another_host_or_from_another_site_are_refused(served: Serv
     assert ask({"Origin": f"http://127.0.0.1:{served.port}"}) == 200
 
 
+@pytest.mark.system  # starts a server itself
 def test_a_public_address_must_be_named(built_store: Path) -> None:
     result = subprocess.run(
         [SPACEFILMS, "--store", str(built_store), "serve", "--host", "0.0.0.0", "--port", "0"],
@@ -442,7 +446,7 @@ def wait_for_site(server: Served, marker_stamp: str | None = None) -> None:
 
 
 def test_serve_also_serves_the_website_and_follows_a_rebuild(tmp_path: Path, chromium: Chromium) -> None:
-    store = build(DATA / "mini", tmp_path / "store").store
+    store = build(MINI, tmp_path / "store").store
     server = Served(store, site=True)
     try:
         assert "website http://127.0.0.1:" in server.banner

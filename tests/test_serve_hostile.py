@@ -103,6 +103,7 @@ def busy(served: Served, source: str = "127.0.0.1") -> socket.socket:
     return sock
 
 
+@pytest.mark.system  # starts a server itself
 def test_idle_connections_cannot_lock_others_out_busy_ones_make_newcomers_retry(built_store: Path) -> None:
     crowded = Served(built_store, "--max-connections", "12", "--max-connections-per-client", "8", "--request-timeout", "600")
     held: list[socket.socket] = []
@@ -221,6 +222,7 @@ def test_answers_that_change_from_run_to_run_are_not_kept(served: Served) -> Non
 TEMP_SITE = ".site.spacefilms-tmp-*"  # how the website's build names its folder (see spacefilms.files)
 
 
+@pytest.mark.system  # starts a server itself
 def test_a_stop_while_the_website_is_built_stops_the_build_and_leaves_nothing(built_store: Path, tmp_path: Path) -> None:
     (tmp_path / "store").symlink_to(built_store.resolve())  # the site is built beside the link: here
     server = Served(tmp_path / "store", site=True)
@@ -237,6 +239,7 @@ def test_a_stop_while_the_website_is_built_stops_the_build_and_leaves_nothing(bu
         server.stop()
 
 
+@pytest.mark.system  # starts a server itself
 def test_a_stop_while_the_engine_starts_is_clean(built_store: Path) -> None:
     process = subprocess.Popen(
         [SPACEFILMS, "--store", str(built_store), "serve", "--port", "0", "--no-site"],
@@ -253,6 +256,7 @@ def test_a_stop_while_the_engine_starts_is_clean(built_store: Path) -> None:
     assert (process.returncode, out.splitlines()[-1:], err) == (0, ["Stopped."], "")
 
 
+@pytest.mark.system  # starts a server itself
 def test_a_corrupt_store_is_one_clear_line(built_store: Path, tmp_path: Path) -> None:
     store = tmp_path / "store"
     shutil.copytree(built_store.resolve(), store)
@@ -264,6 +268,7 @@ def test_a_corrupt_store_is_one_clear_line(built_store: Path, tmp_path: Path) ->
     assert result.stderr.startswith(f"error: {store}: cannot open the store: Corruption: ") and result.stderr.count("\n") == 1
 
 
+@pytest.mark.system  # starts a server itself
 def test_sigterm_while_queries_run_stops_everything_cleanly(built_store: Path) -> None:
     server = Served(built_store, "--timeout", "60")
     (engine,) = server.engine_pids()

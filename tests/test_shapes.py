@@ -6,15 +6,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import MINI, PREFIX_LINES
 
 from spacefilms import workspace as bundled
-from spacefilms.namespaces import PREFIXES
 from spacefilms.store.loading import Locator, load
 from spacefilms.store.shapes import compile_shapes
 from spacefilms.store.validation import _pyshacl_problems, shacl_problems
 
-MINI = Path(__file__).parent / "data" / "mini"
-PREFIX_LINES = "\n".join(f"@prefix {prefix}: <{iri}> ." for prefix, iri in PREFIXES.items())
 # Test fixture entities (not facts), each breaking one or more constraints of ontologies/shapes.ttl.
 BROKEN = """
 <https://example.org/test-source> {
@@ -37,7 +35,7 @@ BROKEN = """
 def broken_data(tmp_path: Path):
     graph = tmp_path / "graph"
     shutil.copytree(MINI, graph)
-    (graph / "broken.trig").write_text(PREFIX_LINES + BROKEN)
+    (graph / "broken.trig").write_text("\n".join(PREFIX_LINES) + BROKEN)
     return load(bundled.ontology_files(), bundled.curated_files(graph))
 
 
@@ -67,7 +65,7 @@ def test_the_bundled_graph_passes_both(tmp_path: Path) -> None:
 def test_shapes_beyond_the_compiled_subset_fall_back_to_pyshacl(tmp_path: Path) -> None:
     shapes = tmp_path / "shapes.ttl"
     shapes.write_text(
-        PREFIX_LINES
+        "\n".join(PREFIX_LINES)
         + """\n@prefix sh: <http://www.w3.org/ns/shacl#> .
         <urn:x-test:shape> a sh:NodeShape ; sh:targetClass schema:Movie ;
             sh:property [ sh:path schema:inLanguage ; sh:hasValue "ru" ; sh:message "must be in Russian" ] ."""

@@ -15,16 +15,17 @@ from urllib.parse import unquote, urlsplit
 import pyoxigraph as ox
 import pytest
 from browser import Chromium
+from conftest import ROOT
 
 import spacefilms.site.builder as builder
 from spacefilms.core.backends import LocalBackend
 from spacefilms.errors import SpacefilmsError
+from spacefilms.namespaces import SOURCES_GRAPH as SOURCES
 from spacefilms.site import build_site
 from spacefilms.site.output import MARKER
 from spacefilms.site.paths import resource_page, source_page
 
 SFR = "https://w3id.org/spacefilms/resource/"
-SOURCES = "https://w3id.org/spacefilms/graph/sources"
 EVIL = "<script>alert(1)</script> \"double\" 'single' </script><!--"
 
 
@@ -471,14 +472,13 @@ def test_the_readme_example_of_a_work_is_valid(tmp_path: Path) -> None:
 
     from spacefilms.store.build import load_and_validate
 
-    root = Path(__file__).parents[1]
-    readme = (root / "README.md").read_text(encoding="utf-8")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
     (example,) = re.findall(
         r"```trig\n(.*?)```", readme.split("## Adding a work filmed in space", 1)[1].split("\n## ", 1)[0], re.S
     )
-    works = root / "graph" / "works" / "fiction.trig"
+    works = ROOT / "graph" / "works" / "fiction.trig"
     prefixes = "".join(line + "\n" for line in works.read_text(encoding="utf-8").splitlines() if line.startswith("@prefix"))
-    graph = shutil.copytree(root / "graph", tmp_path / "graph")
+    graph = shutil.copytree(ROOT / "graph", tmp_path / "graph")
     (graph / "works" / "example.trig").write_text(prefixes + example, encoding="utf-8")
     data = load_and_validate(graph)
     assert graph / "works" / "example.trig" in data.files

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import ast
-from pathlib import Path
 
 import networkx as nx
+from conftest import ROOT
 
-PACKAGE = Path(__file__).parents[1] / "src" / "spacefilms"
+PACKAGE = ROOT / "src" / "spacefilms"
 
 
 def modules() -> dict[str, ast.Module]:

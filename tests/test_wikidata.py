@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from conftest import MINI
 from fault_proxy import CUT, EMPTY, PASS, QLEVER_CANCELLED, SLOW, TRUNCATE, WDQS_CUT, WDQS_TIMEOUT, FaultProxy, answer, status
 
 from spacefilms.core.backends import LocalBackend
@@ -600,7 +601,7 @@ def test_validation_wants_provenance_on_wikidata_graphs(tmp_path: Path) -> None:
         '"PT95M"^^<http://www.w3.org/2001/XMLSchema#duration> . }\n'
     )
     with pytest.raises(ValidationFailed, match="Wikidata graph without provenance"):
-        load_and_validate(Path(__file__).parent / "data" / "mini", enrichment=bare)
+        load_and_validate(MINI, enrichment=bare)
 
 
 def test_replacing_the_store_twice_at_once_keeps_only_the_new_quads(tmp_path: Path) -> None:

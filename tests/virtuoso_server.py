@@ -8,7 +8,7 @@ import subprocess
 from pathlib import Path
 
 from spacefilms.endpoints.oxigraph_server import free_port
-from spacefilms.endpoints.processes import answers, stop_process
+from spacefilms.endpoints.processes import LocalServer
 from spacefilms.errors import SpacefilmsError
 
 INI = Path("/etc/virtuoso-opensource-7/virtuoso.ini")
@@ -21,15 +21,19 @@ def virtuoso_missing() -> str | None:
     return None
 
 
-class VirtuosoServer:
+class VirtuosoServer(LocalServer):
     """``virtuoso-t +foreground`` over a fresh database in ``folder``; use as a context manager. ``buffers`` sizes
     its page cache (8 kB pages), ``max_rows`` caps the rows of an answer (Virtuoso's ResultSetMaxRows)."""
 
+    name = "Virtuoso"
+    grace = 60.0  # a checkpoint on the way out takes a while
+    probe_timeout, probe_interval = 5.0, 0.2
+
     def __init__(self, folder: str | Path, buffers: int = 10000, max_rows: int = 10000) -> None:
-        self.folder = Path(folder)
+        super().__init__()
+        self.folder = self.cwd = Path(folder)
         self.sql_port, self.http_port = free_port(), free_port()
         self.buffers, self.max_rows = buffers, max_rows
-        self.process: subprocess.Popen | None = None
 
     @property
     def url(self) -> str:
@@ -55,25 +59,19 @@ class VirtuosoServer:
         config = config.replace("ResultSetMaxRows           = 10000", f"ResultSetMaxRows = {self.max_rows}")
         return config.replace("MaxDirtyBuffers          = 6000", f"MaxDirtyBuffers = {self.buffers * 3 // 4}")
 
+    def command(self) -> list[str]:
+        return ["virtuoso-t", "+foreground", "+configfile", str(self.folder / "virtuoso.ini")]
+
+    def where_to_look(self) -> str:
+        return f" (log: {self.folder / 'virtuoso.log'})"
+
     def start(self, wait: float = 120.0) -> VirtuosoServer:
+        """A fresh configuration in its folder, then the server."""
         if (reason := virtuoso_missing()) is not None:
             raise SpacefilmsError(reason)
         self.folder.mkdir(parents=True, exist_ok=True)
         (self.folder / "virtuoso.ini").write_text(self._config(), encoding="utf-8")
-        self.process = subprocess.Popen(
-            ["virtuoso-t", "+foreground", "+configfile", str(self.folder / "virtuoso.ini")],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            cwd=self.folder,
-        )
-        if answers(self.process, self.query_endpoint, wait, probe_timeout=5.0, interval=0.2):
-            return self
-        self.stop()
-        raise SpacefilmsError(f"Virtuoso did not answer within {wait:.0f}s (log: {self.folder / 'virtuoso.log'})", self.url)
-
-    def stop(self) -> None:
-        stop_process(self.process, grace=60)
-        self.process = None
+        return super().start(wait)
 
     def bulk_load(self, nquads: Path, default_graph: str) -> None:
         """Load an N-Quads file in the server's folder with Virtuoso's bulk loader, the way its documentation gives
@@ -102,9 +100,3 @@ class VirtuosoServer:
         """The version line ``virtuoso-t -?`` prints."""
         lines = subprocess.run(["virtuoso-t", "-?"], capture_output=True, text=True, check=False).stderr.splitlines()
         return next((line.strip() for line in lines if "Version" in line), "virtuoso-opensource 7")
-
-    def __enter__(self) -> VirtuosoServer:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()

@@ -17,12 +17,13 @@ import textwrap
 
 import pyoxigraph as ox
 
+from spacefilms.core.formats import QUERY, names
 from spacefilms.core.results import QueryResult, Term
 from spacefilms.namespaces import PREFIXES, compact
 
 # The prefix table for Turtle: one prefix per namespace, the one compact() writes (dct:, not dcterms:).
 _TURTLE_PREFIXES = {prefix: iri for prefix, iri in PREFIXES.items() if compact(iri + "x") == f"{prefix}:x"}
-FORMATS = ("table", "csv", "tsv", "json", "markdown")
+FORMATS = names(QUERY)
 MIN_COLUMN = 12  # a column is never squeezed narrower than this (or its header)
 # C0 and C1 controls (tab and newline are turned into spaces first), and the bidirectional marks, embeddings,
 # overrides and isolates that can reorder what a terminal shows.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -11,6 +10,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from spacefilms.core import sparql
+from spacefilms.core.naming import did_you_mean
 from spacefilms.core.parameters import Value
 from spacefilms.errors import SpacefilmsError
 from spacefilms.namespaces import XSD, expand
@@ -151,6 +151,4 @@ def get_query(name: str, directory: Path | None = None) -> NamedQuery:
     if path.is_file():
         return NamedQuery.from_file(path)
     names = [q.name for q in list_queries(directory)]
-    close = difflib.get_close_matches(name, names, n=3, cutoff=0.4) or [n for n in names if name in n][:3]
-    hint = f"; did you mean {', '.join(close)}?" if close else "; `spacefilms queries` lists them"
-    raise SpacefilmsError(f"unknown query {name!r}{hint}")
+    raise SpacefilmsError(f"unknown query {name!r}{did_you_mean(name, names, '`spacefilms queries` lists them')}")

@@ -15,6 +15,7 @@ from matplotlib.patches import FancyArrowPatch
 from matplotlib.path import Path as MplPath
 from matplotlib.text import Text
 
+from spacefilms.core.formats import DIAGRAM, formats
 from spacefilms.diagrams.arranging import Arranged, arrange
 from spacefilms.diagrams.labels import FONT, PAD, Box, overlapping, text_size
 from spacefilms.diagrams.layout import HEADING_PT
@@ -23,7 +24,7 @@ from spacefilms.diagrams.styles import KINDS, node_style
 from spacefilms.errors import SpacefilmsError
 from spacefilms.files import atomic_output
 
-STATIC_FORMATS = ("png", "svg", "pdf")
+STATIC_FORMATS = tuple(formats(DIAGRAM, "static"))
 RC = {"font.family": FONT, "svg.fonttype": "none", "pdf.fonttype": 42, "svg.hashsalt": "spacefilms"}
 TITLE_PT, SUBTITLE_PT, LEGEND_PT, EDGE_PT = 17.0, 10.0, 10.0, 8.0
 MARGIN = 0.35

@@ -11,7 +11,6 @@ from spacefilms.diagrams.model import Diagram
 from spacefilms.diagrams.styles import node_style
 from spacefilms.files import write_atomically
 
-EXPORT_FORMATS = ("graphml", "gexf", "dot")
 DOT_SHAPES = {
     "*": "star",
     "o": "ellipse",

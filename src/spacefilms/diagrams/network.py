@@ -15,7 +15,6 @@ The conversion, in one place:
 
 from __future__ import annotations
 
-import difflib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -25,7 +24,9 @@ import networkx as nx
 import pyoxigraph as ox
 
 from spacefilms.core.backends import Backend
+from spacefilms.core.naming import did_you_mean
 from spacefilms.core.results import Solutions
+from spacefilms.core.values import pick_label
 from spacefilms.diagrams.styles import kind_of, node_style
 from spacefilms.errors import SpacefilmsError
 from spacefilms.namespaces import ONTOLOGY_GRAPH, RDF, RDFS, SCHEMA, SF, SOURCES_GRAPH, expand, is_fact_graph
@@ -79,8 +80,7 @@ class GraphData:
         return self.newest_source or (self.built_at[:10] if self.built_at else "unknown date")
 
     def label(self, iri: str, lang: str = "en") -> str:
-        names = self.labels.get(iri, {})
-        return names.get(lang) or names.get("en") or names.get("") or local_name(iri)
+        return pick_label(self.labels.get(iri, {}), lang) or local_name(iri)
 
     def kind(self, iri: str) -> str:
         return kind_of(self.types.get(iri, set()))
@@ -94,10 +94,8 @@ class GraphData:
         by_label = [e for e in self.types if text.strip().casefold() in {v.casefold() for v in self.labels.get(e, {}).values()}]
         if len(by_label) == 1:
             return by_label[0]
-        names = {curie(e): e for e in self.types}
-        close = difflib.get_close_matches(curie(iri), list(names), n=3, cutoff=0.6)
-        close += [curie(e) for e in by_label[:3]]
-        hint = f"; did you mean {', '.join(close)}?" if close else "; `spacefilms query entity-search -p text=...` finds entities"
+        otherwise = "`spacefilms query entity-search -p text=...` finds entities"
+        hint = did_you_mean(curie(iri), map(curie, self.types), otherwise, also=[curie(e) for e in by_label[:3]])
         raise SpacefilmsError(f"unknown entity {text!r}{hint}", option)
 
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import networkx as nx
 
+from spacefilms.core.naming import did_you_mean
 from spacefilms.diagrams.layout import LAYOUTS
 from spacefilms.diagrams.model import Diagram
 from spacefilms.diagrams.network import GraphData
@@ -152,9 +152,8 @@ PRESETS: dict[str, Preset] = {
 def get_preset(name: str) -> Preset:
     if name in PRESETS:
         return PRESETS[name]
-    close = difflib.get_close_matches(name, list(PRESETS), n=2, cutoff=0.4)
-    hint = f"did you mean {', '.join(close)}? " if close else ""
-    raise SpacefilmsError(f"unknown preset {name!r}; {hint}presets: {', '.join(PRESETS)}")
+    hint = did_you_mean(name, PRESETS, f"presets: {', '.join(PRESETS)}")
+    raise SpacefilmsError(f"unknown preset {name!r}{hint}")
 
 
 def custom_diagram(
@@ -171,7 +170,8 @@ def custom_diagram(
     centre = data.resolve_entity(focus) if focus else None
     chosen = layout or ("spring" if centre is None else ("hubs" if depth == 1 else "radial"))
     if chosen not in LAYOUTS:
-        raise SpacefilmsError(f"unknown layout {chosen!r}; layouts: {', '.join(LAYOUTS)}", "--layout")
+        hint = did_you_mean(chosen, LAYOUTS, f"layouts: {', '.join(LAYOUTS)}")
+        raise SpacefilmsError(f"unknown layout {chosen!r}{hint}", "--layout")
     if chosen in ("radial", "hubs") and centre is None:
         raise SpacefilmsError(f"the {chosen} layout needs --focus", "--layout")
     part = top_by_degree(net, max_nodes, keep=[centre] if centre else [])

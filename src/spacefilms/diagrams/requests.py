@@ -9,6 +9,7 @@ from pathlib import Path
 import networkx as nx
 
 from spacefilms.core.backends import Backend
+from spacefilms.core.formats import DIAGRAM, formats, names, suffixes
 from spacefilms.diagrams.labels import MAX_TITLE, clip
 from spacefilms.diagrams.model import Diagram
 from spacefilms.diagrams.network import GraphData, build_network, find_entity, load_graph_data, query_triples
@@ -17,16 +18,15 @@ from spacefilms.diagrams.selection import select
 from spacefilms.errors import SpacefilmsError
 from spacefilms.files import check_writable
 
-STATIC, INTERACTIVE, EXPORTS = ("png", "svg", "pdf"), ("html",), ("graphml", "gexf", "dot")
-FORMATS = STATIC + INTERACTIVE + EXPORTS
+STATIC, INTERACTIVE = names(DIAGRAM, "static"), names(DIAGRAM, "interactive")
+FORMATS = names(DIAGRAM)
 MAX_NODES = {"static": 150, "interactive": 400, "export": 1_000_000}
 
 
 def output_format(output: str | Path) -> str:
     """The format named by the output's suffix (``.gv`` is DOT, ``.htm`` HTML); a clear error for any other."""
-    suffix = Path(output).suffix.lstrip(".").lower()
-    fmt = {"gv": "dot", "htm": "html"}.get(suffix, suffix)
-    if fmt not in FORMATS:
+    fmt = suffixes(DIAGRAM).get(Path(output).suffix.lower())
+    if fmt is None:
         raise SpacefilmsError(
             f"cannot tell the format from {Path(output).name!r}; end the name in one of .{', .'.join(FORMATS)}", str(output)
         )
@@ -34,7 +34,7 @@ def output_format(output: str | Path) -> str:
 
 
 def family(fmt: str) -> str:
-    return "static" if fmt in STATIC else ("interactive" if fmt in INTERACTIVE else "export")
+    return formats(DIAGRAM)[fmt].family
 
 
 @dataclass

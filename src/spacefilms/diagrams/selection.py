@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 import networkx as nx
 
+from spacefilms.core.naming import did_you_mean
 from spacefilms.diagrams.network import GraphData, local_name
 from spacefilms.errors import SpacefilmsError
 from spacefilms.namespaces import compact as curie
@@ -25,8 +26,9 @@ def resolve_relations(net: nx.MultiDiGraph, data: GraphData, names: Iterable[str
     for name in map(str, names):
         found = {p for p in present if p == expand(name) or _matches(name, curie(p), local_name(p), data.label(p))}
         if not found:
-            known = ", ".join(sorted(curie(p) for p in present))
-            raise SpacefilmsError(f"unknown relation {name!r}; relations here: {known}", "--relation")
+            known = sorted(curie(p) for p in present)
+            hint = did_you_mean(name, known, f"relations here: {', '.join(known)}")
+            raise SpacefilmsError(f"unknown relation {name!r}{hint}", "--relation")
         chosen |= found
     return chosen
 
@@ -50,7 +52,8 @@ def resolve_kinds(net: nx.MultiDiGraph, data: GraphData, names: Iterable[str]) -
         }
         if not found:
             kinds = sorted({d["kind"] for _, d in net.nodes(data=True)})
-            raise SpacefilmsError(f"unknown entity type {name!r}; types here: {', '.join(kinds)}", "--type")
+            hint = did_you_mean(name, kinds, f"types here: {', '.join(kinds)}")
+            raise SpacefilmsError(f"unknown entity type {name!r}{hint}", "--type")
         chosen |= found
     return chosen
 

@@ -8,11 +8,9 @@ import shutil
 import socket
 import subprocess
 import sys
-import threading
-from collections import deque
 from pathlib import Path
 
-from spacefilms.endpoints.processes import answers, stop_process
+from spacefilms.endpoints.processes import LocalServer
 from spacefilms.errors import SpacefilmsError
 
 
@@ -31,14 +29,15 @@ def free_port(host: str = "127.0.0.1") -> int:
         return sock.getsockname()[1]
 
 
-class OxigraphServer:
+class OxigraphServer(LocalServer):
     """An ``oxigraph serve`` process over a store directory; use as a context manager.
 
     ``read_only`` runs ``serve-read-only`` (no SPARQL update, no Graph Store writes). With ``memory_bytes`` the
     process's heap is limited (RLIMIT_DATA): an allocation past it ends the process instead of exhausting the machine.
-    Its stderr is always read (a line per failed write to a client: a pipe nobody reads fills and freezes it); the
-    last lines are kept, to say why it would not start.
+    It writes a line to stderr per failed write to a client: the base class reads them.
     """
+
+    name = "oxigraph server"
 
     def __init__(
         self,
@@ -50,6 +49,7 @@ class OxigraphServer:
         timeout_s: int | None = None,
         memory_bytes: int | None = None,
     ) -> None:
+        super().__init__()
         self.location = Path(location)
         self.host = host
         self.port = port or free_port(host)
@@ -57,8 +57,6 @@ class OxigraphServer:
         self.union_default_graph = union_default_graph
         self.timeout_s = timeout_s
         self.memory_bytes = memory_bytes
-        self.process: subprocess.Popen | None = None
-        self.said: deque[str] = deque(maxlen=20)  # its last lines on stderr
 
     @property
     def url(self) -> str:
@@ -85,35 +83,7 @@ class OxigraphServer:
             args += ["--timeout-s", str(self.timeout_s)]
         return args
 
-    def start(self, wait: float = 20.0) -> OxigraphServer:
-        self.process = subprocess.Popen(self.command(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    def launched(self, process: subprocess.Popen) -> None:
         if self.memory_bytes:  # set from here, not in the child before exec: a fork of a threaded process may deadlock
-            with contextlib.suppress(ProcessLookupError):  # it exited at once: said below
-                resource.prlimit(self.process.pid, resource.RLIMIT_DATA, (self.memory_bytes, self.memory_bytes))
-        reader = threading.Thread(target=self._read_errors, args=(self.process,), name="oxigraph-stderr", daemon=True)
-        reader.start()
-        if answers(self.process, f"{self.url}/query", wait, probe_timeout=1.0, interval=0.05):
-            return self
-        if (code := self.process.poll()) is not None:
-            reader.join(timeout=wait)  # the pipe ends with the process
-            self.stop()
-            raise SpacefilmsError(f"oxigraph server exited: {self.said[-1] if self.said else code}")
-        self.stop()
-        raise SpacefilmsError(f"oxigraph server did not answer within {wait:.0f}s", self.url)
-
-    def _read_errors(self, process: subprocess.Popen) -> None:
-        assert process.stderr is not None
-        with process.stderr:
-            for line in process.stderr:
-                if text := line.decode("utf-8", "replace").strip():
-                    self.said.append(text)
-
-    def stop(self) -> None:
-        stop_process(self.process, grace=10)  # its stderr reader ends with it and closes the pipe
-        self.process = None
-
-    def __enter__(self) -> OxigraphServer:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
+            with contextlib.suppress(ProcessLookupError):  # it exited at once: start says so
+                resource.prlimit(process.pid, resource.RLIMIT_DATA, (self.memory_bytes, self.memory_bytes))

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from spacefilms.core.backends import Backend
+from spacefilms.core.values import pick_label
 from spacefilms.namespaces import (
     BUILD_GRAPH,
     ONTOLOGY_GRAPH,
@@ -78,7 +79,7 @@ class SiteData:
         """The name people read: the label in ``lang``, else English, else any, else the IRI's last part."""
         for names in (self.labels.get(iri), self.vocabulary.get(iri)):
             if names:
-                found = names.get(lang) or names.get("en") or names.get("") or next(iter(names.values()))
+                found = pick_label(names, lang) or next(iter(names.values()))
                 if found:
                     return found
         tail = iri.rstrip("/#").rsplit("#", 1)[-1].rsplit("/", 1)[-1]

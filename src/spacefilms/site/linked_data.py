@@ -11,15 +11,12 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
+from spacefilms.core.formats import SITE, formats
 from spacefilms.namespaces import PREFIXES, SCHEMA, SF, SOURCES_GRAPH
 from spacefilms.site.index import ALT_LABEL, LABEL, SiteData
 from spacefilms.site.paths import is_resource
 
-FORMATS = {  # suffix -> (pyoxigraph format, media type)
-    "ttl": (ox.RdfFormat.TURTLE, "text/turtle"),
-    "trig": (ox.RdfFormat.TRIG, "application/trig"),
-    "jsonld": (ox.RdfFormat.JSON_LD, "application/ld+json"),
-}
+FORMATS = {name: (f.rdf, f.media_type) for name, f in formats(SITE).items() if f.rdf}  # suffix -> (format, media type)
 _SCHEMA_TYPES = {
     str(SF.Milestone): "Event",
     str(SF.Spaceflight): "Event",

@@ -8,21 +8,15 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from spacefilms.core.backends import Backend, LocalBackend
+from spacefilms.core.formats import EXPORT, formats, suffixes
 from spacefilms.core.layout import published_quads
 from spacefilms.errors import SpacefilmsError
 from spacefilms.files import write_atomically
 from spacefilms.namespaces import PREFIXES
 from spacefilms.store.description import write_void
 
-FORMATS: dict[str, ox.RdfFormat] = {
-    "ttl": ox.RdfFormat.TURTLE,
-    "nt": ox.RdfFormat.N_TRIPLES,
-    "trig": ox.RdfFormat.TRIG,
-    "nq": ox.RdfFormat.N_QUADS,
-    "jsonld": ox.RdfFormat.JSON_LD,
-}
-# What each file name ending means; .json is JSON-LD.
-SUFFIXES = {".ttl": "ttl", ".nt": "nt", ".trig": "trig", ".nq": "nq", ".jsonld": "jsonld", ".json": "jsonld"}
+FORMATS = {name: f.rdf for name, f in formats(EXPORT).items() if f.rdf}
+SUFFIXES = suffixes(EXPORT)  # what each file name ending means; .json is JSON-LD
 
 
 def format_for(output: str | Path, fmt: str | None = None) -> str:

@@ -11,11 +11,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from spacefilms.core.formats import LOAD, formats, suffixes
 from spacefilms.errors import SpacefilmsError
 from spacefilms.namespaces import ONTOLOGY_GRAPH, PREFIXES
 from spacefilms.store.stats import default_graph_size
 
-_FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".trig": ox.RdfFormat.TRIG, ".nq": ox.RdfFormat.N_QUADS}
+_FORMATS = {suffix: formats(LOAD)[name].rdf for suffix, name in suffixes(LOAD).items()}
 
 
 @dataclass

@@ -15,6 +15,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from spacefilms.core.backends import Backend
+from spacefilms.core.values import pick_label
 from spacefilms.errors import SpacefilmsError
 from spacefilms.files import write_atomically
 from spacefilms.namespaces import compact
@@ -105,7 +106,7 @@ def discover(backend: Backend, links: list[Link], client: WikidataClient, limit:
     candidates = [
         Candidate(
             q,
-            labels[q].get("en") or labels[q].get("mul", ""),
+            pick_label(labels[q], "en", fallbacks=("mul",)),
             labels[q].get("ru", ""),
             labels[q].get("description", ""),
             found[q][0],

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from spacefilms.core.results import NOT_AN_IRI
+from spacefilms.core.values import pick_label
 from spacefilms.namespaces import PROV, RDF, RDFS, SCHEMA, SF, SFR, WIKIDATA_GRAPH_BASE, XSD
 from spacefilms.wikidata.client import item_iri, qid_of
 from spacefilms.wikidata.fetching import Fetched, Statement
@@ -114,7 +115,7 @@ class Mapper:
         """Our label of a linked entity, else the item's label in ``lang``, else its "mul" label."""
         link = self.entity.get(qid)
         names = self.fetched.labels.get(qid, {})
-        return link.label if link and lang == "en" else names.get(lang) or names.get("mul", "")
+        return link.label if link and lang == "en" else pick_label(names, lang, fallbacks=("mul",))
 
     def iri(self, value: str) -> ox.NamedNode | None:
         """A value as an IRI; None (counted) for an unknown value or a string that is not a valid IRI."""
