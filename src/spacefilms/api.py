@@ -148,6 +148,7 @@ class Graph:
         title: str | None = None,
         date: str | None = None,
         works: bool = False,
+        lang: str = "en",
     ) -> Rendered:
         """Draw the dated milestones of ``projects`` (default: every project) on one time axis into ``output``; with
         ``works``, every work filmed in space instead, one lane per kind of work."""
@@ -158,7 +159,7 @@ class Graph:
         data = load_graph_data(self.backend)
         chosen = [data.resolve_entity(p, "--project") for p in projects] or None
         default = WORKS_TITLE if works else TITLE
-        return render_timeline(data, output, title or default, date or data.date, chosen, works)
+        return render_timeline(data, output, title or default, date or data.date, chosen, works, lang)
 
     # ------------------------------------------------------------------ publishing
     def export(self, output: str | Path, fmt: str | None = None) -> Path:

@@ -19,6 +19,7 @@ from spacefilms.diagrams.labels import FONT, PAD, Box, overlapping, text_size
 from spacefilms.diagrams.layout import HEADING_PT
 from spacefilms.diagrams.model import Diagram
 from spacefilms.diagrams.styles import KINDS, node_style
+from spacefilms.diagrams.wording import say
 from spacefilms.errors import SpacefilmsError
 from spacefilms.files import atomic_output
 
@@ -139,9 +140,7 @@ def figure(diagram: Diagram) -> tuple[Figure, tuple[int, int, int]]:
         )
 
     fig.text(MARGIN / width, 1 - 0.2 / height, diagram.title, ha="left", va="top", fontsize=TITLE_PT, fontweight="bold")
-    facts = f"{net.number_of_nodes():,} entities, {net.number_of_edges():,} relations"
-    subtitle = " · ".join(s for s in (f"Data as of {diagram.date}", "spacefilms knowledge graph", facts, diagram.note) if s)
-    fig.text(MARGIN / width, 1 - 0.62 / height, subtitle, ha="left", va="top", fontsize=SUBTITLE_PT, color="#555555")
+    fig.text(MARGIN / width, 1 - 0.62 / height, diagram.subtitle, ha="left", va="top", fontsize=SUBTITLE_PT, color="#555555")
     if legend:
         fig.legend(
             handles=_row_major(legend, columns),
@@ -259,17 +258,25 @@ def _legend_handles(diagram: Diagram) -> list[Line2D]:
                     markerfacecolor=style.color,
                     markeredgecolor="white",
                     linestyle="none",
-                    label=style.label,
+                    label=say(style.label, diagram.lang),
                 )
             )
     if "other" in kinds:
         other = node_style("other")
-        handles.append(Line2D([], [], marker=other.marker, markerfacecolor=other.color, linestyle="none", label=other.label))
+        label = say(other.label, diagram.lang)
+        handles.append(Line2D([], [], marker=other.marker, markerfacecolor=other.color, linestyle="none", label=label))
     drawn = {d["predicate"] for *_, d in diagram.net.edges(data=True)}
     for predicate, style in diagram.edge_styles.items():
         if style.legend and predicate in drawn and not style.hidden:
             handles.append(
-                Line2D([], [], color=style.color, linestyle=style.linestyle, linewidth=style.width, label=style.legend)
+                Line2D(
+                    [],
+                    [],
+                    color=style.color,
+                    linestyle=style.linestyle,
+                    linewidth=style.width,
+                    label=say(style.legend, diagram.lang),
+                )
             )
     return handles
 
