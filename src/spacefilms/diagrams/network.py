@@ -243,7 +243,9 @@ def _fold_n_ary(data: GraphData, triples: dict[Triple, set[str]], lang: str) -> 
             b = link_b[2] if how_b[0] == "out" else link_b[0]
             sources, roles = out.setdefault((a, folded, b), (set(), []))
             sources |= out.pop(link_a, (set(), []))[0] | out.pop(link_b, (set(), []))[0]
-            roles.extend(_period(data, node, qualifier, lang) if isinstance(qualifier, tuple) else _values(data, node, qualifier, lang))
+            roles.extend(
+                _period(data, node, qualifier, lang) if isinstance(qualifier, tuple) else _values(data, node, qualifier, lang)
+            )
             for t in by_node[node]:  # every other triple of the folded node (the index: not a scan of all edges per node)
                 out.pop(t, None)
     return out
