@@ -272,6 +272,46 @@ def test_html_is_self_contained_and_holds_the_network(cli, tmp_path) -> None:
         assert feature in rest
 
 
+_NODE_AND_TIP = """(() => {
+  const box = document.querySelectorAll('#nodes .node path')[%d].getBoundingClientRect();
+  const x = box.x + box.width / 2, y = box.y + box.height / 2;
+  const hit = document.elementFromPoint(x, y), node = hit && hit.closest('.node');
+  return {x, y, hoverable: node === document.querySelectorAll('#nodes .node')[%d]};
+})()"""
+_TIP = "(() => { const t = document.getElementById('tip'), r = t.getBoundingClientRect(); " + (
+    "return getComputedStyle(t).display === 'block' && [r.left, r.top, r.right, r.bottom]; })()"
+)
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 800), (800, 500)])
+def test_the_interactive_tooltip_sits_beside_the_hovered_node_inside_the_window(cli, chromium, tmp_path, width, height) -> None:
+    """Issue 25: the tip sat over the middle of the picture (a hub's facts ran out of the window)."""
+    output = tmp_path / "race.html"
+    assert cli("diagram", "race", "-o", str(output)).exit_code == 0
+    chromium.call(
+        "Emulation.setDeviceMetricsOverride", session=True, width=width, height=height, deviceScaleFactor=1, mobile=False
+    )
+    try:
+        chromium.open(output.as_uri())
+        hovered = 0
+        for i in range(chromium.js("document.querySelectorAll('#nodes .node').length")):
+            node = chromium.js(_NODE_AND_TIP % (i, i))
+            if not node["hoverable"]:  # under the legend or another node: the pointer cannot reach it there
+                continue
+            chromium.call("Input.dispatchMouseEvent", session=True, type="mouseMoved", x=node["x"], y=node["y"])
+            left, top, right, bottom = chromium.wait_for(_TIP)
+            assert min(left, top) >= 0 and right <= width and bottom <= height, (i, node, (left, top, right, bottom))
+            beside = min(abs(left - node["x"]), abs(node["x"] - right))
+            assert 4 <= beside <= 30 and top <= node["y"] <= bottom, (i, node, (left, top, right, bottom))  # next to it
+            assert not left < node["x"] < right  # never under the pointer
+            chromium.call("Input.dispatchMouseEvent", session=True, type="mouseMoved", x=width - 1, y=1)
+            hovered += 1
+        assert hovered >= 30
+        assert chromium.problems() == []
+    finally:
+        chromium.call("Emulation.clearDeviceMetricsOverride", session=True)
+
+
 def test_graphml_gexf_and_dot_are_well_formed(cli, tmp_path, net, data) -> None:
     outputs = {fmt: tmp_path / f"world.{fmt}" for fmt in ("graphml", "gexf", "dot")}
     for output in outputs.values():
