@@ -70,6 +70,17 @@ def test_every_node_is_typed_and_labelled_and_every_edge_sourced(net) -> None:
     assert net.nodes[r("yulia-peresild")]["label_ru"] == "Юлия Пересильд"
 
 
+def test_works_of_every_class_are_drawn_as_works(net) -> None:
+    """Issue 25: series and videos were drawn grey, as "other"; every work is a star, whatever its class."""
+    works = {
+        cls: [n for n, d in net.nodes(data=True) if cls in d["types"]]
+        for cls in ("schema:Movie", "schema:TVSeries", "schema:VideoObject", "schema:CreativeWork", "sf:SpaceFilmProject")
+    }
+    assert all(len(works[cls]) >= 1 for cls in ("schema:Movie", "schema:TVSeries", "schema:VideoObject")), works
+    drawn = {(net.nodes[n]["kind"], net.nodes[n]["kind_label"]) for found in works.values() for n in found}
+    assert drawn == {("film", "work or film project")}
+
+
 def test_cast_roles_and_flight_assignments_become_qualified_edges(net) -> None:
     assert not [n for n in net if "/the-challenge-role-" in n or "/assignment-" in n]
     cast = net.edges[FILM, r("yulia-peresild"), str(SCHEMA.actor)]

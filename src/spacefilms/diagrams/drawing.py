@@ -214,8 +214,13 @@ def _straight(start: tuple[float, float], end: tuple[float, float], offset: floa
     return MplPath([(x0 + nx_, y0 + ny_), (x1 + nx_, y1 + ny_)], [MplPath.MOVETO, MplPath.LINETO])
 
 
+# where an edge label may go: (0 on the line, ±1 beside it, ±2 further off; fraction of the way along), best first
+_LABEL_SPOTS = [(side, t) for side in (0, 1, -1, 2, -2) for t in (0.5, 0.38, 0.62, 0.28, 0.72, 0.2, 0.8)]
+
+
 def _place_edge_labels(diagram: Diagram, arranged: Arranged, taken: list[Box]) -> list[tuple[str, tuple[float, float], Box]]:
-    """Edge labels where they help, each at the first spot along its edge that overlaps nothing; others are left out."""
+    """Edge labels where they help, each at the first spot that overlaps nothing: on its edge, from the middle out,
+    then beside it (a short edge between two labelled nodes has no room on the line itself); others are left out."""
     placement = arranged.placement
     pairs = {(line.a, line.b) for line in arranged.lines}
     wanted = diagram.edge_labels
@@ -230,10 +235,13 @@ def _place_edge_labels(diagram: Diagram, arranged: Arranged, taken: list[Box]) -
         text = " · ".join(names)
         w, h = text_size(text, EDGE_PT)
         (x0, y0), (x1, y1) = placement.pos[a], placement.pos[b]
-        for t in (0.5, 0.38, 0.62, 0.28, 0.72):
-            x, y = x0 + (x1 - x0) * t, y0 + (y1 - y0) * t
+        length = math.hypot(x1 - x0, y1 - y0) or 1.0
+        across = (-(y1 - y0) / length, (x1 - x0) / length)  # unit normal of the edge
+        boxes = [(c.x0, c.y0, c.x1, c.y1) for c in [*taken, *(p[2] for p in placed)]]
+        for side, t in _LABEL_SPOTS:
+            reach = side * (abs(across[0]) * w + abs(across[1]) * h) / 2 * 1.15  # clear of the line, whatever its slope
+            x, y = x0 + (x1 - x0) * t + across[0] * reach, y0 + (y1 - y0) * t + across[1] * reach
             box = Box(x - w / 2, y - h / 2, x + w / 2, y + h / 2)
-            boxes = [(c.x0, c.y0, c.x1, c.y1) for c in [*taken, *(p[2] for p in placed)]]
             if not any(len(boxes) in pair for pair in overlapping([*boxes, (box.x0, box.y0, box.x1, box.y1)])):
                 placed.append((text, (x, y), box))
                 break
