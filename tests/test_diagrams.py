@@ -247,6 +247,37 @@ def test_the_data_date_is_the_newest_source_or_the_given_date(cli, data, local, 
     assert "Data as of 1 May 2024" in given.read_text()
 
 
+@pytest.mark.parametrize(
+    ("name", "iri"),
+    [("klim shipenko", "sfr:klim-shipenko"), ("KLIM  SHIPENKO", "sfr:klim-shipenko"), ("вызов", "sfr:the-challenge")],
+)
+def test_a_query_and_a_diagram_find_an_entity_by_one_name_rule(cli, tmp_path, name, iri) -> None:
+    """Issue 25: `query -p entity=…` took only the exact name that `diagram --focus` took in any case: one rule now
+    (case folded, spaces collapsed, accents kept: spacefilms.core.names)."""
+    by_name = cli("query", "facts-about", "-p", f"entity={name}", "--format", "tsv")
+    assert by_name.exit_code == 0, by_name.stderr
+    assert by_name.stdout == cli("query", "facts-about", "-p", f"entity={iri}", "--format", "tsv").stdout
+    named, by_iri = tmp_path / "named.graphml", tmp_path / "iri.graphml"
+    assert cli("diagram", "--focus", name, "-o", str(named)).exit_code == 0
+    assert cli("diagram", "--focus", iri, "-o", str(by_iri)).exit_code == 0
+    assert set(nx.read_graphml(named)) == set(nx.read_graphml(by_iri))
+
+
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        ("apollo 11", "several entities are named 'apollo 11': sfr:apollo-11, sfr:apollo-11-2019-film; give one's IRI"),
+        ("thomas pesquet, l'envoye spatial", 'no entity is named "thomas pesquet, l\'envoye spatial"'),  # é is not e
+    ],
+)
+def test_a_query_and_a_diagram_refuse_the_same_names(cli, tmp_path, name, said) -> None:
+    query = cli("query", "facts-about", "-p", f"entity={name}")
+    focus = cli("diagram", "--focus", name, "-o", str(tmp_path / "x.svg"))
+    assert query.exit_code == focus.exit_code == 1 and said in query.stderr
+    assert said in focus.stderr or "unknown entity" in focus.stderr
+    assert not (tmp_path / "x.svg").exists()
+
+
 def test_focus_diagram_from_the_cli(cli, tmp_path) -> None:
     output = tmp_path / "yulia.svg"
     result = cli("diagram", "--focus", "sfr:yulia-peresild", "--depth", "2", "-o", str(output))

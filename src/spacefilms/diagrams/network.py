@@ -25,6 +25,7 @@ import networkx as nx
 import pyoxigraph as ox
 
 from spacefilms.core.backends import Backend
+from spacefilms.core.names import name_key, the_one_named
 from spacefilms.core.results import Solutions
 from spacefilms.diagrams.styles import kind_of, node_style
 from spacefilms.diagrams.wording import say, translated
@@ -100,14 +101,15 @@ class GraphData:
         return kind_of(self.types.get(iri, set()))
 
     def resolve_entity(self, text: str, option: str = "--focus") -> str:
-        """An entity IRI from ``sfr:x``, ``<iri>``, a full IRI or an exact label; otherwise an error naming the
-        ``option`` the text came in."""
+        """An entity IRI from ``sfr:x``, ``<iri>``, a full IRI or a name (by the rule of :mod:`spacefilms.core.names`,
+        as a query's entity parameter); otherwise an error naming the ``option`` the text came in."""
         iri = expand(text.strip())
         if iri in self.types:
             return iri
-        by_label = [e for e in self.types if text.strip().casefold() in {v.casefold() for v in self.labels.get(e, {}).values()}]
-        if len(by_label) == 1:
-            return by_label[0]
+        key = name_key(text)
+        by_label = [e for e in self.types if key in {name_key(v) for v in self.labels.get(e, {}).values()}]
+        if by_label:
+            return the_one_named(text.strip(), by_label, option)
         names = {curie(e): e for e in self.types}
         close = difflib.get_close_matches(curie(iri), list(names), n=3, cutoff=0.6)
         close += [curie(e) for e in by_label[:3]]
