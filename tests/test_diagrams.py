@@ -19,13 +19,14 @@ from PIL import Image
 from synthetic import generate
 
 from spacefilms.core.backends import LocalBackend
+from spacefilms.diagrams.dates import parse_date
 from spacefilms.diagrams.drawing import render
 from spacefilms.diagrams.labels import FONT
 from spacefilms.diagrams.network import build_network, load_graph_data, query_triples
 from spacefilms.diagrams.presets import PRESETS
 from spacefilms.diagrams.requests import Request, make_diagram
 from spacefilms.diagrams.selection import select
-from spacefilms.diagrams.timeline import milestones, parse_date, render_timeline
+from spacefilms.diagrams.timeline import milestones, render_timeline
 from spacefilms.errors import SpacefilmsError
 from spacefilms.namespaces import SCHEMA, SF, SFR
 
