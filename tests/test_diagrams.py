@@ -19,13 +19,14 @@ from PIL import Image
 from synthetic import generate
 
 from spacefilms.core.backends import LocalBackend
+from spacefilms.diagrams.dates import parse_date
 from spacefilms.diagrams.drawing import render
 from spacefilms.diagrams.labels import FONT
 from spacefilms.diagrams.network import build_network, load_graph_data, query_triples
 from spacefilms.diagrams.presets import PRESETS
 from spacefilms.diagrams.requests import Request, make_diagram
 from spacefilms.diagrams.selection import select
-from spacefilms.diagrams.timeline import milestones, parse_date, render_timeline
+from spacefilms.diagrams.timeline import milestones, render_timeline
 from spacefilms.errors import SpacefilmsError
 from spacefilms.namespaces import SCHEMA, SF, SFR
 
@@ -68,6 +69,17 @@ def test_every_node_is_typed_and_labelled_and_every_edge_sourced(net) -> None:
         assert attrs["sources"] and attrs["label"] and attrs["relation"].count(":") == 1, (s, o)
     assert net.nodes[FILM]["kind"] == "film" and net.nodes[r("roscosmos")]["kind"] == "agency"
     assert net.nodes[r("yulia-peresild")]["label_ru"] == "Юлия Пересильд"
+
+
+def test_works_of_every_class_are_drawn_as_works(net) -> None:
+    """Issue 25: series and videos were drawn grey, as "other"; every work is a star, whatever its class."""
+    works = {
+        cls: [n for n, d in net.nodes(data=True) if cls in d["types"]]
+        for cls in ("schema:Movie", "schema:TVSeries", "schema:VideoObject", "schema:CreativeWork", "sf:SpaceFilmProject")
+    }
+    assert all(len(works[cls]) >= 1 for cls in ("schema:Movie", "schema:TVSeries", "schema:VideoObject")), works
+    drawn = {(net.nodes[n]["kind"], net.nodes[n]["kind_label"]) for found in works.values() for n in found}
+    assert drawn == {("film", "work or film project")}
 
 
 def test_cast_roles_and_flight_assignments_become_qualified_edges(net) -> None:
@@ -236,6 +248,37 @@ def test_the_data_date_is_the_newest_source_or_the_given_date(cli, data, local, 
     assert "Data as of 1 May 2024" in given.read_text()
 
 
+@pytest.mark.parametrize(
+    ("name", "iri"),
+    [("klim shipenko", "sfr:klim-shipenko"), ("KLIM  SHIPENKO", "sfr:klim-shipenko"), ("вызов", "sfr:the-challenge")],
+)
+def test_a_query_and_a_diagram_find_an_entity_by_one_name_rule(cli, tmp_path, name, iri) -> None:
+    """Issue 25: `query -p entity=…` took only the exact name that `diagram --focus` took in any case: one rule now
+    (case folded, spaces collapsed, accents kept: spacefilms.core.names)."""
+    by_name = cli("query", "facts-about", "-p", f"entity={name}", "--format", "tsv")
+    assert by_name.exit_code == 0, by_name.stderr
+    assert by_name.stdout == cli("query", "facts-about", "-p", f"entity={iri}", "--format", "tsv").stdout
+    named, by_iri = tmp_path / "named.graphml", tmp_path / "iri.graphml"
+    assert cli("diagram", "--focus", name, "-o", str(named)).exit_code == 0
+    assert cli("diagram", "--focus", iri, "-o", str(by_iri)).exit_code == 0
+    assert set(nx.read_graphml(named)) == set(nx.read_graphml(by_iri))
+
+
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        ("apollo 11", "several entities are named 'apollo 11': sfr:apollo-11, sfr:apollo-11-2019-film; give one's IRI"),
+        ("thomas pesquet, l'envoye spatial", 'no entity is named "thomas pesquet, l\'envoye spatial"'),  # é is not e
+    ],
+)
+def test_a_query_and_a_diagram_refuse_the_same_names(cli, tmp_path, name, said) -> None:
+    query = cli("query", "facts-about", "-p", f"entity={name}")
+    focus = cli("diagram", "--focus", name, "-o", str(tmp_path / "x.svg"))
+    assert query.exit_code == focus.exit_code == 1 and said in query.stderr
+    assert said in focus.stderr or "unknown entity" in focus.stderr
+    assert not (tmp_path / "x.svg").exists()
+
+
 def test_focus_diagram_from_the_cli(cli, tmp_path) -> None:
     output = tmp_path / "yulia.svg"
     result = cli("diagram", "--focus", "sfr:yulia-peresild", "--depth", "2", "-o", str(output))
@@ -270,6 +313,46 @@ def test_html_is_self_contained_and_holds_the_network(cli, tmp_path) -> None:
     assert set(re.findall(r"https?://[^\s\"'<>)`]+", rest)) <= {"http://www.w3.org/2000/svg"}
     for feature in ("wheel", "pointermove", "search", "showTip", "pointerenter"):
         assert feature in rest
+
+
+_NODE_AND_TIP = """(() => {
+  const box = document.querySelectorAll('#nodes .node path')[%d].getBoundingClientRect();
+  const x = box.x + box.width / 2, y = box.y + box.height / 2;
+  const hit = document.elementFromPoint(x, y), node = hit && hit.closest('.node');
+  return {x, y, hoverable: node === document.querySelectorAll('#nodes .node')[%d]};
+})()"""
+_TIP = "(() => { const t = document.getElementById('tip'), r = t.getBoundingClientRect(); " + (
+    "return getComputedStyle(t).display === 'block' && [r.left, r.top, r.right, r.bottom]; })()"
+)
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 800), (800, 500)])
+def test_the_interactive_tooltip_sits_beside_the_hovered_node_inside_the_window(cli, chromium, tmp_path, width, height) -> None:
+    """Issue 25: the tip sat over the middle of the picture (a hub's facts ran out of the window)."""
+    output = tmp_path / "race.html"
+    assert cli("diagram", "race", "-o", str(output)).exit_code == 0
+    chromium.call(
+        "Emulation.setDeviceMetricsOverride", session=True, width=width, height=height, deviceScaleFactor=1, mobile=False
+    )
+    try:
+        chromium.open(output.as_uri())
+        hovered = 0
+        for i in range(chromium.js("document.querySelectorAll('#nodes .node').length")):
+            node = chromium.js(_NODE_AND_TIP % (i, i))
+            if not node["hoverable"]:  # under the legend or another node: the pointer cannot reach it there
+                continue
+            chromium.call("Input.dispatchMouseEvent", session=True, type="mouseMoved", x=node["x"], y=node["y"])
+            left, top, right, bottom = chromium.wait_for(_TIP)
+            assert min(left, top) >= 0 and right <= width and bottom <= height, (i, node, (left, top, right, bottom))
+            beside = min(abs(left - node["x"]), abs(node["x"] - right))
+            assert 4 <= beside <= 30 and top <= node["y"] <= bottom, (i, node, (left, top, right, bottom))  # next to it
+            assert not left < node["x"] < right  # never under the pointer
+            chromium.call("Input.dispatchMouseEvent", session=True, type="mouseMoved", x=width - 1, y=1)
+            hovered += 1
+        assert hovered >= 30
+        assert chromium.problems() == []
+    finally:
+        chromium.call("Emulation.clearDeviceMetricsOverride", session=True)
 
 
 def test_graphml_gexf_and_dot_are_well_formed(cli, tmp_path, net, data) -> None:

@@ -36,7 +36,6 @@ Progress = Callable[[str], None]
 _SPARQL_TEXT = re.compile(r"[\s{]")  # a query name has neither; SPARQL text always has one
 _ENDPOINT = re.compile(r"https?://", re.IGNORECASE)
 # The entities a name is the label of: every project resource with that label, in any language.
-_NAMED = "SELECT DISTINCT ?e WHERE { ?e rdfs:label ?label FILTER (STR(?label) = STR(?name) && STRSTARTS(STR(?e), STR(sfr:))) }"
 
 
 class Graph:
@@ -92,20 +91,12 @@ class Graph:
         return self.backend.run(named.text, named.bind(params, self.entity_named))
 
     def entity_named(self, name: str) -> str:
-        """The IRI of the one entity whose label (in any language) is exactly ``name``; an error naming the
-        candidates when there are several, and how to search when there is none."""
-        import pyoxigraph as ox
+        """The IRI of the one entity whose label (in any language) is ``name``, case aside (the rule of
+        :mod:`spacefilms.core.names`, which ``diagram --focus`` follows too); an error naming the candidates when there
+        are several, and how to search when there is none."""
+        from spacefilms.core.names import entity_named
 
-        from spacefilms.errors import SpacefilmsError
-        from spacefilms.namespaces import compact
-
-        found = self.backend.select(_NAMED, {"name": ox.Literal(name)})
-        iris = sorted({row[0].value for row in found.rows})
-        if len(iris) == 1:
-            return iris[0]
-        if iris:
-            raise SpacefilmsError(f"several entities are named {name!r}: {', '.join(map(compact, iris))}; give one's IRI")
-        raise SpacefilmsError(f"no entity is named {name!r}; `spacefilms query entity-search -p text=…` finds entities")
+        return entity_named(self.backend, name)
 
     def facts_about(self, entity: str) -> QueryResult:
         """Every fact of ``entity`` (``sfr:…``, an IRI) with the pages that state it: what to cite."""
@@ -149,6 +140,7 @@ class Graph:
         title: str | None = None,
         date: str | None = None,
         works: bool = False,
+        lang: str = "en",
     ) -> Rendered:
         """Draw the dated milestones of ``projects`` (default: every project) on one time axis into ``output``; with
         ``works``, every work filmed in space instead, one lane per kind of work."""
@@ -159,7 +151,7 @@ class Graph:
         data = load_graph_data(self.backend)
         chosen = [data.resolve_entity(p, "--project") for p in projects] or None
         default = WORKS_TITLE if works else TITLE
-        return render_timeline(data, output, title or default, date or data.date, chosen, works)
+        return render_timeline(data, output, title or default, date or data.date, chosen, works, lang)
 
     # ------------------------------------------------------------------ publishing
     def export(self, output: str | Path, fmt: str | None = None) -> Path:

@@ -13,6 +13,13 @@ from spacefilms.cli._common import graph_from, graph_options
 _output = click.option(
     "--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="File to write (replaced atomically)."
 )
+_lang = click.option(
+    "--lang",
+    type=click.Choice(["en", "ru"]),
+    default="en",
+    show_default=True,
+    help="Language of the labels, titles, legend and dates (English where a translation is missing).",
+)
 
 
 def _bounded(text: str | None) -> str | None:
@@ -50,7 +57,7 @@ def _report(result, output: Path) -> None:
 )
 @click.option("--title", help="Title to print on the diagram.")
 @click.option("--date", "date_text", metavar="TEXT", help="The data's date to print [default: the newest dated source page's].")
-@click.option("--lang", type=click.Choice(["en", "ru"]), default="en", show_default=True, help="Language of the labels.")
+@_lang
 @click.option(
     "--max-nodes",
     type=click.IntRange(1),
@@ -130,9 +137,10 @@ def diagram(
 )
 @click.option("--title", help="Title to print [default: The race to film in space: dated milestones].")
 @click.option("--date", "date_text", metavar="TEXT", help="The data's date to print [default: the newest dated source page's].")
+@_lang
 @graph_options
 @click.pass_obj
-def timeline(obj: dict, output, projects, works, title, date_text, endpoint, timeout) -> None:
+def timeline(obj: dict, output, projects, works, title, date_text, lang, endpoint, timeout) -> None:
     """Draw the dated milestones of the projects on one time axis (.png, .svg or .pdf).
 
     Where sources give different dates for a milestone, each date is shown, with how many sources give it.
@@ -145,7 +153,7 @@ def timeline(obj: dict, output, projects, works, title, date_text, endpoint, tim
     title, date_text = _bounded(title), _bounded(date_text)
     graph = graph_from(obj, endpoint, timeout)
     click.echo(f"Drawing the timeline from {graph.name} into {output}…", err=True)
-    _report(graph.timeline(output, projects, title, date_text, works), output)
+    _report(graph.timeline(output, projects, title, date_text, works, lang), output)
 
 
 COMMANDS = [diagram, timeline]

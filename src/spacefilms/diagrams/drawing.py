@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from itertools import product
 from pathlib import Path
 
 import matplotlib
@@ -21,6 +20,7 @@ from spacefilms.diagrams.labels import FONT, PAD, Box, overlapping, text_size
 from spacefilms.diagrams.layout import HEADING_PT
 from spacefilms.diagrams.model import Diagram
 from spacefilms.diagrams.styles import KINDS, node_style
+from spacefilms.diagrams.wording import say
 from spacefilms.errors import SpacefilmsError
 from spacefilms.files import atomic_output
 
@@ -141,9 +141,7 @@ def figure(diagram: Diagram) -> tuple[Figure, tuple[int, int, int]]:
         )
 
     fig.text(MARGIN / width, 1 - 0.2 / height, diagram.title, ha="left", va="top", fontsize=TITLE_PT, fontweight="bold")
-    facts = f"{net.number_of_nodes():,} entities, {net.number_of_edges():,} relations"
-    subtitle = " · ".join(s for s in (f"Data as of {diagram.date}", "spacefilms knowledge graph", facts, diagram.note) if s)
-    fig.text(MARGIN / width, 1 - 0.62 / height, subtitle, ha="left", va="top", fontsize=SUBTITLE_PT, color="#555555")
+    fig.text(MARGIN / width, 1 - 0.62 / height, diagram.subtitle, ha="left", va="top", fontsize=SUBTITLE_PT, color="#555555")
     if legend:
         fig.legend(
             handles=_row_major(legend, columns),
@@ -217,8 +215,13 @@ def _straight(start: tuple[float, float], end: tuple[float, float], offset: floa
     return MplPath([(x0 + nx_, y0 + ny_), (x1 + nx_, y1 + ny_)], [MplPath.MOVETO, MplPath.LINETO])
 
 
+# where an edge label may go: (0 on the line, ±1 beside it, ±2 further off; fraction of the way along), best first
+_LABEL_SPOTS = [(side, t) for side in (0, 1, -1, 2, -2) for t in (0.5, 0.38, 0.62, 0.28, 0.72, 0.2, 0.8)]
+
+
 def _place_edge_labels(diagram: Diagram, arranged: Arranged, taken: list[Box]) -> list[tuple[str, tuple[float, float], Box]]:
-    """Edge labels where they help, each at the first spot along its edge that overlaps nothing; others are left out."""
+    """Edge labels where they help, each at the first spot that overlaps nothing: on its edge, from the middle out,
+    then beside it (a short edge between two labelled nodes has no room on the line itself); others are left out."""
     placement = arranged.placement
     pairs = {(line.a, line.b) for line in arranged.lines}
     wanted = diagram.edge_labels
@@ -230,20 +233,20 @@ def _place_edge_labels(diagram: Diagram, arranged: Arranged, taken: list[Box]) -
         if wanted or (line.a in placement.hubs and line.b in placement.hubs):
             texts.setdefault((line.a, line.b), []).append(line.text)
     for (a, b), names in texts.items():
+        text = " · ".join(names)
+        w, h = text_size(text, EDGE_PT)
         (x0, y0), (x1, y1) = placement.pos[a], placement.pos[b]
+        length = math.hypot(x1 - x0, y1 - y0) or 1.0
+        across = (-(y1 - y0) / length, (x1 - x0) / length)  # unit normal of the edge
         boxes = [(c.x0, c.y0, c.x1, c.y1) for c in [*taken, *(p[2] for p in placed)]]
-        texts_tried = dict.fromkeys((" · ".join(names), "\n".join(names)))  # on one line, else stacked
-        for text, side, t in product(texts_tried, (0, 1, -1), _ALONG):  # on the line, else just above or below it
-            w, h = text_size(text, EDGE_PT)
-            x, y = x0 + (x1 - x0) * t, y0 + (y1 - y0) * t + side * (h / 2 + 0.03)
+        for side, t in _LABEL_SPOTS:
+            reach = side * (abs(across[0]) * w + abs(across[1]) * h) / 2 * 1.15  # clear of the line, whatever its slope
+            x, y = x0 + (x1 - x0) * t + across[0] * reach, y0 + (y1 - y0) * t + across[1] * reach
             box = Box(x - w / 2, y - h / 2, x + w / 2, y + h / 2)
             if not any(len(boxes) in pair for pair in overlapping([*boxes, (box.x0, box.y0, box.x1, box.y1)])):
                 placed.append((text, (x, y), box))
                 break
     return placed
-
-
-_ALONG = (0.5, 0.42, 0.58, 0.34, 0.66, 0.26, 0.74, 0.2, 0.8)  # where along its line an edge label is tried, middle first
 
 
 # ---------------------------------------------------------------- legend and checks
@@ -264,17 +267,25 @@ def _legend_handles(diagram: Diagram) -> list[Line2D]:
                     markerfacecolor=style.color,
                     markeredgecolor="white",
                     linestyle="none",
-                    label=style.label,
+                    label=say(style.label, diagram.lang),
                 )
             )
     if "other" in kinds:
         other = node_style("other")
-        handles.append(Line2D([], [], marker=other.marker, markerfacecolor=other.color, linestyle="none", label=other.label))
+        label = say(other.label, diagram.lang)
+        handles.append(Line2D([], [], marker=other.marker, markerfacecolor=other.color, linestyle="none", label=label))
     drawn = {d["predicate"] for *_, d in diagram.net.edges(data=True)}
     for predicate, style in diagram.edge_styles.items():
         if style.legend and predicate in drawn and not style.hidden:
             handles.append(
-                Line2D([], [], color=style.color, linestyle=style.linestyle, linewidth=style.width, label=style.legend)
+                Line2D(
+                    [],
+                    [],
+                    color=style.color,
+                    linestyle=style.linestyle,
+                    linewidth=style.width,
+                    label=say(style.legend, diagram.lang),
+                )
             )
     return handles
 

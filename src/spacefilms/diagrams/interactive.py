@@ -13,6 +13,7 @@ from pathlib import Path
 from spacefilms.diagrams.arranging import arrange
 from spacefilms.diagrams.model import Diagram
 from spacefilms.diagrams.styles import marker_svg_path, node_style
+from spacefilms.diagrams.wording import say
 from spacefilms.files import write_atomically
 from spacefilms.templating import environment, is_web_link, own_code
 
@@ -87,7 +88,11 @@ def diagram_data(diagram: Diagram) -> dict:
         )
     kinds = {d["kind"] for _, d in net.nodes(data=True)}
     legend = [
-        {"label": node_style(k).label, "color": node_style(k).color, "shape": marker_svg_path(node_style(k).marker)}
+        {
+            "label": say(node_style(k).label, diagram.lang),
+            "color": node_style(k).color,
+            "shape": marker_svg_path(node_style(k).marker),
+        }
         for k in sorted(kinds)
     ]
     # the relations drawn in their own style (e.g. "competed with"), as the static legend lists them
@@ -96,7 +101,7 @@ def diagram_data(diagram: Diagram) -> dict:
         style = line.style
         if style.legend and style.legend not in relations_legend:
             relations_legend[style.legend] = {
-                "label": style.legend,
+                "label": say(style.legend, diagram.lang),
                 "color": style.color,
                 "dash": _dash(style.linestyle),
                 "width": style.width,
@@ -122,11 +127,9 @@ def _dash(linestyle) -> str:
 
 def write_html(diagram: Diagram, output: str | Path) -> Path:
     """Write the interactive page for ``diagram`` to ``output`` atomically."""
-    facts = f"{diagram.net.number_of_nodes():,} entities, {diagram.net.number_of_edges():,} relations"
-    subtitle = " · ".join(s for s in (f"Data as of {diagram.date}", "spacefilms knowledge graph", facts, diagram.note) if s)
     page = (
         environment()
         .get_template("diagram.html")
-        .render(title=diagram.title, subtitle=subtitle, data=diagram_data(diagram), code=own_code("diagram"))
+        .render(title=diagram.title, subtitle=diagram.subtitle, data=diagram_data(diagram), code=own_code("diagram"))
     )
     return write_atomically(output, lambda out: out.write(page.encode("utf-8")))

@@ -7,11 +7,13 @@ from dataclasses import dataclass, field
 import networkx as nx
 
 from spacefilms.diagrams.styles import EdgeStyle
+from spacefilms.diagrams.wording import say, subtitle
 
 
 @dataclass
 class Diagram:
-    """A network ready to draw: its layout, centres, relation styles, title and the data's date."""
+    """A network ready to draw: its layout, centres, relation styles, title, the data's date and the language of its
+    words (the network's own, see :mod:`spacefilms.diagrams.wording`)."""
 
     net: nx.MultiDiGraph
     title: str
@@ -29,3 +31,18 @@ class Diagram:
     @property
     def note(self) -> str:
         return self.net.graph.get("note", "")
+
+    @property
+    def lang(self) -> str:
+        return self.net.graph.get("lang", "en")
+
+    @property
+    def subtitle(self) -> str:
+        """The line under the title, as every format prints it."""
+        counts = say(
+            "{nodes} entities, {edges} relations",
+            self.lang,
+            nodes=f"{self.net.number_of_nodes():,}",
+            edges=f"{self.net.number_of_edges():,}",
+        )
+        return subtitle(self.date, self.lang, counts, self.note)

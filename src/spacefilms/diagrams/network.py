@@ -7,7 +7,7 @@ The conversion, in one place:
   its most specific class, see :mod:`spacefilms.diagrams.styles`), ``types`` (class CURIEs), ``description`` and ``facts``
   (every literal or non-entity value, with the sources stating it);
 * an edge is a triple between two entities, keyed by its predicate, with ``relation`` (CURIE), ``label`` (the
-  predicate's English label), ``sources`` (every source graph that states it) and ``role``;
+  predicate's label in the chosen language), ``sources`` (every source graph that states it) and ``role``;
 * the two n-ary relations are folded into qualified edges: a ``sf:CastRole`` becomes a ``schema:actor`` edge from
   the film to the performer with the character as ``role``, a ``sf:FlightAssignment`` becomes an ``sf:crewMember``
   edge from the flight to the person with the flight role as ``role``.
@@ -24,12 +24,14 @@ import networkx as nx
 import pyoxigraph as ox
 
 from spacefilms.core.backends import Backend
+from spacefilms.core.names import name_key, the_one_named
 from spacefilms.core.naming import did_you_mean
 from spacefilms.core.results import Solutions
 from spacefilms.core.values import pick_label
 from spacefilms.diagrams.styles import kind_of, node_style
+from spacefilms.diagrams.wording import say, translated
 from spacefilms.errors import SpacefilmsError
-from spacefilms.namespaces import ONTOLOGY_GRAPH, RDF, RDFS, SCHEMA, SF, SOURCES_GRAPH, expand, is_fact_graph
+from spacefilms.namespaces import ONTOLOGY_GRAPH, RDF, RDFS, SCHEMA, SF, SFR, SOURCES_GRAPH, expand, is_fact_graph
 from spacefilms.namespaces import compact as curie
 from spacefilms.store.stats import built_at
 
@@ -82,20 +84,34 @@ class GraphData:
     def label(self, iri: str, lang: str = "en") -> str:
         return pick_label(self.labels.get(iri, {}), lang) or local_name(iri)
 
+    def term(self, iri: str, lang: str = "en") -> str:
+        """The name of an ontology term (a relation, a class, a milestone type) in ``lang``: see :mod:`wording`."""
+        return translated(self.label(iri), lang, self.labels.get(iri, {}).get(lang))
+
+    def term_named(self, english: str, lang: str = "en") -> str:
+        """The name in ``lang`` of the ontology term whose English label is ``english`` (a kind of work, as facts
+        hold it)."""
+        entities = str(SFR)
+        own = (
+            names.get(lang) for iri, names in self.labels.items() if names.get("en") == english and not iri.startswith(entities)
+        )
+        return translated(english, lang, next((name for name in own if name), None))
+
     def kind(self, iri: str) -> str:
         return kind_of(self.types.get(iri, set()))
 
     def resolve_entity(self, text: str, option: str = "--focus") -> str:
-        """An entity IRI from ``sfr:x``, ``<iri>``, a full IRI or an exact label; otherwise an error naming the
-        ``option`` the text came in."""
+        """An entity IRI from ``sfr:x``, ``<iri>``, a full IRI or a name (by the rule of :mod:`spacefilms.core.names`,
+        as a query's entity parameter); otherwise an error naming the ``option`` the text came in."""
         iri = expand(text.strip())
         if iri in self.types:
             return iri
-        by_label = [e for e in self.types if text.strip().casefold() in {v.casefold() for v in self.labels.get(e, {}).values()}]
-        if len(by_label) == 1:
-            return by_label[0]
+        key = name_key(text)
+        by_label = [e for e in self.types if key in {name_key(v) for v in self.labels.get(e, {}).values()}]
+        if by_label:
+            return the_one_named(text.strip(), by_label, option)
         otherwise = "`spacefilms query entity-search -p text=...` finds entities"
-        hint = did_you_mean(curie(iri), map(curie, self.types), otherwise, also=[curie(e) for e in by_label[:3]])
+        hint = did_you_mean(curie(iri), map(curie, self.types), otherwise)
         raise SpacefilmsError(f"unknown entity {text!r}{hint}", option)
 
 
@@ -227,18 +243,20 @@ def _fold_n_ary(data: GraphData, triples: dict[Triple, set[str]], lang: str) -> 
             b = link_b[2] if how_b[0] == "out" else link_b[0]
             sources, roles = out.setdefault((a, folded, b), (set(), []))
             sources |= out.pop(link_a, (set(), []))[0] | out.pop(link_b, (set(), []))[0]
-            roles.extend(_period(data, node, qualifier) if isinstance(qualifier, tuple) else _values(data, node, qualifier, lang))
+            roles.extend(
+                _period(data, node, qualifier, lang) if isinstance(qualifier, tuple) else _values(data, node, qualifier, lang)
+            )
             for t in by_node[node]:  # every other triple of the folded node (the index: not a scan of all edges per node)
                 out.pop(t, None)
     return out
 
 
-def _period(data: GraphData, iri: str, bounds: tuple[str, str]) -> list[str]:
+def _period(data: GraphData, iri: str, bounds: tuple[str, str], lang: str) -> list[str]:
     """A headship's period from its most precise start and end dates: ``2018-05-24 – 2022-07-15`` or ``since 1999``."""
     start, end = (max(_values(data, iri, predicate, ""), key=len, default="") for predicate in bounds)
     if not start:
         return []
-    return [f"{start} – {end}" if end else f"since {start}"]
+    return [f"{start} – {end}" if end else say("since {start}", lang, start=start)]
 
 
 def _values(data: GraphData, iri: str, predicate: str, lang: str) -> list[str]:
@@ -268,7 +286,7 @@ def build_network(data: GraphData, triples: Iterable[Triple] | None = None, lang
             key=p,
             predicate=p,
             relation=curie(p),
-            label=data.label(p),
+            label=data.term(p, lang),
             sources=sorted(sources),
             role=" / ".join(roles),
         )
@@ -284,11 +302,11 @@ def _add_node(net: nx.MultiDiGraph, data: GraphData, iri: str, lang: str) -> Non
         label_en=data.label(iri, "en"),
         label_ru=data.labels.get(iri, {}).get("ru", ""),
         kind=kind,
-        kind_label=node_style(kind).label,
+        kind_label=say(node_style(kind).label, lang),
         types=sorted(curie(t) for t in data.types.get(iri, ())),
         description=next(iter(_values(data, iri, str(SCHEMA.description), lang)), ""),
         facts=[
-            (data.label(p), value + (f" @{language}" if language else ""), sorted(sources))
+            (data.term(p, lang), value + (f" @{language}" if language else ""), sorted(sources))
             for (p, value, language), sources in sorted(facts.items())
         ],
         sources=sorted({s for sources in facts.values() for s in sources}),

@@ -13,6 +13,7 @@ from spacefilms.diagrams.model import Diagram
 from spacefilms.diagrams.network import GraphData
 from spacefilms.diagrams.selection import select, top_by_degree
 from spacefilms.diagrams.styles import EdgeStyle
+from spacefilms.diagrams.wording import say
 from spacefilms.errors import SpacefilmsError
 from spacefilms.namespaces import SCHEMA, SF, SFR
 
@@ -23,7 +24,7 @@ class Preset:
 
     name: str
     description: str
-    title: Callable[[GraphData], str]
+    title: Callable[[GraphData, str], str]  # the title in a language, from the graph's labels
     relations: tuple[str, ...]
     centres: tuple[str, ...] = ()
     layout: str = "hubs"
@@ -46,7 +47,7 @@ class Preset:
         part = top_by_degree(self.network(net, data), max_nodes, keep=self.centres)
         return Diagram(
             part,
-            self.title(data),
+            self.title(data, net.graph.get("lang", "en")),
             date,
             layout=self.layout,
             centres=list(self.centres),
@@ -74,9 +75,12 @@ PRESETS: dict[str, Preset] = {
         Preset(
             "film-world",
             "The film's world: its cast, crew and companies, grouped by what each did",
-            lambda d: f"The world of {d.label(_FILM)} ({d.labels[_FILM].get('ru', '')}): cast, crew and companies".replace(
-                " ()", ""
-            ),
+            lambda d, lang: say(
+                "The world of {film} ({film_ru}): cast, crew and companies",
+                lang,
+                film=d.label(_FILM, lang),
+                film_ru=d.labels[_FILM].get("ru", ""),
+            ).replace(" ()", ""),
             (
                 SCHEMA.director,
                 SF.screenwriter,
@@ -94,7 +98,9 @@ PRESETS: dict[str, Preset] = {
         Preset(
             "race",
             "The race: The Challenge and the rival project side by side, with who and what each involved",
-            lambda d: f"The race to film in space: {d.label(_FILM)} vs the {d.label(_RIVAL)}",
+            lambda d, lang: say(
+                "The race to film in space: {film} vs the {rival}", lang, film=d.label(_FILM, lang), rival=d.label(_RIVAL, lang)
+            ),
             (
                 SF.competedWith,
                 SCHEMA.director,
@@ -113,7 +119,7 @@ PRESETS: dict[str, Preset] = {
         Preset(
             "works-in-space",
             "Every work filmed in space: the station or flight it was filmed on, and who held the camera there",
-            lambda d: "Works filmed in space: where, on which flight, by whom",
+            lambda d, lang: say("Works filmed in space: where, on which flight, by whom", lang),
             (SF.filmingLocation, SCHEMA.recordedAt, SF.cameraOperatorInSpace),
             layout="spring",
             edge_styles=(
@@ -125,7 +131,12 @@ PRESETS: dict[str, Preset] = {
         Preset(
             "flights",
             "Flights and crews: who flew up on which Soyuz, who came back on which",
-            lambda d: f"Who flew up, who came back: {d.label(str(SFR['soyuz-ms-18']))} and {d.label(str(SFR['soyuz-ms-19']))}",
+            lambda d, lang: say(
+                "Who flew up, who came back: {a} and {b}",
+                lang,
+                a=d.label(str(SFR["soyuz-ms-18"]), lang),
+                b=d.label(str(SFR["soyuz-ms-19"]), lang),
+            ),
             (SF.flewUpOn, SF.cameBackOn, SF.crewMember, SF.destination, SF.launchSite, SF.launchVehicle),
             (str(SFR["soyuz-ms-18"]), str(SFR["soyuz-ms-19"])),
             edge_styles=((SF.flewUpOn, _UP), (SF.cameBackOn, _BACK), (SF.crewMember, EdgeStyle(hidden=True))),
@@ -135,7 +146,7 @@ PRESETS: dict[str, Preset] = {
         Preset(
             "organisations",
             "Organisations and their people: who heads or belongs to which organisation",
-            lambda d: "Organisations and their people",
+            lambda d, lang: say("Organisations and their people", lang),
             (SF.headOf, SCHEMA.affiliation),
             layout="bipartite",
             edge_styles=(

@@ -15,6 +15,7 @@ from spacefilms.diagrams.model import Diagram
 from spacefilms.diagrams.network import GraphData, build_network, find_entity, load_graph_data, query_triples
 from spacefilms.diagrams.presets import custom_diagram, get_preset
 from spacefilms.diagrams.selection import select
+from spacefilms.diagrams.wording import LANGUAGES, say
 from spacefilms.errors import SpacefilmsError
 from spacefilms.files import check_writable
 
@@ -57,8 +58,8 @@ class Request:
 
 def make_diagram(request: Request, backend: Backend, data: GraphData, fmt: str) -> Diagram:
     """The diagram ``request`` describes, from the graph ``backend`` reads and its index ``data``, for ``fmt``."""
-    if request.lang not in ("en", "ru"):
-        raise SpacefilmsError(f"labels come in en or ru, not {request.lang!r}", "--lang")
+    if request.lang not in LANGUAGES:
+        raise SpacefilmsError(f"labels come in {' or '.join(LANGUAGES)}, not {request.lang!r}", "--lang")
     date = clip(request.date or data.date, MAX_TITLE)
     limit = request.max_nodes or MAX_NODES[family(fmt)]
     if request.preset:
@@ -84,9 +85,9 @@ def make_diagram(request: Request, backend: Backend, data: GraphData, fmt: str) 
 def _default_title(request: Request, data: GraphData) -> str:
     if request.focus:
         centre = data.label(data.resolve_entity(request.focus), request.lang)
-        steps = "one step" if request.depth == 1 else f"{request.depth} steps"
-        return f"{centre} and what lies within {steps}"
-    base = f"SPARQL: {_shorten(request.sparql)}" if request.sparql else "The spacefilms knowledge graph"
+        steps = "{centre} and what lies within one step" if request.depth == 1 else "{centre} and what lies within {depth} steps"
+        return say(steps, request.lang, centre=centre, depth=request.depth)
+    base = f"SPARQL: {_shorten(request.sparql)}" if request.sparql else say("The spacefilms knowledge graph", request.lang)
     chosen = [*request.relations, *request.kinds]
     return f"{base}: {', '.join(chosen)}" if chosen else base
 

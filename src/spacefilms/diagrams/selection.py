@@ -9,6 +9,7 @@ import networkx as nx
 
 from spacefilms.core.naming import did_you_mean
 from spacefilms.diagrams.network import GraphData, local_name
+from spacefilms.diagrams.wording import say
 from spacefilms.errors import SpacefilmsError
 from spacefilms.namespaces import compact as curie
 from spacefilms.namespaces import expand
@@ -88,7 +89,7 @@ def select(
         alone = [n for n in part if part.degree(n) == 0 and n != center]
         if alone and len(alone) < part.number_of_nodes():
             part.remove_nodes_from(alone)
-            part.graph["note"] = f"{len(alone):,} unrelated entities left out"
+            part.graph["note"] = say("{count} unrelated entities left out", net.graph.get("lang", "en"), count=f"{len(alone):,}")
     if center is not None:
         reach = nx.single_source_shortest_path_length(part.to_undirected(as_view=True), center, cutoff=depth)
         part = part.subgraph(reach)
@@ -103,5 +104,10 @@ def top_by_degree(net: nx.MultiDiGraph, max_nodes: int, keep: Iterable[str] = ()
     ranked = sorted(net.nodes, key=lambda n: (-net.degree(n), n))
     chosen = list(dict.fromkeys(kept + ranked))[:max_nodes]
     small = nx.MultiDiGraph(net.subgraph(chosen))
-    small.graph["note"] = f"showing the {len(chosen):,} best-connected of {net.number_of_nodes():,} entities"
+    small.graph["note"] = say(
+        "showing the {chosen} best-connected of {total} entities",
+        net.graph.get("lang", "en"),
+        chosen=f"{len(chosen):,}",
+        total=f"{net.number_of_nodes():,}",
+    )
     return small

@@ -19,11 +19,16 @@ class NodeStyle:
     size: float = 10.0
 
 
+# Every work (film, series, video, project, any creative work) is drawn alike: what it is made of matters less here
+# than that it is a work (``sf:workKind`` says which kind).
+_WORK = NodeStyle("film", "work or film project", "#E69F00", "*", 16.0)
 # Most specific class first: an entity takes the style of the first class it has.
 # Colours: Okabe-Ito and Tol palettes (distinguishable with the common colour-vision deficiencies).
 KINDS: list[tuple[str, NodeStyle]] = [
-    (str(SF.SpaceFilmProject), NodeStyle("film", "film or film project", "#E69F00", "*", 16.0)),
-    (str(SCHEMA.Movie), NodeStyle("film", "film or film project", "#E69F00", "*", 16.0)),
+    (str(SF.SpaceFilmProject), _WORK),
+    (str(SCHEMA.Movie), _WORK),
+    (str(SCHEMA.TVSeries), _WORK),
+    (str(SCHEMA.VideoObject), _WORK),
     (str(SF.SpaceAgency), NodeStyle("agency", "space agency", "#CC79A7", "h", 11.0)),
     (str(SCHEMA.Organization), NodeStyle("organisation", "organisation", "#009E73", "s", 9.0)),
     (str(SCHEMA.Person), NodeStyle("person", "person", "#0072B2", "o", 9.0)),
@@ -36,6 +41,8 @@ KINDS: list[tuple[str, NodeStyle]] = [
     (str(SCHEMA.Place), NodeStyle("place", "place", "#8C564B", "D", 8.0)),
     (str(SF.Milestone), NodeStyle("milestone", "milestone", "#999933", "d", 9.0)),
     (str(SF.Achievement), NodeStyle("achievement", "achievement (a 'first')", "#332288", "8", 10.0)),
+    (str(SF.Source), NodeStyle("source", "source page", "#44AA99", "H", 10.0)),  # a creative work, but not one drawn
+    (str(SCHEMA.CreativeWork), _WORK),  # any other work: after the classes a work may also have (a milestone is none)
     (str(SF.CastRole), NodeStyle("role", "cast role or flight assignment", "#AAAAAA", ".", 8.0)),
     (str(SF.FlightAssignment), NodeStyle("role", "cast role or flight assignment", "#AAAAAA", ".", 8.0)),
     (str(SF.Headship), NodeStyle("role", "cast role or flight assignment", "#AAAAAA", ".", 8.0)),

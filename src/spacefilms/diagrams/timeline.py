@@ -1,15 +1,14 @@
 """The dated milestones of the projects on one time axis: one row per milestone, one lane per project; and the works
 filmed in space on one axis (``works_in_space``): one row per work, one lane per kind of work.
 
-A milestone's ``schema:startDate`` may be an xsd:gYear, xsd:gYearMonth, xsd:date or xsd:dateTime (read from its
-lexical form), and several sources may give different dates. Nothing is picked silently: every distinct date gets its
-own marker (joined by a line, with how many sources give each), and a year or month is drawn as a bar over the period.
+A milestone's ``schema:startDate`` may be an xsd:gYear, xsd:gYearMonth, xsd:date or xsd:dateTime (see
+:mod:`spacefilms.diagrams.dates`), and several sources may give different dates. Nothing is picked silently: every
+distinct date gets its own marker (joined by a line, with how many sources give each), and a year or month is drawn as
+a bar over the period.
 """
 
 from __future__ import annotations
 
-import calendar
-import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -22,17 +21,17 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 
-from spacefilms.core.precision import folded
+from spacefilms.diagrams.dates import DateValue, distinct_dates
 from spacefilms.diagrams.drawing import DPI, RC, STATIC_FORMATS, SUBTITLE_PT, TITLE_PT, Rendered, text_overlaps
 from spacefilms.diagrams.labels import fit, text_size
 from spacefilms.diagrams.network import GraphData
+from spacefilms.diagrams.wording import say, subtitle
 from spacefilms.errors import SpacefilmsError
 from spacefilms.files import atomic_output, check_writable
 from spacefilms.namespaces import SCHEMA, SF
 
 TITLE = "The race to film in space: dated milestones"
 WORKS_TITLE = "Filming in space: each work at the date it was filmed in space (else its release)"
-_DATE = re.compile(r"^(?P<y>-?\d{4,})(?:-(?P<m>\d{2})(?:-(?P<d>\d{2})(?P<t>T[\d:.]+)?)?)?(?P<tz>Z|[+-]\d{2}:\d{2})?$")
 TYPE_MARKERS = {
     "Announcement": "o",
     "CrewSelection": "s",
@@ -46,52 +45,7 @@ TYPE_MARKERS = {
 }
 LANE_COLORS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#8C564B", "#332288"]
 ROW_PT, LANE_PT = 9.5, 12.5
-MILESTONES_COUNTED, WORKS_COUNTED = ("milestones", "projects"), ("works", "kinds")
-
-
-@dataclass(frozen=True)
-class DateValue:
-    """One date a source gives: its text, precision (year, month, day, time), the period it covers, the sources."""
-
-    text: str
-    precision: str
-    start: datetime
-    end: datetime
-    sources: tuple[str, ...]
-
-    @property
-    def shown(self) -> str:
-        """The date as a reader writes it: 1984, Oct 2021, 5 Oct 2021, 5 Oct 2021 08:55:02 UTC."""
-        month = calendar.month_abbr[self.start.month] if self.precision != "year" else ""
-        if self.precision == "year":
-            return str(self.start.year)
-        if self.precision == "month":
-            return f"{month} {self.start.year}"
-        day = f"{self.start.day} {month} {self.start.year}"
-        if self.precision == "day":
-            return day
-        clock = self.text.split("T", 1)[1].rstrip("Z").split("+")[0]
-        return f"{day} {clock} UTC" if self.start.utcoffset() == timedelta(0) or "Z" in self.text else f"{day} {self.text[10:]}"
-
-
-def parse_date(text: str, sources: tuple[str, ...] = ()) -> DateValue:
-    """A ``DateValue`` from the lexical form of an xsd:gYear, xsd:gYearMonth, xsd:date or xsd:dateTime."""
-    match = _DATE.match(text.strip())
-    if not match:
-        raise SpacefilmsError(f"not a date, month or year: {text!r}")
-    year, month, day = int(match["y"]), int(match["m"] or 1), int(match["d"] or 1)
-    if match["t"]:
-        clock = re.sub(r"\.(\d+)", lambda m: "." + (m[1] + "000000")[:6], text.strip().replace("Z", "+00:00"))
-        start = datetime.fromisoformat(clock)  # fractions padded to 6 digits: Python 3.10 reads no other length
-        start = start.astimezone(timezone.utc) if start.tzinfo else start.replace(tzinfo=timezone.utc)
-        return DateValue(text, "time", start, start, sources)
-    start = datetime(year, month, day, tzinfo=timezone.utc)
-    if match["d"]:
-        return DateValue(text, "day", start, start, sources)
-    if match["m"]:
-        last = calendar.monthrange(year, month)[1]
-        return DateValue(text, "month", start, start + timedelta(days=last), sources)
-    return DateValue(text, "year", start, datetime(year + 1, 1, 1, tzinfo=timezone.utc), sources)
+MILESTONES_COUNTED, WORKS_COUNTED = "{events} milestones of {lanes} projects", "{events} works of {lanes} kinds"
 
 
 @dataclass
@@ -112,29 +66,26 @@ class Event:
     @property
     def dates_text(self) -> str:
         """Each distinct date once; when sources differ, how many give each (times on the same day only as times)."""
+        return self.dates_in("en")
+
+    def dates_in(self, lang: str) -> str:
+        """:attr:`dates_text` in ``lang``."""
         if len(self.dates) == 1:
-            return self.dates[0].shown
+            return self.dates[0].written(lang)
         parts, day = [], None
         for d in self.dates:
-            shown = d.shown
+            shown = d.written(lang)
             if d.precision == "time" and day == shown.rsplit(" ", 2)[0]:
                 shown = shown.split(" ", 3)[3]
             day = shown.rsplit(" ", 2)[0] if d.precision == "time" else day
-            parts.append(f"{shown} ({len(d.sources)} source{'s' if len(d.sources) != 1 else ''})")
+            count = "({count} source)" if len(d.sources) == 1 else "({count} sources)"
+            parts.append(f"{shown} {say(count, lang, count=len(d.sources))}")
         return " / ".join(parts)
 
 
-def distinct_dates(by_text: dict[str, set[str]]) -> list[DateValue]:
-    """The dates the sources give (text -> pages), in order: a date that only differs in precision from another is one
-    date at its best precision, with the pages of both (see :mod:`spacefilms.core.precision`)."""
-    shown_as, merged = folded(by_text), {}
-    for text, sources in by_text.items():
-        merged.setdefault(shown_as[text], set()).update(sources)
-    return sorted((parse_date(t, tuple(sorted(s))) for t, s in merged.items()), key=lambda d: (d.start, d.text))
-
-
-def milestones(data: GraphData, projects: list[str] | None = None) -> dict[str, list[Event]]:
-    """Events per project IRI (all space film projects with milestones when ``projects`` is None), in date order."""
+def milestones(data: GraphData, projects: list[str] | None = None, lang: str = "en") -> dict[str, list[Event]]:
+    """Events per project IRI (all space film projects with milestones when ``projects`` is None), in date order,
+    labelled in ``lang``."""
     start_date, kind_of = str(SCHEMA.startDate), str(SF.milestoneType)
     of = str(SF.milestoneOf)
     owners: dict[str, str] = {s: o for (s, p, o) in data.relations if p == of}
@@ -152,15 +103,15 @@ def milestones(data: GraphData, projects: list[str] | None = None) -> dict[str, 
         if not by_text:
             continue
         kind_label = next((v for (p, v, _) in facts if p == kind_of), "")
-        dates = distinct_dates(by_text)
+        kind = type_names.get(kind_label, "")
         found[project].append(
             Event(
                 milestone,
-                _without_project(data.label(milestone), data.label(project)),
+                _without_project(data.label(milestone, lang), data.label(project, lang)),
                 project,
-                type_names.get(kind_label, ""),
-                kind_label,
-                dates,
+                kind,
+                data.term(str(SF[kind]), lang) if kind else kind_label,
+                distinct_dates(by_text),
             )
         )
     for events in found.values():
@@ -179,11 +130,12 @@ def main_kind(kinds: Iterable[str], sizes: Mapping[str, int]) -> str:
     return min(kinds, key=lambda kind: (sizes[kind], kind))
 
 
-def works_in_space(data: GraphData) -> dict[str, list[Event]]:
+def works_in_space(data: GraphData, lang: str = "en") -> dict[str, list[Event]]:
     """Every work with a kind of work (``sf:workKind``), but announced projects (never filmed) and archival
     compilations (footage shot for the mission, not for the work), as one event at the dates of its filming in space
     (its ``sf:FilmingInSpace`` milestones), else at its release dates: lanes keyed by kind label (see
-    :func:`main_kind`), in the order of their first work. A work with no such date is left out."""
+    :func:`main_kind`), in the order of their first work. A work with no such date is left out. Lanes keep the
+    English kind as key (:func:`lane_headings` names them); the rows are written in ``lang``."""
     of, kind_of, start = str(SF.milestoneOf), str(SF.milestoneType), str(SCHEMA.startDate)
     filming = data.label(str(SF.FilmingInSpace))
     filmed: dict[str, dict[str, set[str]]] = defaultdict(dict)
@@ -205,12 +157,14 @@ def works_in_space(data: GraphData) -> dict[str, list[Event]]:
             continue
         lane = main_kind(found, sizes)
         also = sorted(found - {lane})
-        label = data.label(work) + (f" (also {', '.join(also)})" if also else "")
+        also_text = say(" (also {kinds})", lang, kinds=", ".join(data.term_named(k, lang) for k in also)) if also else ""
         kind, kind_label = (
-            ("FilmingInSpace", filming) if work in filmed else ("Release", "released (no date of filming in space)")
+            ("FilmingInSpace", data.term(str(SF.FilmingInSpace), lang))
+            if work in filmed
+            else ("Release", say("released (no date of filming in space)", lang))
         )
         dates = distinct_dates(by_text)
-        lanes[lane].append(Event(work, label, lane, kind, kind_label, dates))
+        lanes[lane].append(Event(work, data.label(work, lang) + also_text, lane, kind, kind_label, dates))
     for events in lanes.values():
         events.sort(key=lambda e: (e.first, e.label))
     return dict(sorted(lanes.items(), key=lambda kv: (kv[1][0].first, kv[0])))
@@ -244,16 +198,18 @@ def render_timeline(
     date_text: str,
     projects: list[str] | None = None,
     works: bool = False,
+    lang: str = "en",
 ) -> Rendered:
     """Draw the timeline of ``projects`` (or with ``works``, of the works filmed in space) to ``output`` (PNG, SVG or
-    PDF by suffix), atomically."""
+    PDF by suffix), atomically, its words in ``lang`` (a title the table knows, such as :data:`TITLE`, translated)."""
     path = Path(output)
     fmt = image_format(path)
-    lanes = works_in_space(data) if works else milestones(data, projects)
+    title = say(title, lang)
+    lanes = works_in_space(data, lang) if works else milestones(data, projects, lang)
     if not lanes:
         raise SpacefilmsError(f"no dated {'works filmed in space' if works else 'milestones'} in the graph")
     with matplotlib.rc_context(RC):
-        fig, rows = (works_figure if works else timeline_figure)(data, lanes, title, date_text)
+        fig, rows = (works_figure if works else timeline_figure)(data, lanes, title, date_text, lang=lang)
         overlaps = text_overlaps(fig)
         metadata = {"svg": {"Date": None}, "pdf": {"CreationDate": None}, "png": {}}[fmt] | {"Title": title}
         with atomic_output(path) as out:
@@ -267,11 +223,13 @@ def timeline_figure(
     lanes: dict[str, list[Event]],
     title: str,
     date_text: str,
-    counted: tuple[str, str] = MILESTONES_COUNTED,
+    counted: str = MILESTONES_COUNTED,
     headings: Mapping[str, str] | None = None,
+    lang: str = "en",
 ) -> tuple[Figure, int]:
-    """The figure and its number of rows; ``counted`` names a row and a lane for the subtitle ("12 works of 3 kinds"),
-    ``headings`` the lanes whose key is no entity (a kind of work), else a lane is headed by its entity's label."""
+    """The figure and its number of rows; ``counted`` counts the rows and lanes for the subtitle ("12 works of 3
+    kinds"), ``headings`` name the lanes whose key is no entity (a kind of work), else a lane is headed by its
+    entity's label; its words in ``lang``."""
     events = [e for lane in lanes.values() for e in lane]
     lo = min(e.first for e in events)
     hi = max(max(d.end for d in e.dates) for e in events)
@@ -289,7 +247,7 @@ def timeline_figure(
     for project, lane in lanes.items():
         rows.append(("lane", project, LANE_PT * 2.0 / 72, ("", "")))
         for event in lane:
-            text, side = _event_text(event, x_of, plot_w)
+            text, side = _event_text(event, x_of, plot_w, lang)
             rows.append(("event", event, max(text_size(text, ROW_PT)[1], 0.22) + 0.06, (text, side)))
     total = sum(row[2] for row in rows)
     top_band, bottom_band = 1.3, 0.95
@@ -327,33 +285,49 @@ def timeline_figure(
             lane_index += 1
             color = LANE_COLORS[lane_index % len(LANE_COLORS)]
             ax.add_patch(Rectangle((0, y - h), plot_w, h, color=color, alpha=0.08, linewidth=0, zorder=0))
-            heading = (headings or {}).get(item) or data.label(item)
+            heading = (headings or {}).get(item) or data.label(item, lang)
             ax.text(0.08, centre, heading, fontsize=LANE_PT, fontweight="bold", color=color, va="center", ha="left")
         else:
             _draw_event(ax, item, centre, color, x_of, text, side)
         y -= h
 
     fig.text(0.45 / width, 1 - 0.2 / height, title, ha="left", va="top", fontsize=TITLE_PT, fontweight="bold")
-    subtitle = f"Data as of {date_text} · spacefilms knowledge graph · {len(events)} {counted[0]} of {len(lanes)} {counted[1]}"
-    fig.text(0.45 / width, 1 - 0.6 / height, subtitle, ha="left", va="top", fontsize=SUBTITLE_PT, color="#555555")
+    counts = say(counted, lang, events=len(events), lanes=len(lanes))
+    fig.text(
+        0.45 / width,
+        1 - 0.6 / height,
+        subtitle(date_text, lang, counts),
+        ha="left",
+        va="top",
+        fontsize=SUBTITLE_PT,
+        color="#555555",
+    )
     fig.legend(
-        handles=_legend(events), loc="lower center", bbox_to_anchor=(0.5, 0.08 / height), ncol=6, frameon=False, fontsize=9.5
+        handles=_legend(events, lang),
+        loc="lower center",
+        bbox_to_anchor=(0.5, 0.08 / height),
+        ncol=6,
+        frameon=False,
+        fontsize=9.5,
     )
     return fig, len(events)
 
 
-def works_figure(data: GraphData, lanes: dict[str, list[Event]], title: str, date_text: str) -> tuple[Figure, int]:
+def works_figure(
+    data: GraphData, lanes: dict[str, list[Event]], title: str, date_text: str, lang: str = "en"
+) -> tuple[Figure, int]:
     """The timeline of the works filmed in space (lanes from :func:`works_in_space`, headed by their kind)."""
-    return timeline_figure(data, lanes, title, date_text, WORKS_COUNTED, {kind: kind for kind in lanes})
+    headings = {kind: data.term_named(kind, lang) for kind in lanes}
+    return timeline_figure(data, lanes, title, date_text, WORKS_COUNTED, headings, lang)
 
 
-def _event_text(event: Event, x_of, plot_w: float) -> tuple[str, str]:
+def _event_text(event: Event, x_of, plot_w: float, lang: str) -> tuple[str, str]:
     """The row's text (dates, then label), wrapped to fit beside its markers, and on which side it goes."""
     left = x_of(event.first) - 0.15
     right = plot_w - x_of(max(d.end for d in event.dates)) - 0.15
     side = "right" if right >= min(left, 4.0) or right >= left else "left"
     room = max(right if side == "right" else left, 2.5)
-    return fit(f"{event.dates_text} — {event.label}", room, ROW_PT), side
+    return fit(f"{event.dates_in(lang)} — {event.label}", room, ROW_PT), side
 
 
 def _draw_event(ax, event: Event, y: float, color: str, x_of, text: str, side: str) -> None:
@@ -380,15 +354,17 @@ def _draw_event(ax, event: Event, y: float, color: str, x_of, text: str, side: s
     ax.text(x, y, text, ha="left" if side == "right" else "right", va="center", fontsize=ROW_PT, color="#111111", zorder=4)
 
 
-def _legend(events: list[Event]) -> list[Line2D]:
+def _legend(events: list[Event], lang: str) -> list[Line2D]:
     kinds = {e.kind: e.kind_label for e in events}
     handles = [
         Line2D([], [], marker=marker, linestyle="none", color="#444444", markersize=7, label=kinds[kind])
         for kind, marker in TYPE_MARKERS.items()
         if kind in kinds
     ]
-    handles.append(Line2D([], [], color="#444444", alpha=0.5, linewidth=6, label="month or year given (the whole period)"))
     handles.append(
-        Line2D([], [], color="#444444", linewidth=1, marker="o", markersize=4, label="sources differ: each date shown")
+        Line2D([], [], color="#444444", alpha=0.5, linewidth=6, label=say("month or year given (the whole period)", lang))
+    )
+    handles.append(
+        Line2D([], [], color="#444444", linewidth=1, marker="o", markersize=4, label=say("sources differ: each date shown", lang))
     )
     return handles

@@ -97,12 +97,21 @@ function nodePanel(n) {
     (relations ? `<h3>Relations</h3><ul class="facts">${relations}</ul>` : "");
 }
 function showTip(ev, content) { tip.innerHTML = content; tip.style.display = "block"; moveTip(ev); }
+// The tip goes beside the pointer (right of it, else left, else narrowed on the roomier side), never under it, and
+// stays in the part of the canvas the window shows: capped to that height (the click panel shows everything).
 function moveTip(ev) {
-  const box = svg.getBoundingClientRect(), w = tip.offsetWidth, h = tip.offsetHeight;
-  let x = ev.clientX - box.left + 14, y = ev.clientY - box.top + 14;
-  if (x + w > box.width) x = Math.max(0, ev.clientX - box.left - w - 14);
-  if (y + h > box.height) y = Math.max(0, ev.clientY - box.top - h - 14);
-  tip.style.left = x + "px"; tip.style.top = y + "px";
+  const GAP = 14, MARGIN = 6, WIDEST = 420, box = svg.getBoundingClientRect();
+  const left = Math.max(box.left, 0), top = Math.max(box.top, 0);
+  const right = Math.min(box.right, window.innerWidth), bottom = Math.min(box.bottom, window.innerHeight);
+  const px = ev.clientX, py = ev.clientY;
+  const roomRight = right - MARGIN - px - GAP, roomLeft = px - GAP - left - MARGIN;
+  tip.style.maxHeight = Math.max(60, bottom - top - 2 * MARGIN) + "px";
+  tip.style.maxWidth = WIDEST + "px";
+  const onRight = roomRight >= tip.offsetWidth || (roomLeft < tip.offsetWidth && roomRight >= roomLeft);
+  tip.style.maxWidth = Math.max(80, Math.min(WIDEST, onRight ? roomRight : roomLeft)) + "px";
+  const w = tip.offsetWidth, h = tip.offsetHeight;
+  const x = onRight ? px + GAP : px - GAP - w, y = Math.max(top + MARGIN, Math.min(py - h / 2, bottom - MARGIN - h));
+  tip.style.left = (x - box.left) + "px"; tip.style.top = (y - box.top) + "px";
 }
 function hideTip() { tip.style.display = "none"; }
 function showPanel(content) {
