@@ -409,7 +409,7 @@ def test_conflicts_show_both_values_and_both_sources(cli, enriched: dict) -> Non
     cast = rows[("The Challenge", str(SCHEMA.actor))]
     assert "Yulia Peresild" in cast[2] and cast[4] == "FIXTURE unlinked performer"
     box = rows[("The Challenge", str(SF.boxOffice))]
-    assert "23400000 USD" in box[2] and box[4] == "123456 XTS"  # amounts shown as amounts, not node IRIs
+    assert "23,400,000 USD (23.4 million)" in box[2] and box[4] == "123,456 XTS"  # amounts shown as amounts, not node IRIs
     # agreements and differences of precision are not conflicts
     assert ("Apogee of Fear", str(SCHEMA.datePublished)) not in rows
     assert ("The Challenge", str(SCHEMA.director)) not in rows

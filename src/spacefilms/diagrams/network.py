@@ -27,7 +27,7 @@ from spacefilms.core.backends import Backend
 from spacefilms.core.names import name_key, the_one_named
 from spacefilms.core.naming import did_you_mean
 from spacefilms.core.results import Solutions
-from spacefilms.core.values import pick_label
+from spacefilms.core.values import format_money, pick_label
 from spacefilms.diagrams.styles import kind_of, node_style
 from spacefilms.diagrams.wording import say, translated
 from spacefilms.errors import SpacefilmsError
@@ -215,9 +215,10 @@ def find_entity(backend: Backend, text: str) -> str | None:
 
 
 def _describe_blank(props: list[tuple[str, object]]) -> str:
-    """A monetary amount (the only blank nodes the data allows) as ``123.0 RUB (approximately)``."""
+    """A monetary amount (the only blank nodes the data allows) as ``1,155,000,000 RUB (1.155 billion) (approximately)``."""
     values = {p: o.value for p, o in props if isinstance(o, ox.Literal)}
-    text = " ".join(v for v in (values.get(str(SCHEMA.value)), values.get(str(SCHEMA.currency))) if v)
+    amount = values.get(str(SCHEMA.value))
+    text = format_money(amount, values.get(str(SCHEMA.currency), "")) if amount else ""
     note = values.get(str(SCHEMA.description))
     return f"{text} ({note})" if note else text or "(blank node)"
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from spacefilms.core.values import format_money, format_number
 from spacefilms.namespaces import SCHEMA, XSD, compact
 from spacefilms.site.index import SiteData, Term
 from spacefilms.site.paths import resource_page
@@ -72,29 +73,6 @@ def format_duration(text: str) -> str:
         return f"{whole} min"
     h, m = divmod(whole, 60)
     return f"{whole} min ({h} h {m} min)" if m else f"{whole} min ({h} h)"
-
-
-def format_number(text: str) -> str:
-    try:
-        number = float(text)
-    except ValueError:
-        return text
-    if number.is_integer() and abs(number) < 1e18:
-        return f"{int(number):,}"
-    return f"{number:,.6g}" if abs(number) >= 1000 else text
-
-
-def format_money(amount: str, currency: str) -> str:
-    """``905,000,000 RUB (905 million)``."""
-    shown = format_number(amount)
-    try:
-        number = float(amount)
-    except ValueError:
-        return f"{amount} {currency}".strip()
-    for size, word in ((1e9, "billion"), (1e6, "million")):
-        if abs(number) >= size:
-            return f"{shown} {currency} ({number / size:g} {word})".strip()
-    return f"{shown} {currency}".strip()
 
 
 def show_literal(literal: ox.Literal) -> Shown:

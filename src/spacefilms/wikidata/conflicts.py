@@ -13,6 +13,7 @@ from spacefilms.core.backends import Backend
 from spacefilms.core.library import get_query
 from spacefilms.core.precision import same_but_precision
 from spacefilms.core.results import QueryResult
+from spacefilms.core.values import format_money
 from spacefilms.namespaces import RDFS, SCHEMA, SF, WIKIDATA_GRAPH_BASE
 
 COLUMNS = ["entity", "property", "curated", "curatedSources", "wikidata", "wikidataGraphs"]
@@ -57,7 +58,7 @@ class _Reader:
             return node.value
         amount = self.amount(node)
         if amount:
-            return f"{amount[0].normalize():f} {amount[1]}"
+            return format_money(f"{amount[0].normalize():f}", amount[1])
         performers = self.objects(node, SF.performer)
         if performers:
             characters = sorted(c.value for c in self.objects(node, SF.character) if c.language in ("en", None))
