@@ -1,9 +1,18 @@
 """Rules about values that several wings apply: which of an entity's labels people read, how an amount of money
-reads. One place, so the site, the diagrams and the Wikidata conflicts cannot drift apart."""
+reads, how a date's lexical form splits into its parts. One place, so the site, the diagrams and the Wikidata
+conflicts cannot drift apart."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
+
+# The lexical form of an xsd:gYear, xsd:gYearMonth, xsd:date or xsd:dateTime: year, month, day, hours and minutes,
+# seconds (with their fraction), time zone; each part after the year optional in that order.
+DATE_PARTS = re.compile(
+    r"^(?P<y>-?\d{4,})(?:-(?P<m>\d{2})(?:-(?P<d>\d{2})(?:T(?P<clock>\d{2}:\d{2})(?P<seconds>:\d{2}(?:\.\d+)?)?)?)?)?"
+    r"(?P<tz>Z|[+-]\d{2}:\d{2})?$"
+)
 
 # After the language asked for: English, then a label with no language tag.
 FALLBACK_LANGUAGES = ("en", "")

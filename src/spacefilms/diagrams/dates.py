@@ -9,10 +9,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from spacefilms.core.precision import folded
+from spacefilms.core.values import DATE_PARTS
 from spacefilms.diagrams.wording import short_month
 from spacefilms.errors import SpacefilmsError
-
-_DATE = re.compile(r"^(?P<y>-?\d{4,})(?:-(?P<m>\d{2})(?:-(?P<d>\d{2})(?P<t>T[\d:.]+)?)?)?(?P<tz>Z|[+-]\d{2}:\d{2})?$")
 
 
 @dataclass(frozen=True)
@@ -46,11 +45,11 @@ class DateValue:
 
 def parse_date(text: str, sources: tuple[str, ...] = ()) -> DateValue:
     """A ``DateValue`` from the lexical form of an xsd:gYear, xsd:gYearMonth, xsd:date or xsd:dateTime."""
-    match = _DATE.match(text.strip())
+    match = DATE_PARTS.match(text.strip())
     if not match:
         raise SpacefilmsError(f"not a date, month or year: {text!r}")
     year, month, day = int(match["y"]), int(match["m"] or 1), int(match["d"] or 1)
-    if match["t"]:
+    if match["clock"]:
         clock = re.sub(r"\.(\d+)", lambda m: "." + (m[1] + "000000")[:6], text.strip().replace("Z", "+00:00"))
         start = datetime.fromisoformat(clock)  # fractions padded to 6 digits: Python 3.10 reads no other length
         start = start.astimezone(timezone.utc) if start.tzinfo else start.replace(tzinfo=timezone.utc)

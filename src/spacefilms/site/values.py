@@ -10,13 +10,12 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from spacefilms.core.values import format_money, format_number
+from spacefilms.core.values import DATE_PARTS, format_money, format_number
 from spacefilms.namespaces import SCHEMA, XSD, compact
 from spacefilms.site.index import SiteData, Term
 from spacefilms.site.paths import resource_page
 from spacefilms.templating import is_web_link
 
-_DATE = re.compile(r"^(-?\d{4})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2}:\d{2})(:\d{2}(?:\.\d+)?)?)?)?)?(Z|[+-]\d{2}:\d{2})?$")
 _DURATION = re.compile(r"^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$")
 _DATES = {str(XSD[t]) for t in ("date", "dateTime", "gYear", "gYearMonth", "dateTimeStamp")}
 _NUMBERS = {
@@ -41,7 +40,7 @@ class Shown:
 
 def format_date(text: str) -> str:
     """``5 October 2021``, ``October 2021``, ``2021``, ``5 October 2021, 08:55:02 UTC``; the text itself otherwise."""
-    match = _DATE.match(text.strip())
+    match = DATE_PARTS.match(text.strip())
     if not match:
         return text
     year, month, day, clock, seconds, zone = match.groups()
