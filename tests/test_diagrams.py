@@ -355,6 +355,27 @@ def test_the_interactive_tooltip_sits_beside_the_hovered_node_inside_the_window(
         chromium.call("Emulation.clearDeviceMetricsOverride", session=True)
 
 
+def test_a_russian_interactive_page_speaks_russian_around_the_data(cli, chromium, tmp_path) -> None:
+    """Issue 25: `--lang ru` left the page's own words English (search, Fit, Relations, the tip's hint)."""
+    output = tmp_path / "race.html"
+    assert cli("diagram", "race", "--lang", "ru", "-o", str(output)).exit_code == 0
+    chromium.open(output.as_uri())
+    assert chromium.js("document.documentElement.lang") == "ru"
+    assert chromium.js("document.getElementById('search').placeholder") == "Поиск сущностей (Enter — перейти)"
+    assert chromium.js("document.getElementById('fit').textContent") == "Всё"
+    chromium.js("document.querySelector('#nodes .node').dispatchEvent(new PointerEvent('pointerenter'))")
+    assert "щёлкните, чтобы увидеть все факты и их источники" in chromium.js("document.getElementById('tip').textContent")
+    tip = chromium.js("document.getElementById('tip').textContent")
+    assert not re.search(r"\(\d+ sources?\)", tip) and re.search(r"источников: \d+", tip)
+    chromium.js(
+        "const s = document.getElementById('search'); s.value = 'Вызов'; s.dispatchEvent(new Event('input'));"
+        "s.dispatchEvent(new KeyboardEvent('keydown', {key: 'Enter'}))"
+    )
+    panel = chromium.js("document.getElementById('panel').innerHTML")
+    assert "<h3>Связи</h3>" in panel and 'title="Закрыть"' in panel
+    assert chromium.problems() == []
+
+
 def test_graphml_gexf_and_dot_are_well_formed(cli, tmp_path, net, data) -> None:
     outputs = {fmt: tmp_path / f"world.{fmt}" for fmt in ("graphml", "gexf", "dot")}
     for output in outputs.values():

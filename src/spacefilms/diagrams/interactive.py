@@ -20,6 +20,22 @@ from spacefilms.templating import environment, is_web_link, own_code
 PX = 72  # pixels per inch of the layout
 
 
+# The page's own words (its controls and headings), in the diagram's language: see diagrams/wording.tsv.
+PAGE_WORDS = (
+    "Search entities (Enter to go)",
+    "Zoom in",
+    "Zoom out",
+    "Show everything",
+    "Fit",
+    "Relations",
+    "Close",
+    "click for all facts and their sources",
+    "{count} source",
+    "{count} sources",
+    "no source (derived by the query)",
+)
+
+
 def diagram_data(diagram: Diagram) -> dict:
     """Everything the page needs: nodes with positions and facts, lines with their sources, the legend."""
     arranged = arrange(diagram)
@@ -116,6 +132,7 @@ def diagram_data(diagram: Diagram) -> dict:
         "legend": legend,
         "relations": list(relations_legend.values()),
         "shapes": shapes,
+        "words": {text: say(text, diagram.lang) for text in PAGE_WORDS},
     }
 
 
@@ -130,6 +147,12 @@ def write_html(diagram: Diagram, output: str | Path) -> Path:
     page = (
         environment()
         .get_template("diagram.html")
-        .render(title=diagram.title, subtitle=diagram.subtitle, data=diagram_data(diagram), code=own_code("diagram"))
+        .render(
+            title=diagram.title,
+            subtitle=diagram.subtitle,
+            lang=diagram.lang,
+            data=diagram_data(diagram),
+            code=own_code("diagram"),
+        )
     )
     return write_atomically(output, lambda out: out.write(page.encode("utf-8")))

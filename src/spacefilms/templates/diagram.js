@@ -1,5 +1,6 @@
 "use strict";
 const DATA = JSON.parse(document.getElementById("data").textContent);
+const W = (text, count) => DATA.words[text].replace("{count}", count);  // the page's words in the diagram's language
 const NS = "http://www.w3.org/2000/svg";
 const svg = document.getElementById("canvas"), view = document.getElementById("view");
 const tip = document.getElementById("tip"), panel = document.getElementById("panel");
@@ -74,16 +75,16 @@ function sourceList(ids, links) {
 }
 function nodeTip(n) {
   const facts = n.facts.filter(f => f[0] !== "label").slice(0, 10).map(f =>
-    `<li><b>${esc(f[0])}</b>: ${esc(f[1])} <span class="muted">(${f[2].length} source${f[2].length === 1 ? "" : "s"})</span></li>`).join("");
+    `<li><b>${esc(f[0])}</b>: ${esc(f[1])} <span class="muted">(${esc(W(f[2].length === 1 ? "{count} source" : "{count} sources", f[2].length))})</span></li>`).join("");
   return `<b>${esc(n.label)}</b>${n.ru ? " · " + esc(n.ru) : ""}<br><span class="muted">${esc(n.kindLabel)} · ${esc(n.types.join(", "))}</span>` +
     (n.description ? `<br>${esc(n.description)}` : "") + (facts ? `<ul class="facts">${facts}</ul>` : "") +
-    `<span class="muted">click for all facts and their sources</span>`;
+    `<span class="muted">${esc(W("click for all facts and their sources"))}</span>`;
 }
 function lineInfo(l, links) {
   const a = DATA.nodes[l.a].label, b = DATA.nodes[l.b].label;
   return `<b>${esc(a)}</b> — <b>${esc(b)}</b>` + l.relations.map(r =>
     `<div><i>${esc(r.label)}</i> <span class="muted">${esc(r.relation)}</span>${r.role ? ": " + esc(r.role) : ""}` +
-    (r.sources.length ? sourceList(r.sources, links) : "<div class='muted'>no source (derived by the query)</div>") + "</div>").join("");
+    (r.sources.length ? sourceList(r.sources, links) : `<div class='muted'>${esc(W("no source (derived by the query)"))}</div>`) + "</div>").join("");
 }
 function nodePanel(n) {
   const i = DATA.nodes.indexOf(n);
@@ -94,7 +95,7 @@ function nodePanel(n) {
   return `<h2>${esc(n.label)}</h2>${n.ru ? esc(n.ru) + "<br>" : ""}<span class="muted">${esc(n.id)}<br>${esc(n.kindLabel)}</span>` +
     (n.description ? `<p>${esc(n.description)}</p>` : "") + "<ul class='facts'>" + n.facts.map(f =>
       `<li><b>${esc(f[0])}</b>: ${esc(f[1])}${sourceList(f[2], true)}</li>`).join("") + "</ul>" +
-    (relations ? `<h3>Relations</h3><ul class="facts">${relations}</ul>` : "");
+    (relations ? `<h3>${esc(W("Relations"))}</h3><ul class="facts">${relations}</ul>` : "");
 }
 function showTip(ev, content) { tip.innerHTML = content; tip.style.display = "block"; moveTip(ev); }
 // The tip goes beside the pointer (right of it, else left, else narrowed on the roomier side), never under it, and
@@ -115,7 +116,7 @@ function moveTip(ev) {
 }
 function hideTip() { tip.style.display = "none"; }
 function showPanel(content) {
-  panel.innerHTML = "<button class='close' title='Close'>×</button>" + content;
+  panel.innerHTML = `<button class='close' title='${esc(W("Close"))}'>×</button>` + content;
   panel.style.display = "block";
   panel.querySelector(".close").addEventListener("click", () => { panel.style.display = "none"; });
 }
