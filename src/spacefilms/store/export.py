@@ -82,21 +82,18 @@ def _built(store: ox.Store) -> bool:
     return not any(store.contains_named_graph(ox.NamedNode(graph)) for graph in (MERGE_GRAPH, MANIFEST_GRAPH))
 
 
-_UNION = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
-
-
 def _write_nquads(store: ox.Store, out: BinaryIO) -> None:
     """The published layout of a built ``store`` in N-Quads, written by Oxigraph (no Python object per quad): the
-    store's own dump (the named graphs, and the merge where the build stored it in the default graph), the union of
-    the graphs as the default graph where it did not (no triple repeats there), the merge again under the name
-    :data:`MERGE_GRAPH`, and the manifest. Blank nodes keep their labels across these, so they stay the same nodes."""
+    store's own dump (the named graphs, and the merge where the build stored it in the default graph), the graphs'
+    triples again as the default graph where it did not (no triple repeats there, so they are the merge), the merge
+    again under the name :data:`MERGE_GRAPH`, and the manifest. Blank nodes keep their labels across these, so they
+    stay the same nodes."""
     merged = has_merged_default_graph(store)
+    graphs = sorted((g for g in store.named_graphs() if isinstance(g, ox.NamedNode)), key=lambda g: g.value)
     store.dump(out, ox.RdfFormat.N_QUADS)
     with tempfile.TemporaryFile() as merge:
-        if merged:
-            store.dump(merge, ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
-        else:
-            store.query(_UNION).serialize(merge, ox.RdfFormat.N_TRIPLES)
+        for graph in [ox.DefaultGraph()] if merged else graphs:  # graph by graph: no set of every triple in memory
+            store.dump(merge, ox.RdfFormat.N_TRIPLES, from_graph=graph)
         merge.seek(0)
         if not merged:
             while chunk := merge.read(1 << 20):
@@ -107,8 +104,7 @@ def _write_nquads(store: ox.Store, out: BinaryIO) -> None:
         named = f" <{MERGE_GRAPH}> .\n".encode()
         while lines := merge.readlines(1 << 20):
             out.write(b"".join(line[:-3] + named for line in lines))
-    graphs = sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
-    ox.serialize(manifest([*graphs, MERGE_GRAPH]), out, ox.RdfFormat.N_QUADS)
+    ox.serialize(manifest([*(g.value for g in graphs), MERGE_GRAPH]), out, ox.RdfFormat.N_QUADS)
 
 
 def _json_ld(quads: list[ox.Quad]) -> bytes:
