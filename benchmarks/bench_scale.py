@@ -794,13 +794,16 @@ def report(
         f"Caps: a build may take {caps['build']:.0f} s and any other step {caps['step']:.0f} s per side, and a side may hold "
         f'{caps["memory_mb"] / 1024:.0f} GiB of memory; a step past a cap is stopped and shown as "> cap" (time ratios '
         "against it are lower bounds). Queries under 1 s are timed best of three. "
-        "Peak memory is the resident set of each side's own process over all its steps.",
+        "Peak memory is the resident set of each side's own process: each step's own peak (measured afresh for "
+        "each step), and over all its steps.",
         "",
-        "What each side does: **spacefilms** = `spacefilms build` on the N-Quads file (load it into an in-memory store "
-        "and run the provenance rules and SHACL shapes as SPARQL over it, in threads, while Oxigraph bulk-loads the same "
-        "files into the new on-disk store; count the summary), queries through "
-        "`LocalBackend` (what `spacefilms query` runs), `export` to N-Quads, the focus neighbourhood as `spacefilms "
-        "diagram --focus` reads it (networkx), and that command drawing an SVG; **raw pyoxigraph** = `Store.bulk_load` "
+        "What each side does: **spacefilms** = `spacefilms build` on the N-Quads file (Oxigraph's bulk loader writes "
+        "it into the new on-disk store, then the provenance rules and SHACL shapes run as SPARQL over that store, in "
+        "threads, while the summary is counted), queries through "
+        "`LocalBackend` (what `spacefilms query` runs), `export` to N-Quads (the published layout: source graphs, "
+        "the merge in the default graph and as `graph/all`, the manifest; and its VoID description), the focus "
+        "neighbourhood as `spacefilms diagram --focus` reads it (networkx), that command drawing an SVG, and the "
+        "website (`spacefilms.open(store).site(folder)`); **raw pyoxigraph** = `Store.bulk_load` "
         "of the file, `Store.query`, `Store.dump` (no checks: the floor); **rdflib memory** = `Dataset.parse`, then the "
         "same checks (pyshacl for the shapes on the union graph, rdflib's SPARQL engine for the provenance queries), "
         "rdflib's SPARQL engine for the queries, `serialize`, and the focus's direct neighbourhood into networkx "
