@@ -234,6 +234,15 @@ class Ours(Side):
             raise RuntimeError(f"spacefilms diagram failed: {(result.output or str(result.exception)).strip()[:300]}")
         return {"bytes": output.stat().st_size}
 
+    def site(self) -> dict:
+        """The static website through the public API (``spacefilms.open(store).site(folder)``): pages, size on disk."""
+        import spacefilms
+
+        output = self.data.folder / "site-spacefilms"
+        shutil.rmtree(output, ignore_errors=True)
+        report = spacefilms.open(self.store).site(output)
+        return {"pages": report.pages, "bytes": report.bytes, "pages_per_s": round(report.pages / report.seconds)}
+
 
 class RawOxigraph(Side):
     """pyoxigraph with nothing around it: bulk load of the N-Quads file, queries straight on the store."""
@@ -387,7 +396,18 @@ def rss_mb(pid: int) -> float:
 
 
 def peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """The process's peak resident memory since the last :func:`reset_peak` (else since it started)."""
+    try:
+        status = Path("/proc/self/status").read_text()
+    except OSError:  # not Linux: the peak of the whole process
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return next(int(line.split()[1]) / 1024 for line in status.splitlines() if line.startswith("VmHWM:"))
+
+
+def reset_peak() -> None:
+    """Start measuring the peak resident memory afresh (Linux's clear_refs "5"), so that each step has its own."""
+    with contextlib.suppress(OSError):
+        Path("/proc/self/clear_refs").write_text("5")
 
 
 def worker(side: str, data: DataSet, steps: list[str], caps: dict[str, float], fresh: bool) -> None:
@@ -398,6 +418,7 @@ def worker(side: str, data: DataSet, steps: list[str], caps: dict[str, float], f
     for step in steps:
         repeat = 1
         record: dict = {"step": step}
+        reset_peak()
         try:
             with alarm(cap_for(step, caps)):
                 started = time.perf_counter()
@@ -420,7 +441,7 @@ def worker(side: str, data: DataSet, steps: list[str], caps: dict[str, float], f
         contender.partial = {}
         if step == "build" and not contender.ready:
             for rest in steps[steps.index(step) + 1 :]:
-                print(json.dumps({"step": rest, "skipped": "not run (no build)", "peak_mb": peak_mb()}), flush=True)
+                print(json.dumps({"step": rest, "skipped": "not run (no build)", "peak_mb": 0.0}), flush=True)
             return
 
 
@@ -438,6 +459,7 @@ class Outcome:
     seconds: float | None = None
     note: str = ""
     info: dict = field(default_factory=dict)
+    peak_mb: float = 0.0  # the step's own peak resident memory
 
     def cell(self) -> str:
         if self.seconds is None:
@@ -505,14 +527,17 @@ def run_side(
             step = remaining.pop(0)
             peak = max(peak, record.get("peak_mb", 0.0))
             if "seconds" in record:
-                outcomes[step] = Outcome(record["seconds"], info=record.get("info", {}))
+                outcomes[step] = Outcome(record["seconds"], info=record.get("info", {}), peak_mb=record.get("peak_mb", 0.0))
             elif "timeout" in record:
                 outcomes[step] = Outcome(note=f"> {record['timeout']:.0f} s (stopped)", info=record.get("info", {}))
             elif "skipped" in record:
                 outcomes[step] = Outcome(note=record["skipped"])
             else:
                 outcomes[step] = Outcome(note=f"error: {record['error']}")
-            log(f"  {side:<10} {step:<34} {outcomes[step].cell():>12}  {json.dumps(outcomes[step].info)[:80]}")
+            log(
+                f"  {side:<10} {step:<34} {outcomes[step].cell():>12} {outcomes[step].peak_mb:>8,.0f} MB  "
+                f"{json.dumps(outcomes[step].info)[:80]}"
+            )
             if remaining:
                 deadline = time.monotonic() + cap_for(remaining[0], caps) + 60.0
         with contextlib.suppress(ProcessLookupError):
@@ -612,7 +637,9 @@ STEP_TITLES = {
     "export": "export (N-Quads)",
     "network": "focus neighbourhood → networkx",
     "diagram": "focus diagram → SVG",
+    "site": "website (`Graph.site`)",
 }
+MEMORY_STEPS = ("build", "export", "site")  # the steps whose own peak memory the report shows
 
 
 def step_title(step: str) -> str:
@@ -630,8 +657,13 @@ def table(comparison: Comparison, steps: list[str], aggregates: set[str]) -> lis
         versus_raw = f"{ours / raw:.2f}x" if ours and raw else "–"
         mark = " (aggregate)" if step in aggregates else ""
         lines.append(f"| {step_title(step)}{mark} | {' | '.join(cells)} | {comparison.ratio('rdflib', step)} | {versus_raw} |")
+    for step in (s for s in MEMORY_STEPS if s in steps):
+        memory = [comparison.outcomes.get(side, {}).get(step, Outcome()).peak_mb for side in SIDES]
+        cells = " | ".join(f"{mb:,.0f} MB" if mb else "–" for mb in memory)
+        versus_raw = f"{memory[0] / memory[1]:.2f}x" if memory[0] and memory[1] else "–"
+        lines.append(f"| peak memory of {step_title(step)} | {cells} | | {versus_raw} |")
     peaks = " | ".join(f"{comparison.peaks.get(side, 0):,.0f} MB" for side in SIDES)
-    lines.append(f"| peak memory (RSS) | {peaks} | | |")
+    lines.append(f"| peak memory (RSS) over all steps | {peaks} | | |")
     return lines
 
 
@@ -651,7 +683,7 @@ def replace_section(name: str, body: str, path: Path = RESULTS) -> None:
 
 def scale_steps() -> tuple[list[str], set[str]]:
     queries = bundled_queries(synthetic=True)
-    steps = ["build"] + [f"query:{name}" for name, _, _ in queries] + ["export", "network", "diagram"]
+    steps = ["build"] + [f"query:{name}" for name, _, _ in queries] + ["export", "network", "diagram", "site"]
     return steps, {f"query:{name}" for name, _, aggregate in queries if aggregate}
 
 
@@ -712,6 +744,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--reuse", default="", help="Sides to read back from the last run instead of running them (e.g. pyoxigraph)"
     )
+    parser.add_argument(
+        "--only", default="", help="Steps to run, e.g. build,export,site or query:cast (the build always runs first) [all]"
+    )
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--data", help=argparse.SUPPRESS)
     parser.add_argument("--steps", help=argparse.SUPPRESS)
@@ -729,6 +764,11 @@ def main(argv: list[str] | None = None) -> None:
     caps = caps_from(args)
     sides = tuple(s for s in args.sides.split(",") if s in SIDES)
     steps, aggregates = scale_steps()
+    if args.only:
+        only = set(args.only.split(",")) | {"build"}
+        if unknown := only - set(steps):
+            parser.error(f"unknown step(s) {', '.join(sorted(unknown))}; choose from {', '.join(steps)}")
+        steps = [s for s in steps if s in only]
     started = time.time()
     sections = []
     for size in (parse_size(s) for s in args.sizes.split(",")):
@@ -754,13 +794,16 @@ def report(
         f"Caps: a build may take {caps['build']:.0f} s and any other step {caps['step']:.0f} s per side, and a side may hold "
         f'{caps["memory_mb"] / 1024:.0f} GiB of memory; a step past a cap is stopped and shown as "> cap" (time ratios '
         "against it are lower bounds). Queries under 1 s are timed best of three. "
-        "Peak memory is the resident set of each side's own process over all its steps.",
+        "Peak memory is the resident set of each side's own process: each step's own peak (measured afresh for "
+        "each step), and over all its steps.",
         "",
-        "What each side does: **spacefilms** = `spacefilms build` on the N-Quads file (load it into an in-memory store "
-        "and run the provenance rules and SHACL shapes as SPARQL over it, in threads, while Oxigraph bulk-loads the same "
-        "files into the new on-disk store; count the summary), queries through "
-        "`LocalBackend` (what `spacefilms query` runs), `export` to N-Quads, the focus neighbourhood as `spacefilms "
-        "diagram --focus` reads it (networkx), and that command drawing an SVG; **raw pyoxigraph** = `Store.bulk_load` "
+        "What each side does: **spacefilms** = `spacefilms build` on the N-Quads file (Oxigraph's bulk loader writes "
+        "it into the new on-disk store, then the provenance rules and SHACL shapes run as SPARQL over that store, in "
+        "threads, while the summary is counted), queries through "
+        "`LocalBackend` (what `spacefilms query` runs), `export` to N-Quads (the published layout: source graphs, "
+        "the merge in the default graph and as `graph/all`, the manifest; and its VoID description), the focus "
+        "neighbourhood as `spacefilms diagram --focus` reads it (networkx), that command drawing an SVG, and the "
+        "website (`spacefilms.open(store).site(folder)`); **raw pyoxigraph** = `Store.bulk_load` "
         "of the file, `Store.query`, `Store.dump` (no checks: the floor); **rdflib memory** = `Dataset.parse`, then the "
         "same checks (pyshacl for the shapes on the union graph, rdflib's SPARQL engine for the provenance queries), "
         "rdflib's SPARQL engine for the queries, `serialize`, and the focus's direct neighbourhood into networkx "

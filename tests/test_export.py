@@ -29,24 +29,46 @@ def test_export_round_trips(cli, built_store: Path, tmp_path: Path, fmt: str) ->
     parsed = list(ox.parse(path=output, format=FORMATS[fmt]))
     store = open_ox(built_store)
     if FORMATS[fmt].supports_datasets:
-        # every fact in its source's graph; their merge (each triple once) in the default graph and beside them
-        named = [q for q in parsed if isinstance(q.graph_name, ox.NamedNode)]
-        by_graph = {g: {q.triple for q in named if q.graph_name.value == g} for g in (MERGE_GRAPH, MANIFEST_GRAPH)}
-        sources = [q for q in named if q.graph_name.value not in by_graph]
-        default = [q.triple for q in parsed if isinstance(q.graph_name, ox.DefaultGraph)]
-        assert set(sources) == set(named_quads(store)) and len(sources) == len(set(sources))
-        assert by_graph[MERGE_GRAPH] == {q.triple for q in sources} == set(default)  # every format: the same dataset
-        assert len(default) == len(set(default))
-        assert len(by_graph[MANIFEST_GRAPH]) == len({q.graph_name for q in sources}) + 2  # its type, and the merge
-        assert {q.graph_name.value for q in parsed if isinstance(q.graph_name, ox.NamedNode)} >= {
-            "https://w3id.org/spacefilms/graph/ontology"
-        }
+        _assert_published_layout(parsed, store)
     else:
         distinct = {(t.subject, t.predicate, t.object) for t in parsed}
         expected = next(iter(store.query("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o { GRAPH ?g { ?s ?p ?o } } }")))
         assert len(distinct) == int(expected["n"].value)
     if fmt == "jsonld":
         assert "@context" in json.loads(output.read_text())  # compact JSON-LD, not the expanded form
+
+
+def _assert_published_layout(parsed: list[ox.Quad], store: ox.Store) -> None:
+    """Every fact in its source's graph; their merge (each triple once) in the default graph and beside them."""
+    named = [q for q in parsed if isinstance(q.graph_name, ox.NamedNode)]
+    by_graph = {g: {q.triple for q in named if q.graph_name.value == g} for g in (MERGE_GRAPH, MANIFEST_GRAPH)}
+    sources = [q for q in named if q.graph_name.value not in by_graph]
+    default = [q.triple for q in parsed if isinstance(q.graph_name, ox.DefaultGraph)]
+    assert set(sources) == set(named_quads(store)) and len(sources) == len(set(sources))
+    assert by_graph[MERGE_GRAPH] == {q.triple for q in sources} == set(default)  # every format: the same dataset
+    assert len(default) == len(set(default))
+    assert len(by_graph[MANIFEST_GRAPH]) == len({q.graph_name for q in sources}) + 2  # its type, and the merge
+    assert {q.graph_name.value for q in parsed if isinstance(q.graph_name, ox.NamedNode)} >= {
+        "https://w3id.org/spacefilms/graph/ontology"
+    }
+
+
+def test_nquads_of_a_store_without_repeated_facts_hold_the_published_layout(tmp_path: Path) -> None:
+    """A store whose graphs repeat no triple keeps no merge (queries read the union): the export writes the union
+    as the merge, in the default graph and as the merge graph."""
+    from synthetic import generate
+
+    from spacefilms.core.layout import has_merged_default_graph
+    from spacefilms.store.build import build
+    from spacefilms.store.export import export
+
+    (tmp_path / "graph").mkdir()
+    (tmp_path / "graph" / "synthetic.nq").write_bytes(ox.serialize(generate(3000), format=ox.RdfFormat.N_QUADS))
+    build(tmp_path / "graph", tmp_path / "store")
+    store = open_ox(tmp_path / "store")
+    assert not has_merged_default_graph(store)
+    output = export(store, "nq", tmp_path / "graph.nq")
+    _assert_published_layout(list(ox.parse(path=output, format=ox.RdfFormat.N_QUADS)), store)
 
 
 def test_export_to_unwritable_path_fails_cleanly(cli, tmp_path: Path) -> None:

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import json
+import tempfile
 from pathlib import Path
+from typing import BinaryIO
 
 import pyoxigraph as ox
 
 from spacefilms.core.backends import Backend, LocalBackend
 from spacefilms.core.formats import EXPORT, formats, suffixes
-from spacefilms.core.layout import published_quads
+from spacefilms.core.layout import has_merged_default_graph, manifest, published_quads
 from spacefilms.errors import SpacefilmsError
 from spacefilms.files import write_atomically
-from spacefilms.namespaces import PREFIXES
+from spacefilms.namespaces import MANIFEST_GRAPH, MERGE_GRAPH, PREFIXES
 from spacefilms.store.description import write_void
 
 FORMATS = {name: f.rdf for name, f in formats(EXPORT).items() if f.rdf}
@@ -54,7 +56,9 @@ def export(source: ox.Store | Backend, fmt: str, output: str | Path) -> Path:
     prefixes = PREFIXES if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
 
     def write(out) -> None:
-        if fmt == "jsonld":
+        if fmt == "nq" and isinstance(backend, LocalBackend) and _built(backend.store):
+            _write_nquads(backend.store, out)
+        elif fmt == "jsonld":
             out.write(_json_ld(published_quads(backend.quads(), default_graph=True)))
         elif rdf_format.supports_datasets:
             ox.serialize(published_quads(backend.quads(), default_graph=True), out, rdf_format, prefixes=prefixes)
@@ -65,6 +69,36 @@ def export(source: ox.Store | Backend, fmt: str, output: str | Path) -> Path:
     path = write_atomically(output, write)
     write_void(backend, path)
     return path
+
+
+def _built(store: ox.Store) -> bool:
+    """Whether ``store`` is laid out as a build leaves it: no derived graph (merge, manifest) among its named graphs."""
+    return not any(store.contains_named_graph(ox.NamedNode(graph)) for graph in (MERGE_GRAPH, MANIFEST_GRAPH))
+
+
+def _write_nquads(store: ox.Store, out: BinaryIO) -> None:
+    """The published layout of a built ``store`` in N-Quads, written by Oxigraph (no Python object per quad): the
+    store's own dump (the named graphs, and the merge where the build stored it in the default graph), the graphs'
+    triples again as the default graph where it did not (no triple repeats there, so they are the merge), the merge
+    again under the name :data:`MERGE_GRAPH`, and the manifest. Blank nodes keep their labels across these, so they
+    stay the same nodes."""
+    merged = has_merged_default_graph(store)
+    graphs = sorted((g for g in store.named_graphs() if isinstance(g, ox.NamedNode)), key=lambda g: g.value)
+    store.dump(out, ox.RdfFormat.N_QUADS)
+    with tempfile.TemporaryFile() as merge:
+        for graph in [ox.DefaultGraph()] if merged else graphs:  # graph by graph: no set of every triple in memory
+            store.dump(merge, ox.RdfFormat.N_TRIPLES, from_graph=graph)
+        merge.seek(0)
+        if not merged:
+            while chunk := merge.read(1 << 20):
+                out.write(chunk)
+            merge.seek(0)
+        # An N-Triples line ends in " .\n" and nowhere else (a literal's line breaks are escaped): the graph name
+        # goes before it.
+        named = f" <{MERGE_GRAPH}> .\n".encode()
+        while lines := merge.readlines(1 << 20):
+            out.write(b"".join(line[:-3] + named for line in lines))
+    ox.serialize(manifest([*(g.value for g in graphs), MERGE_GRAPH]), out, ox.RdfFormat.N_QUADS)
 
 
 def _json_ld(quads: list[ox.Quad]) -> bytes:

@@ -8,6 +8,7 @@ A fact stated only in such graphs is refused, and a source on a listed domain mu
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from spacefilms.core.backends import Backend
 from spacefilms.errors import SpacefilmsError
 from spacefilms.namespaces import SOURCES_GRAPH, sparql_prologue
 
+_DOMAIN = re.compile(r"[a-z0-9-]+(\.[a-z0-9-]+)*")  # lower case, no path: written into a regular expression as is
 _HOST = r'REPLACE(STR(%s), "^[A-Za-z][A-Za-z0-9+.-]*://([^/@]*@)?([^/:?#]+).*$", "$2")'
 
 
@@ -37,39 +39,41 @@ def read_copy_domains(path: Path) -> list[CopyDomain]:
         raise SpacefilmsError(f"cannot read the copy-domain list: {exc.strerror or exc}", str(path)) from None
     domains = []
     for (number, _), row in zip(lines[1:], csv.reader([line for _, line in lines[1:]], delimiter="\t")):
-        if len(row) != 3 or not row[0] or "/" in row[0] or row[0] != row[0].lower():
+        if len(row) != 3 or not _DOMAIN.fullmatch(row[0]):
             raise SpacefilmsError("expected: domain (lower case, no path), what, reason", f"{path}:{number}")
         domains.append(CopyDomain(*row))
     return domains
 
 
 def _listed(variable: str, domains: list[CopyDomain]) -> str:
-    """A SPARQL expression: the host of the IRI in ``variable`` is a listed domain or one of its subdomains."""
-    host = f'CONCAT(".", LCASE({_HOST % variable}))'
-    tests = " || ".join(f'STRENDS({host}, ".{d.domain}")' for d in domains)
-    return f"({tests})" if tests else "false"
+    """SPARQL that binds ``?listed_<name>`` (for the IRI in ``variable``, ``?<name>``): whether its host is a listed
+    domain or one of its subdomains. One regular expression per IRI for the host and one for all domains: a test per
+    listed domain took most of the policy's time on a million triples."""
+    alternatives = "|".join(d.domain.replace(".", "\\\\.") for d in domains)
+    test = f'REGEX({_HOST % variable}, "(^|\\\\.)({alternatives})$", "i")' if domains else "false"
+    return f"BIND ({test} AS ?listed_{variable[1:]})"
 
 
 def policy_query(domains: list[CopyDomain]) -> str:
     """Rows ?check ?s ?p ?o ?g: check 0, a fact stated only by secondary copies (one of them in ?g); check 1, a
     source ?g on a listed domain that is not declared sf:SecondaryCopy."""
-    copy = f"(EXISTS {{ GRAPH <{SOURCES_GRAPH}> {{ ?g sf:sourceKind sf:SecondaryCopy }} }} || {_listed('?g', domains)})"
+    declared = f"EXISTS {{ GRAPH <{SOURCES_GRAPH}> {{ ?g sf:sourceKind sf:SecondaryCopy }} }}"
     citable_other = f"""GRAPH <{SOURCES_GRAPH}> {{ ?other a sf:Source }}
         FILTER NOT EXISTS {{ GRAPH <{SOURCES_GRAPH}> {{ ?other sf:sourceKind sf:SecondaryCopy }} }}
-        FILTER (!{_listed("?other", domains)})"""
+        {_listed("?other", domains)} FILTER (!?listed_other)"""
     return (
         sparql_prologue()
         + f"""
 SELECT ?check ?s ?p ?o ?g WHERE {{
   {{
-    GRAPH <{SOURCES_GRAPH}> {{ ?g a sf:Source }}
-    FILTER {copy}
+    {{ SELECT ?g WHERE {{ GRAPH <{SOURCES_GRAPH}> {{ ?g a sf:Source }} {_listed("?g", domains)} FILTER ({declared} || ?listed_g) }} }}
     GRAPH ?g {{ ?s ?p ?o }}
     FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} {citable_other} }}
     BIND (0 AS ?check)
   }} UNION {{
     GRAPH <{SOURCES_GRAPH}> {{ ?g a sf:Source }}
-    FILTER ({_listed("?g", domains)} && NOT EXISTS {{ GRAPH <{SOURCES_GRAPH}> {{ ?g sf:sourceKind sf:SecondaryCopy }} }})
+    {_listed("?g", domains)}
+    FILTER (?listed_g && NOT {declared})
     BIND (1 AS ?check)
   }}
 }}"""
