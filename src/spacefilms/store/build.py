@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -15,8 +16,8 @@ from spacefilms import workspace as bundled
 from spacefilms.core.backends import LocalBackend
 from spacefilms.core.examples import example_quads
 from spacefilms.errors import SpacefilmsError
-from spacefilms.namespaces import BUILD_GRAPH, PROV, RDF, XSD
-from spacefilms.store.loading import LoadedData, load
+from spacefilms.namespaces import BUILD_GRAPH, ONTOLOGY_GRAPH, PROV, RDF, XSD
+from spacefilms.store.loading import LoadedData, load, load_file
 from spacefilms.store.ondisk import add_merge, staged_store
 from spacefilms.store.stats import GraphStats, graph_stats
 from spacefilms.store.validation import Problem, validate
@@ -55,8 +56,8 @@ def load_and_validate(
     return data
 
 
-def _load(ontology: list[Path], curated: list[Path], progress: Progress | None, store: ox.Store | None = None) -> LoadedData:
-    return load(ontology, curated, progress=(lambda p: progress(f"parsed {p}")) if progress else None, store=store)
+def _load(ontology: list[Path], curated: list[Path], progress: Progress | None) -> LoadedData:
+    return load(ontology, curated, progress=(lambda p: progress(f"parsed {p}")) if progress else None)
 
 
 def _check(data: LoadedData, progress: Progress | None) -> None:
@@ -86,22 +87,36 @@ def _build_metadata(now: datetime) -> list[ox.Quad]:
     ]
 
 
-def _load_and_check(target: ox.Store, ontology: list[Path], curated: list[Path], progress: Progress | None) -> GraphStats:
-    """Read the files once, with Oxigraph's bulk loader straight into the staged store ``target``, add this build's
-    metadata, and check and count there (the store is swapped in only if valid, so a failed check loses nothing).
-    Where sources agree a triple sits in several graphs: the store then also keeps their merge, each triple once, in
-    the default graph, which queries read (see :func:`spacefilms.core.layout.query_options`)."""
-    data = _load(ontology, curated, progress, target)
-    target.extend(_build_metadata(datetime.now(timezone.utc)) + example_quads())
+class _StoreWriter(threading.Thread):
+    """Loads the input files into the new on-disk store while the main thread validates an in-memory copy:
+    Oxigraph parses and writes without holding the GIL, so the two share the machine's cores."""
+
+    def __init__(self, target: ox.Store, ontology: list[Path], curated: list[Path]) -> None:
+        super().__init__(name="spacefilms-store-writer", daemon=True)  # abandoned when the build is interrupted
+        self.target, self.ontology, self.curated = target, ontology, curated
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            for path in self.ontology:
+                load_file(self.target, path, ox.NamedNode(ONTOLOGY_GRAPH))
+            for path in self.curated:
+                load_file(self.target, path)
+        except BaseException as exc:  # handed to the main thread
+            self.error = exc
+
+
+def _validated(
+    ontology: list[Path], curated: list[Path], progress: Progress | None
+) -> tuple[LoadedData, list[ox.Quad], GraphStats]:
+    """Parse and check the files in memory; return the data, this build's metadata and the new store's counts."""
+    data = _load(ontology, curated, progress)  # the same files the writer loads
+    metadata = _build_metadata(datetime.now(timezone.utc)) + example_quads()
+    data.store.extend(metadata)
     with ThreadPoolExecutor(max_workers=1) as pool:
-        counting = pool.submit(graph_stats, LocalBackend(target))  # the quads of the new store, counted meanwhile
+        counting = pool.submit(graph_stats, LocalBackend(data.store))  # the quads of the new store, counted meanwhile
         _check(data, progress)
-        stats = counting.result()
-    repeated = stats.triples < stats.quads
-    if repeated and progress:
-        progress(f"merging {stats.quads} quads into {stats.triples} triples in the default graph")
-    add_merge(target, repeated)
-    return stats
+        return data, metadata, counting.result()
 
 
 def build(graph_dir: Path | None = None, store: Path | None = None, progress: Progress | None = None) -> BuildReport:
@@ -112,6 +127,21 @@ def build(graph_dir: Path | None = None, store: Path | None = None, progress: Pr
     enrichment = bundled.enrichment_to_load(store, graph_dir)
     ontology, curated = _input_files(graph_dir, enrichment)
     with staged_store(store) as target:
-        stats = in_background(_load_and_check, target, ontology, curated, progress)
-        del target  # the store closes before it is swapped in (see staged_store)
-    return BuildReport(store_path(store), stats, len(curated), time.perf_counter() - started, enrichment)
+        writer = _StoreWriter(target, ontology, curated)
+        writer.start()
+        try:
+            data, metadata, stats = in_background(_validated, ontology, curated, progress)
+        except Exception:
+            in_background(writer.join)  # a failed check: the writer ends before its store is removed
+            raise
+        in_background(writer.join)
+        if writer.error is not None:
+            raise writer.error
+        if progress:
+            progress(f"writing {stats.quads} quads to the store")
+        target.extend(metadata)
+        # Where sources agree a triple sits in several graphs: the store then also keeps their merge, each triple
+        # once, in the default graph, which queries read (see spacefilms.core.layout.query_options).
+        in_background(add_merge, target, stats.triples < stats.quads)
+        del writer, target  # the store closes before it is swapped in (see staged_store)
+    return BuildReport(store_path(store), stats, len(data.files), time.perf_counter() - started, enrichment)

@@ -21,7 +21,7 @@ _FORMATS = {suffix: formats(LOAD)[name].rdf for suffix, name in suffixes(LOAD).i
 
 @dataclass
 class LoadedData:
-    """A store of the quads read from files (in memory, or the staged store a build fills), the curated files, and which of them left triples outside
+    """An in-memory store of the quads read from files, the curated files, and which of them left triples outside
     any named graph (and how many)."""
 
     store: ox.Store = field(default_factory=ox.Store)
@@ -65,12 +65,9 @@ def load_file(store: ox.Store, path: Path, graph: ox.NamedNode | None = None) ->
         raise SpacefilmsError(exc.strerror or str(exc), str(path)) from None
 
 
-def load(
-    ontology_files: Iterable[Path], curated_files: Iterable[Path], progress=None, store: ox.Store | None = None
-) -> LoadedData:
-    """Read the ontology (into its own graph) and every curated file into ``store`` (an empty one: a new in-memory
-    store when not given)."""
-    data = LoadedData() if store is None else LoadedData(store)
+def load(ontology_files: Iterable[Path], curated_files: Iterable[Path], progress=None) -> LoadedData:
+    """Read the ontology (into its own graph) and every curated file into an in-memory store."""
+    data = LoadedData()
     onto_graph = ox.NamedNode(ONTOLOGY_GRAPH)
     for path in ontology_files:
         load_file(data.store, path, onto_graph)
