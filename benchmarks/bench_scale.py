@@ -798,8 +798,8 @@ def report(
         "each step), and over all its steps.",
         "",
         "What each side does: **spacefilms** = `spacefilms build` on the N-Quads file (Oxigraph's bulk loader writes "
-        "it into the new on-disk store, then the provenance rules and SHACL shapes run as SPARQL over that store, in "
-        "threads, while the summary is counted), queries through "
+        "it into the new on-disk store while the provenance rules and SHACL shapes run as SPARQL over an in-memory "
+        "copy, in threads, and the summary is counted; then the merge streams into the store), queries through "
         "`LocalBackend` (what `spacefilms query` runs), `export` to N-Quads (the published layout: source graphs, "
         "the merge in the default graph and as `graph/all`, the manifest; and its VoID description), the focus "
         "neighbourhood as `spacefilms diagram --focus` reads it (networkx), that command drawing an SVG, and the "
