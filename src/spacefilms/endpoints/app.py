@@ -1,8 +1,9 @@
 """The endpoint as a web application (ASGI, on Starlette): the query page, the SPARQL 1.1 Protocol at ``/query``,
 the bundled queries as data, with every request checked for where it comes from and logged in one line.
 
-Queries go to the engine (:mod:`spacefilms.endpoints.engine`) in worker threads, so a slow query holds a thread,
-never the server; how many run at once is bounded, and so is the time a client may take to send its query.
+Queries go to the engine (:mod:`spacefilms.endpoints.engine`) from the event loop, without a thread of their own: a
+slow query holds a connection to the engine, never the server; how many run at once is bounded, and so is the time a
+client may take to send its query.
 """
 
 from __future__ import annotations
@@ -69,9 +70,10 @@ async def _body(request: Request, limit: int, seconds: float) -> bytes:
     return b"".join(chunks)
 
 
-def make_app(engine: Engine, limits: Limits, site: Site, pages: ASGIApp | None = None, threads: int = 32) -> ASGIApp:
-    """The endpoint's ASGI application over a running ``engine``; ``pages`` (the website) is mounted at ``/site/``."""
-    limiter = anyio.CapacityLimiter(threads)
+def make_app(engine: Engine, limits: Limits, site: Site, pages: ASGIApp | None = None, running: int = 32) -> ASGIApp:
+    """The endpoint's ASGI application over a running ``engine``; ``pages`` (the website) is mounted at ``/site/``.
+    At most ``running`` queries (and service descriptions) are under way at once; the others wait their turn."""
+    limiter = anyio.CapacityLimiter(running)
 
     async def query_params(request: Request) -> dict[str, list[str]]:
         params = urllib.parse.parse_qs(request.url.query, keep_blank_values=True)
@@ -109,7 +111,8 @@ def make_app(engine: Engine, limits: Limits, site: Site, pages: ASGIApp | None =
             if dataset == {"default-graph-uri": [MERGE_GRAPH]}:
                 dataset = {}  # the engine's default graph is the merge already, beside every named graph
             accept = request.headers.get("accept")
-            payload, media, cached = await anyio.to_thread.run_sync(engine.run, text, dataset, accept, limiter=limiter)
+            async with limiter:
+                payload, media, cached = await engine.run(text, dataset, accept)
         except Refused as refused:
             return _refusal(request, refused, close=refused.status in (408, 413))
         except SpacefilmsError as exc:
