@@ -18,7 +18,7 @@ import anyio
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
-from starlette.routing import BaseRoute, Mount, Route
+from starlette.routing import BaseRoute, Mount, Route, request_response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from spacefilms.endpoints.engine import Engine
@@ -143,7 +143,15 @@ def make_app(engine: Engine, limits: Limits, site: Site, pages: ASGIApp | None =
     if pages is not None:
         routes += [Route("/site", lambda request: RedirectResponse("/site/", 308)), Mount("/site", app=pages)]
     app = Starlette(routes=routes, exception_handlers={404: elsewhere, 405: elsewhere})
-    return _Logged(_Guarded(app, site), site)
+    direct = request_response(query)
+
+    async def queries_first(scope: Scope, receive: Receive, send: Send) -> None:
+        """Queries straight to their handler: Starlette's router and middleware cost a tenth of the front's time."""
+        if scope["type"] == "http" and scope["path"] in QUERY_PATHS and scope["method"] in ("GET", "POST"):
+            return await direct(scope, receive, send)
+        await app(scope, receive, send)
+
+    return _Logged(_Guarded(queries_first, site), site)
 
 
 def _foreign(scope: Scope, names: set[str]) -> str | None:
