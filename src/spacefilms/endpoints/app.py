@@ -30,6 +30,12 @@ LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]", "::1")
 QUERY_PATHS = ("/query", "/sparql")
 
 
+def _to_stderr(line: str) -> None:
+    """The request log's line in one write (``print`` makes two: the text, then the line end)."""
+    sys.stderr.write(line + "\n")
+    sys.stderr.flush()
+
+
 @dataclass
 class Site:
     """What the application serves besides the engine's answers."""
@@ -38,7 +44,7 @@ class Site:
     policy: str  # its Content-Security-Policy
     examples: bytes  # the bundled queries as sparql-examples Turtle
     names: set[str] = field(default_factory=lambda: set(LOOPBACK_NAMES))  # host names requests may carry
-    log: Callable[[str], None] = lambda line: print(line, file=sys.stderr, flush=True)
+    log: Callable[[str], None] = _to_stderr
     routes: list[BaseRoute] = field(default_factory=list)  # the query page's own (see serving.page_routes)
     describe: Callable[[Request], Response] | None = None  # GET /query without a query: the service description
 
