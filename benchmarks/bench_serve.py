@@ -30,9 +30,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
@@ -56,6 +57,7 @@ class Load:
     failed: int
     seconds: float
     latencies: list[float]
+    errors: Counter[str] = field(default_factory=Counter)  # what the failures were: a status, an exception
 
     @property
     def rate(self) -> float:
@@ -114,14 +116,15 @@ async def _client(http: httpx.AsyncClient, url: str, queries: list[str], start: 
             response = await http.post(
                 url, data={"query": queries[turn % len(queries)]}, headers={"Accept": "application/sparql-results+json"}
             )
-            ok = response.status_code == 200
-        except httpx.HTTPError:
-            ok = False
-        if ok:
+            error = "" if response.status_code == 200 else f"HTTP {response.status_code}: {response.text.strip()[:80]}"
+        except httpx.HTTPError as exc:
+            error = f"{type(exc).__name__}: {exc}"[:100]
+        if not error:
             load.answered += 1
             load.latencies.append(time.monotonic() - began)
         else:
             load.failed += 1
+            load.errors[error] += 1
         turn += 1
 
 
@@ -212,6 +215,11 @@ def main() -> None:
                 cells.append(_ratio([new.rate / old.rate for new, old in pairs if old.rate]))
                 cells.append(_ratio([new.percentile(99) / old.percentile(99) for new, old in pairs if old.latencies]))
             print(f"| {n} | {titles[side]} | " + " | ".join(cells) + " |")
+    failures = [(n, side, sum((load.errors for load in results[side][n]), Counter())) for n in clients for side in sides]
+    for n, side, errors in failures:
+        for error, count in errors.most_common(3):
+            print(f"\n{titles[side]}, {n} clients, all rounds: {count} x {error}", end="")
+    print()
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from dataclasses import dataclass
 
 import anyio
@@ -31,6 +32,9 @@ class Answer:
 
 
 _HEAD_LIMIT = 64 * 1024  # an engine's answer head is a few hundred bytes
+# How long a connection is used for: the engine gives each connection 60 s (its HTTP timeout) and then fails what it
+# writes on it, which ended answers sent on connections kept longer with "Resource temporarily unavailable".
+_CONNECTION_S = 30.0
 
 
 class Loopback:
@@ -39,13 +43,13 @@ class Loopback:
 
     def __init__(self, host: str, port: int, max_bytes: int) -> None:
         self.host, self.port, self.max_bytes = host, port, max_bytes
-        self._idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
+        self._idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter, float]] = []  # and when it was opened
         self._closed = False  # the engine is replaced: connections are no longer kept
         self._host = f"Host: {host}:{port}\r\n"
 
     def close(self) -> None:
         self._closed = True
-        for _, writer in self._idle:
+        for _, writer, _ in self._idle:
             writer.close()
         self._idle.clear()
 
@@ -60,16 +64,21 @@ class Loopback:
         ).encode("latin-1") + query
         with anyio.fail_after(seconds):
             while self._idle:
-                reader, writer = self._idle.pop()
+                reader, writer, opened = self._idle.pop()
+                if time.monotonic() - opened > _CONNECTION_S:
+                    writer.close()
+                    continue
                 with contextlib.suppress(_Stale):
-                    return await self._exchange(reader, writer, request, reused=True)
+                    return await self._exchange(reader, writer, opened, request, reused=True)
             try:
                 reader, writer = await asyncio.open_connection(self.host, self.port, limit=_HEAD_LIMIT)
             except OSError as exc:
                 raise EngineGone(f"cannot connect: {exc.strerror or exc}") from None
-            return await self._exchange(reader, writer, request, reused=False)
+            return await self._exchange(reader, writer, time.monotonic(), request, reused=False)
 
-    async def _exchange(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, request: bytes, reused: bool) -> Answer:
+    async def _exchange(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, opened: float, request: bytes, reused: bool
+    ) -> Answer:
         kept = False
         try:
             try:
@@ -87,7 +96,7 @@ class Loopback:
             except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError) as exc:
                 raise EngineGone(f"connection lost in the answer: {exc}") from None
             if whole and not self._closed and headers.get("connection", "").lower() != "close":
-                self._idle.append((reader, writer))
+                self._idle.append((reader, writer, opened))
                 kept = True
             return Answer(status, headers.get("content-type", "").split(";")[0].strip().lower(), body)
         finally:
