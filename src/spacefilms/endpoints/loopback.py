@@ -32,8 +32,8 @@ class Answer:
 
 
 _HEAD_LIMIT = 64 * 1024  # an engine's answer head is a few hundred bytes
-# How long a connection is used for: the engine gives each connection 60 s (its HTTP timeout) and then fails what it
-# writes on it, which ended answers sent on connections kept longer with "Resource temporarily unavailable".
+# How long a connection is used for: on a connection idle for 60 s (its HTTP timeout) the engine writes, unasked, a
+# "500 Resource temporarily unavailable (os error 11)", which the next query sent on it read as its answer.
 _CONNECTION_S = 30.0
 
 
