@@ -4,6 +4,7 @@ stop requested while queries run. No test asserts a wall-clock time: each waits 
 
 from __future__ import annotations
 
+import asyncio
 import http.client
 import json
 import shutil
@@ -17,6 +18,8 @@ from pathlib import Path
 
 import pytest
 from served import SPACEFILMS, Served, alive, children, post
+
+from spacefilms.endpoints.loopback import Answer, AnswerTooLarge, Loopback
 
 OVERFLOW = "ASK { FILTER(" + "+".join(["1"] * 8000) + " > 0) }"  # 16 KB: overflows the engine's stack
 # 25 million rows counted: about 2 s of the engine's time, idle
@@ -350,3 +353,73 @@ def test_an_xml_answer_never_holds_what_xml_cannot_carry(served: Served) -> None
     assert post(served, construct, accept="application/rdf+xml")[0] == 406
     status, _, body = post(served, query, accept="application/sparql-results+json")
     assert status == 200 and json.loads(body)["results"]["bindings"][0]["x"]["value"] == "escape \x1b[31m and null \x00"
+
+
+class _Engine(threading.Thread):
+    """A stand-in engine on 127.0.0.1: answers each request on a connection with ``answer``, then drops the
+    connection unasked if ``drop`` (as the engine does with a kept-alive connection left idle)."""
+
+    def __init__(self, answer: bytes, drop: bool) -> None:
+        super().__init__(daemon=True)
+        self.answer, self.drop, self.connections = answer, drop, 0
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+
+    def run(self) -> None:
+        while True:
+            try:
+                conn, _ = self.listener.accept()
+            except OSError:
+                return
+            self.connections += 1
+            with conn:
+                conn.settimeout(60)
+                received = b""
+                while b"\r\n\r\n" not in received:
+                    received += conn.recv(65536)
+                head, _, body = received.partition(b"\r\n\r\n")
+                length = int(next(line for line in head.split(b"\r\n") if line.lower().startswith(b"content-length:"))[15:])
+                while len(body) < length:
+                    body += conn.recv(65536)
+                conn.sendall(self.answer)
+                if not self.drop:
+                    conn.recv(1)  # until the client closes
+
+
+def _ask(engine: _Engine, times: int, max_bytes: int = 1000) -> list[Answer | str]:
+    """``times`` queries over one :class:`Loopback` to ``engine``: each answer, or "too large"."""
+
+    async def run() -> list[Answer | str]:
+        wire, results = Loopback("127.0.0.1", engine.port, max_bytes), list[Answer | str]()
+        for _ in range(times):
+            try:
+                results.append(await wire.query("", b"ASK {}", "*/*", 60))
+            except AnswerTooLarge:
+                results.append("too large")
+        wire.close()
+        return results
+
+    try:
+        return asyncio.run(run())
+    finally:
+        engine.listener.close()
+
+
+def test_a_connection_the_engine_dropped_while_idle_is_not_the_next_query_s_failure() -> None:
+    engine = _Engine(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nok", drop=True)
+    engine.start()
+    answers = _ask(engine, 3)
+    assert answers == [Answer(200, "text/plain", b"ok")] * 3
+    assert engine.connections == 3
+
+
+def test_a_chunked_answer_past_the_cap_is_not_read_on() -> None:
+    chunk = b"x" * 600
+    engine = _Engine(
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + (b"258\r\n" + chunk + b"\r\n") * 2 + b"0\r\n\r\n", drop=False
+    )
+    engine.start()
+    assert _ask(engine, 1) == ["too large"]
+    engine2 = _Engine(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n258\r\n" + chunk + b"\r\n0\r\n\r\n", drop=False)
+    engine2.start()
+    assert _ask(engine2, 1) == [Answer(200, "", chunk)]

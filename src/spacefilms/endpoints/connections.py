@@ -21,6 +21,35 @@ TOO_MANY = (
 )
 
 
+class _Coalesced:
+    """A connection's transport that sends the writes of one turn of the event loop as one: uvicorn writes an
+    answer's head and its body apart, which (with ``TCP_NODELAY``) are two packets and two wake-ups of the client per
+    answer. Closing sends what is pending first; everything else is the transport's own."""
+
+    def __init__(self, transport: asyncio.Transport, loop: asyncio.AbstractEventLoop) -> None:
+        self._transport, self._loop = transport, loop
+        self._pending: list[bytes] = []
+
+    def write(self, data: bytes) -> None:
+        if not self._pending:
+            self._loop.call_soon(self._flush)
+        self._pending.append(data)
+
+    def _flush(self) -> None:
+        if self._pending:
+            data = b"".join(self._pending)
+            self._pending.clear()
+            if not self._transport.is_closing():
+                self._transport.write(data)
+
+    def close(self) -> None:
+        self._flush()
+        self._transport.close()
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._transport, name)
+
+
 def guarded_protocol(max_connections: int, per_client: int, head_seconds: float) -> type[H11Protocol]:
     """An HTTP/1.1 protocol class with these limits, for ``uvicorn.Config(http=...)``."""
     by_client: dict[str, list[Guarded]] = {}  # each address's open connections, oldest first
@@ -56,6 +85,7 @@ def guarded_protocol(max_connections: int, per_client: int, head_seconds: float)
                 transport.write(TOO_MANY)
                 transport.close()
                 return
+            self.transport = _Coalesced(transport, self.loop)  # type: ignore[assignment]
             self._client_key = key
             by_client.setdefault(key, []).append(self)
             self._arm()
