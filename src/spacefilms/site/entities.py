@@ -238,10 +238,10 @@ def links_out(data: SiteData, facts: list[tuple[str, Term, str]]) -> list[tuple[
 def milestones(data: SiteData, iri: str, root: str) -> list[Milestone]:
     start, kind, milestone = str(SCHEMA.startDate), str(SF.milestoneType), str(SF.Milestone)
     found = []
-    for subject, _, _ in data.entities[iri].incoming:  # of a project, or with the entity as agent, place …
-        if subject not in data.entities or milestone not in data.entities[subject].types:
+    for subject, _, _ in data.entity(iri).incoming:  # of a project, or with the entity as agent, place …
+        if milestone not in data.entities.get(subject, ()):
             continue
-        facts = data.entities[subject].out
+        facts = data.entity(subject).out
         dates = sorted({o for p, o, _ in facts if p == start and isinstance(o, ox.Literal)}, key=lambda o: o.value)
         kinds = sorted({data.term_label(o.value) for p, o, _ in facts if p == kind and isinstance(o, ox.NamedNode)})
         found.append(Milestone(show(data, ox.NamedNode(subject), root), [show(data, d, root) for d in dates], ", ".join(kinds)))
@@ -250,7 +250,7 @@ def milestones(data: SiteData, iri: str, root: str) -> list[Milestone]:
 
 
 def entity_page(data: SiteData, iri: str, kind: str = "") -> EntityPage:
-    entity = data.entities[iri]
+    entity = data.entity(iri)
     path = resource_page(iri)
     root = "../" * path.count("/")
     groups = fact_groups(data, entity.out, root)
@@ -265,7 +265,7 @@ def entity_page(data: SiteData, iri: str, kind: str = "") -> EntityPage:
     by_predicate = {g.predicate: g for g in groups}
     names = [v.shown for v in by_predicate.get(LABEL, Group("", "", "")).values]
     label = data.label(iri)
-    label_ru = data.labels.get(iri, {}).get("ru", "")
+    label_ru = data.names(iri).get("ru", "")
     alt = [n for n in names if n.text not in (label, label_ru)]
     alt += [v.shown for v in by_predicate.get(ALT_LABEL, Group("", "", "")).values]
     about, differing = described(data, entity.out, root)

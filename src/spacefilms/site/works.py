@@ -10,7 +10,7 @@ projects, never filmed, apart, with their latest dated milestone.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -55,11 +55,11 @@ def in_space(data: SiteData, iri: str) -> list[tuple[str, Term, str]]:
     """The facts (predicate, place or flight, source) that say the work was filmed in space (see the module docstring)."""
 
     def off_earth(place: str) -> bool:
-        return place == OUTER_SPACE or (place in data.entities and str(SF.SpaceStation) in data.entities[place].types)
+        return place == OUTER_SPACE or str(SF.SpaceStation) in data.entities.get(place, ())
 
     return [
         (p, o, g)
-        for p, o, g in data.entities[iri].out
+        for p, o, g in data.entity(iri).out
         if isinstance(o, ox.NamedNode) and (p == RECORDED_AT or (p == FILMED_AT and off_earth(o.value)))
     ]
 
@@ -67,9 +67,9 @@ def in_space(data: SiteData, iri: str) -> list[tuple[str, Term, str]]:
 def filming_dates(data: SiteData, iri: str) -> list[tuple[str, Term, str]]:
     """The dates of the work's filming in space, as (``sf:FilmingInSpace``, date, source) facts."""
     found = []
-    for subject, predicate, _ in data.entities[iri].incoming:
+    for subject, predicate, _ in data.entity(iri).incoming:
         if predicate == str(SF.milestoneOf) and subject in data.entities:
-            facts = data.entities[subject].out
+            facts = data.entity(subject).out
             if any(p == str(SF.milestoneType) and o.value == FILMING_IN_SPACE for p, o, _ in facts):
                 found += [(FILMING_IN_SPACE, o, g) for p, o, g in facts if p == str(SCHEMA.startDate)]
     return sorted(set(found), key=lambda f: (f[1].value, f[2]))
@@ -79,7 +79,7 @@ def filming_section(data: SiteData, iri: str, root: str) -> tuple[str, list[Grou
     """The work page's section on filming in space: when, where, on which flight, who held the camera, what was
     planned, whose footage it uses — each value with the pages stating it — and its heading, which says whether the
     work was filmed in space, only planned to be, or made of footage from space."""
-    facts = filming_dates(data, iri) + [f for f in data.entities[iri].out if f[0] in (CAMERA, PLANNED, ARCHIVAL)]
+    facts = filming_dates(data, iri) + [f for f in data.entity(iri).out if f[0] in (CAMERA, PLANNED, ARCHIVAL)]
     groups = fact_groups(data, facts + in_space(data, iri), root)
     for group in groups:
         group.label = _HEADINGS.get(group.predicate, group.label)
@@ -100,13 +100,17 @@ def site_works(data: SiteData, root: str) -> list[Work]:
 
 
 def _works(data: SiteData, root: str) -> list[Work]:
-    kinds = {iri: {o.value for p, o, _ in e.out if p == KIND} for iri, e in data.entities.items()}
-    chosen = [iri for iri in data.entities if kinds[iri] or in_space(data, iri)]
+    kinds: dict[str, set[str]] = defaultdict(set)
+    for quad in data.facts(predicate=KIND):
+        if quad.subject.value in data.entities:
+            kinds[quad.subject.value].add(quad.object.value)
+    filmed = {q.subject.value for p in (RECORDED_AT, FILMED_AT) for q in data.facts(predicate=p)}
+    chosen = sorted(kinds.keys() | {iri for iri in filmed & data.entities.keys() if in_space(data, iri)})
     sizes = Counter(data.term_label(kind) for iri in chosen for kind in kinds[iri])
     works = []
     for iri in chosen:
         labels = sorted({data.term_label(kind) for kind in kinds[iri]})
-        out = data.entities[iri].out
+        out = data.entity(iri).out
         dates = sorted({o.value for _, o, _ in filming_dates(data, iri)})
         released = sorted(o.value for p, o, _ in out if p == str(SCHEMA.datePublished))
         dated = [m for m in milestones(data, iri, root) if m.dates]
