@@ -23,7 +23,7 @@ from spacefilms.site.pictures import MAX_FOCUS, Pictures, draw_pictures
 from spacefilms.site.render import Writer
 from spacefilms.site.search import INDEX_FILE, search_entry, search_script, source_entries
 from spacefilms.site.values import format_date, show
-from spacefilms.site.works import filming_section, site_works, works_by_kind
+from spacefilms.site.works import filming_section, rooted, site_works, works_by_kind
 from spacefilms.store.description import VOID_FILE, void_turtle
 from spacefilms.store.stats import built_at
 
@@ -100,7 +100,7 @@ def build_site(
 def _entity_pages(writer: Writer, data: SiteData, pictures: Pictures, say: Callable[[str], None]) -> list[str]:
     """Write every entity's page and data files, one entity at a time; return their entries of the search index."""
     total = len(data.entities)
-    works = {work.iri for work in site_works(data, "")}
+    works = {work.iri for work in site_works(data)}
     found: list[tuple[str, str]] = []
     for number, iri in enumerate(sorted(data.entities), 1):
         page = entity_page(data, iri, data.kind(iri))
@@ -188,7 +188,7 @@ def _class_pages(writer: Writer, data: SiteData) -> list[tuple[str, str, int]]:
     classes = []
     for cls, iris in sorted(members.items(), key=lambda kv: (-len(kv[1]), data.term_label(kv[0]))):
         label = data.term_label(cls)
-        works = [work for work in site_works(data, "../") if work.iri in iris]  # with their kinds, when and where
+        works = [rooted(work, "../") for work in site_works(data) if work.iri in iris]  # with their kinds, when and where
         listed = sorted(iris - {work.iri for work in works})
         items = sorted(
             ((data.label(i), data.names(i).get("ru", ""), resource_page(i), data.label_lang(i)) for i in listed),
@@ -224,8 +224,8 @@ def _home(writer: Writer, data: SiteData, pictures: Pictures, classes: list[tupl
     if film in data.entities:
         about = [d.shown.text for d in described(data, data.entity(film).out, "")[0] if d.shown.lang in ("en", "")]
         featured = (data.label(film), data.names(film).get("ru", ""), resource_page(film), about[0] if about else "")
-    groups, announced = works_by_kind(data, "")
-    work_pages = {class_page(t) for work in site_works(data, "") for t in data.entities[work.iri]}
+    groups, announced = works_by_kind(data)
+    work_pages = {class_page(t) for work in site_works(data) for t in data.entities[work.iri]}
     writer.page(
         "index.html",
         "home.html",
