@@ -109,12 +109,13 @@ class SiteData:
         return (q for q in found if isinstance(q.graph_name, ox.NamedNode) and is_fact_graph(q.graph_name.value))
 
     def entity(self, iri: str) -> Entity:
-        """The facts about a project resource and the facts of other resources that point at it."""
+        """The facts about a project resource (grouped by source, so each source's come together in its data files)
+        and the facts of other resources that point at it."""
         return self._entities[iri]
 
     def _read_entity(self, iri: str) -> Entity:
         node = ox.NamedNode(iri)
-        out = [(q.predicate.value, q.object, q.graph_name.value) for q in self.facts(node)]
+        out = sorted(((q.predicate.value, q.object, q.graph_name.value) for q in self.facts(node)), key=lambda f: f[2])
         incoming = [
             (q.subject.value, q.predicate.value, q.graph_name.value)
             for q in self.store.quads_for_pattern(None, None, node, None)
