@@ -100,13 +100,14 @@ class SiteData:
         self._names = _Cache(self._read_names, NAME_CACHE)
         self._blanks = _Cache(self._read_blank, NAME_CACHE)
         self._entities = _Cache(self._read_entity, ENTITY_CACHE)
+        self._descriptions = _Cache(self._read_description, NAME_CACHE)
 
     # ---------------------------------------------------------------- lookups in the store
 
-    def facts(self, subject: ox.NamedNode | ox.BlankNode | None = None, predicate: str | None = None) -> Iterator[ox.Quad]:
+    def facts(self, subject: ox.NamedNode | ox.BlankNode | None = None, predicate: str | None = None) -> list[ox.Quad]:
         """The quads of the graphs of facts (sources' and Wikidata items') matching the pattern."""
         found = self.store.quads_for_pattern(subject, ox.NamedNode(predicate) if predicate else None, None, None)
-        return (q for q in found if isinstance(q.graph_name, ox.NamedNode) and is_fact_graph(q.graph_name.value))
+        return [q for q in found if isinstance(q.graph_name, ox.NamedNode) and is_fact_graph(q.graph_name.value)]
 
     def entity(self, iri: str) -> Entity:
         """The facts about a project resource (grouped by source, so each source's come together in its data files)
@@ -149,7 +150,10 @@ class SiteData:
         return self.store.quads_for_pattern(None, None, None, ox.NamedNode(iri)) if is_fact_graph(iri) else iter(())
 
     def source_description(self, iri: str) -> list[ox.Quad]:
-        """The source's quads in the sources graph."""
+        """The source's quads in the sources graph (the same for every entity it speaks of)."""
+        return self._descriptions[iri]
+
+    def _read_description(self, iri: str) -> list[ox.Quad]:
         return list(self.store.quads_for_pattern(ox.NamedNode(iri), None, None, ox.NamedNode(SOURCES_GRAPH)))
 
     # ---------------------------------------------------------------- names
