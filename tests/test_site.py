@@ -18,7 +18,8 @@ from browser import Chromium
 from conftest import ROOT
 
 import spacefilms.site.builder as builder
-from spacefilms.core.backends import LocalBackend
+from spacefilms.core.backends import LocalBackend, RemoteBackend
+from spacefilms.endpoints.oxigraph_server import OxigraphServer
 from spacefilms.errors import SpacefilmsError
 from spacefilms.namespaces import SOURCES_GRAPH as SOURCES
 from spacefilms.site import build_site
@@ -495,3 +496,24 @@ def test_two_stores_in_one_folder_never_share_a_website(tmp_path: Path) -> None:
     assert site_path(tmp_path / "store") == tmp_path / "site"  # the workspace's store, as the README says
     assert site_path(tmp_path / "store.2024") == tmp_path / "store.2024-site"
     assert len({site_path(tmp_path / name) for name in ("store", "other", "store.2024")}) == 3
+
+
+def test_the_site_from_an_endpoint_matches_the_site_from_the_store(
+    site: Path, exported_server: OxigraphServer, tmp_path: Path
+) -> None:
+    """An endpoint's answers are copied once into a store in memory and read like a local store: the same pages,
+    saying the same facts with the same sources (blank nodes, such as amounts of money, included)."""
+    output = tmp_path / "site"
+    build_site(RemoteBackend(exported_server.query_endpoint, timeout=60), output, max_diagrams=0)
+
+    def pages(folder: Path) -> set[str]:
+        return {str(p.relative_to(folder)) for part in ("resource", "source", "class") for p in (folder / part).rglob("*.html")}
+
+    def facts(page: Path) -> str:
+        text = page.read_text(encoding="utf-8")
+        return text[text.index('<section aria-labelledby="facts-h">') :]
+
+    assert len(pages(output)) > 300 and pages(output) == pages(site)
+    for iri in ("yulia-peresild", "the-challenge"):
+        assert facts(output / resource_page(SFR + iri)) == facts(site / resource_page(SFR + iri)), iri
+    assert (output / "search-index.js").read_bytes() == (site / "search-index.js").read_bytes()

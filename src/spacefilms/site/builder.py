@@ -21,10 +21,11 @@ from spacefilms.site.output import check_output, site_folder
 from spacefilms.site.paths import class_page, resource_page, resource_stem, source_page
 from spacefilms.site.pictures import MAX_FOCUS, Pictures, draw_pictures
 from spacefilms.site.render import Writer
-from spacefilms.site.search import INDEX_FILE, search_entries, search_script
+from spacefilms.site.search import INDEX_FILE, search_entry, search_script, source_entries
 from spacefilms.site.values import format_date, show
-from spacefilms.site.works import filming_section, site_works, works_by_kind
+from spacefilms.site.works import filming_section, rooted, site_works, works_by_kind
 from spacefilms.store.description import VOID_FILE, void_turtle
+from spacefilms.store.stats import built_at
 
 PER_PAGE = 500
 ASSETS = ("site.css", "search.js", "favicon.svg")
@@ -59,18 +60,19 @@ def build_site(
     started = time.perf_counter()
     say = progress or (lambda _: None)
     check_output(Path(output))  # before the graph is read: a wrong folder is refused at once
-    say(f"reading the graph from {backend.name}")
-    data = load_site_data(backend)
-    say(f"read {data.quads:,} quads: {len(data.entities):,} entities, {len(data.sources):,} sources")
-    stamp = {"generator": f"spacefilms {__version__}", "built_at": data.built_at}
+    built = built_at(backend)
+    stamp = {"generator": f"spacefilms {__version__}", "built_at": built}
     with site_folder(output, stamp) as folder:
-        writer = Writer(folder, "spacefilms", data.built_at or "unknown date")
+        writer = Writer(folder, "spacefilms", built or "unknown date")
         for name in ASSETS:
             writer.write_bytes(f"assets/{name}", resources.files("spacefilms.site").joinpath("static", name).read_bytes())
-        say("drawing the pictures")
+        say("drawing the pictures")  # first: the diagrams' index of the graph is gone before the pages' is made
         pictures = draw_pictures(backend, folder, max_diagrams, say)
         say(f"drew {len(pictures.home) + len(pictures.focus)} pictures")
-        _entity_pages(writer, data, pictures, say)
+        say(f"reading the graph from {backend.name}")
+        data = load_site_data(backend)
+        say(f"read {data.quads:,} quads: {len(data.entities):,} entities, {len(data.sources):,} sources")
+        found = _entity_pages(writer, data, pictures, say)
         _source_pages(writer, data, say)
         classes = _class_pages(writer, data)
         say("running the bundled queries")
@@ -79,8 +81,7 @@ def build_site(
             writer.write_bytes(f"query/{page.file}", page.text.encode("utf-8"))
             writer.page(page.path, "query.html", query=page, title=page.title or page.name)
         writer.page("queries.html", "queries.html", queries=queries, title="Query library")
-        kinds = {iri: pictures.kinds.get(iri) or data.kind_label(iri) for iri in data.entities}
-        writer.write_bytes(INDEX_FILE, search_script(search_entries(data, kinds)))
+        writer.write_bytes(INDEX_FILE, search_script(found + source_entries(data)))
         writer.write_bytes(VOID_FILE, void_turtle(backend))  # the graph's VoID description, counted from the store
         _home(writer, data, pictures, classes)
         say(f"wrote {writer.pages:,} pages ({writer.files:,} files, {writer.bytes / 1e6:.1f} MB)")
@@ -96,11 +97,16 @@ def build_site(
     )
 
 
-def _entity_pages(writer: Writer, data: SiteData, pictures: Pictures, say: Callable[[str], None]) -> None:
+def _entity_pages(writer: Writer, data: SiteData, pictures: Pictures, say: Callable[[str], None]) -> list[str]:
+    """Write every entity's page and data files, one entity at a time; return their entries of the search index."""
     total = len(data.entities)
-    works = {work.iri for work in site_works(data, "")}
+    works = {work.iri for work in site_works(data)}
+    found: list[tuple[str, str]] = []
     for number, iri in enumerate(sorted(data.entities), 1):
-        page = entity_page(data, iri, pictures.kinds.get(iri) or data.kind_label(iri))
+        page = entity_page(data, iri, data.kind(iri))
+        entry = search_entry(data, iri, page.kind)
+        if entry:
+            found.append(entry)
         filming_heading, filming = filming_section(data, iri, page.root) if iri in works else ("", [])
         picture = pictures.focus.get(iri)
         stem = resource_stem(iri)
@@ -123,6 +129,8 @@ def _entity_pages(writer: Writer, data: SiteData, pictures: Pictures, say: Calla
         )
         if number % 1000 == 0 or number == total:
             say(f"wrote {number:,} of {total:,} entity pages")
+    found.sort(key=lambda entry: entry[0])
+    return [text for _, text in found]
 
 
 def _source_pages(writer: Writer, data: SiteData, say: Callable[[str], None]) -> None:
@@ -130,9 +138,8 @@ def _source_pages(writer: Writer, data: SiteData, say: Callable[[str], None]) ->
         path = source_page(iri)
         root = "../"
         facts = []
-        for s, p, o in source.facts:
-            subject = show(data, s, root)
-            facts.append((subject, data.term_label(p.value), show(data, o, root)))
+        for quad in data.source_facts(iri):
+            facts.append((show(data, quad.subject, root), data.term_label(quad.predicate.value), show(data, quad.object, root)))
         facts.sort(key=lambda f: (f[0].sort_key, f[1], f[2].sort_key))
         ref = source_ref(data, iri, root)
         derived = [source_ref(data, d, root) if d in data.sources else None for d in source.derived_from]
@@ -174,17 +181,17 @@ def _paged(writer: Writer, stem: str, template: str, title: str, groups: list, *
 
 
 def _class_pages(writer: Writer, data: SiteData) -> list[tuple[str, str, int]]:
-    members: dict[str, list[str]] = defaultdict(list)
-    for iri, entity in data.entities.items():
-        for cls in entity.types:
-            members[cls].append(iri)
+    members: dict[str, set[str]] = defaultdict(set)
+    for iri, types in data.entities.items():
+        for cls in types:
+            members[cls].add(iri)
     classes = []
     for cls, iris in sorted(members.items(), key=lambda kv: (-len(kv[1]), data.term_label(kv[0]))):
         label = data.term_label(cls)
-        works = [work for work in site_works(data, "../") if work.iri in iris]  # with their kinds, when and where
-        listed = set(iris) - {work.iri for work in works}
+        works = [rooted(work, "../") for work in site_works(data) if work.iri in iris]  # with their kinds, when and where
+        listed = sorted(iris - {work.iri for work in works})
         items = sorted(
-            ((data.label(i), data.labels.get(i, {}).get("ru", ""), resource_page(i), data.label_lang(i)) for i in listed),
+            ((data.label(i), data.names(i).get("ru", ""), resource_page(i), data.label_lang(i)) for i in listed),
             key=lambda t: t[0].casefold(),
         )
         stem = class_page(cls).removesuffix(".html")
@@ -197,9 +204,9 @@ def _class_pages(writer: Writer, data: SiteData) -> list[tuple[str, str, int]]:
 
 def _home(writer: Writer, data: SiteData, pictures: Pictures, classes: list[tuple[str, str, int]]) -> None:
     kinds = Counter(source.kind for source in data.sources.values())
-    facts = Counter()
+    facts: Counter[str] = Counter()
     for source in data.sources.values():
-        facts[source.kind] += len(source.facts)
+        facts[source.kind] += source.facts
     source_kinds = sorted(
         (
             (data.term_label(k) if k and k != "wikidata" else ("Wikidata" if k else "undeclared"), kind_key(k), n, facts[k])
@@ -209,16 +216,16 @@ def _home(writer: Writer, data: SiteData, pictures: Pictures, classes: list[tupl
     )
     entries = []
     for heading, cls in ENTRY_CLASSES:
-        found = sorted((data.label(i), resource_page(i)) for i, e in data.entities.items() if cls in e.types)
+        found = sorted((data.label(i), resource_page(i)) for i, types in data.entities.items() if cls in types)
         if found:
             entries.append((heading, found[:12], len(found), class_page(cls)))
     film = str(SFR["the-challenge"])
     featured = None
     if film in data.entities:
-        about = [d.shown.text for d in described(data, data.entities[film].out, "")[0] if d.shown.lang in ("en", "")]
-        featured = (data.label(film), data.labels.get(film, {}).get("ru", ""), resource_page(film), about[0] if about else "")
-    groups, announced = works_by_kind(data, "")
-    work_pages = {class_page(t) for work in site_works(data, "") for t in data.entities[work.iri].types}
+        about = [d.shown.text for d in described(data, data.entity(film).out, "")[0] if d.shown.lang in ("en", "")]
+        featured = (data.label(film), data.names(film).get("ru", ""), resource_page(film), about[0] if about else "")
+    groups, announced = works_by_kind(data)
+    work_pages = {class_page(t) for work in site_works(data) for t in data.entities[work.iri]}
     writer.page(
         "index.html",
         "home.html",

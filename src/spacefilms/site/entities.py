@@ -39,7 +39,9 @@ COPY, ENCYCLOPEDIA = str(SF.SecondaryCopy), str(SF.Encyclopedia)
 _AMOUNT = re.compile(r"(\d+(?:\.\d+)?)(?:\s*[–-]\s*(\d+(?:\.\d+)?))?\s+(week|day|hour|minute)s?\b", re.IGNORECASE)
 _MINUTES = {"week": 10080, "day": 1440, "hour": 60, "minute": 1}
 _JOINED = re.compile(r"\s*(?:,|and|,\s*and)\s*")
-_LINK_PREDICATES = {str(FOAF.isPrimaryTopicOf), str(OWL.sameAs), str(SCHEMA.sameAs), str(SCHEMA.url)}
+ARTICLE, WIKIDATA_ITEM = str(FOAF.isPrimaryTopicOf), str(WD)
+START, MILESTONE_TYPE, MILESTONE = str(SCHEMA.startDate), str(SF.milestoneType), str(SF.Milestone)
+_LINK_PREDICATES = {ARTICLE, str(OWL.sameAs), str(SCHEMA.sameAs), str(SCHEMA.url)}
 _ID_LINKS = {  # identifiers the graph may hold as literals (fetched from Wikidata): the page they name
     str(WDT.P345): ("IMDb", lambda v: f"https://www.imdb.com/{'name' if v.startswith('nm') else 'title'}/{v}/"),
     str(WDT.P2603): ("Kinopoisk", lambda v: f"https://www.kinopoisk.ru/film/{v}/"),
@@ -182,7 +184,7 @@ def described(data: SiteData, facts: list[tuple[str, Term, str]], root: str) -> 
     for predicate, obj, graph in facts:
         if predicate == DESCRIPTION:
             stated[obj].add(graph)
-    article = {o.value for p, o, _ in facts if p == str(FOAF.isPrimaryTopicOf) and isinstance(o, ox.NamedNode)}
+    article = {o.value for p, o, _ in facts if p == ARTICLE and isinstance(o, ox.NamedNode)}
 
     def rank(item: tuple[Term, set[str]]) -> tuple:
         obj, graphs = item
@@ -222,8 +224,9 @@ def links_out(data: SiteData, facts: list[tuple[str, Term, str]]) -> list[tuple[
     for predicate, obj, _ in facts:
         if predicate in _LINK_PREDICATES and isinstance(obj, ox.NamedNode) and is_web_link(obj.value):
             url = obj.value
-            if url.startswith(str(WD)):
-                found[f"https://www.wikidata.org/wiki/{url[len(str(WD)) :]}"] = f"Wikidata {url[len(str(WD)) :]}"
+            if url.startswith(WIKIDATA_ITEM):
+                item = url[len(WIKIDATA_ITEM) :]
+                found[f"https://www.wikidata.org/wiki/{item}"] = f"Wikidata {item}"
                 continue
             host = re.sub(r"^https?://(www\.)?", "", url).split("/", 1)[0]
             wiki = re.match(r"^([a-z-]+)\.(m\.)?wikipedia\.org$", host)
@@ -236,21 +239,20 @@ def links_out(data: SiteData, facts: list[tuple[str, Term, str]]) -> list[tuple[
 
 
 def milestones(data: SiteData, iri: str, root: str) -> list[Milestone]:
-    start, kind, milestone = str(SCHEMA.startDate), str(SF.milestoneType), str(SF.Milestone)
     found = []
-    for subject, _, _ in data.entities[iri].incoming:  # of a project, or with the entity as agent, place …
-        if subject not in data.entities or milestone not in data.entities[subject].types:
+    for subject, _, _ in data.entity(iri).incoming:  # of a project, or with the entity as agent, place …
+        if MILESTONE not in data.entities.get(subject, ()):
             continue
-        facts = data.entities[subject].out
-        dates = sorted({o for p, o, _ in facts if p == start and isinstance(o, ox.Literal)}, key=lambda o: o.value)
-        kinds = sorted({data.term_label(o.value) for p, o, _ in facts if p == kind and isinstance(o, ox.NamedNode)})
+        facts = data.entity(subject).out
+        dates = sorted({o for p, o, _ in facts if p == START and isinstance(o, ox.Literal)}, key=lambda o: o.value)
+        kinds = sorted({data.term_label(o.value) for p, o, _ in facts if p == MILESTONE_TYPE and isinstance(o, ox.NamedNode)})
         found.append(Milestone(show(data, ox.NamedNode(subject), root), [show(data, d, root) for d in dates], ", ".join(kinds)))
     unique = {m.shown.href: m for m in found}
     return sorted(unique.values(), key=lambda m: (m.dates[0].sort_key if m.dates else "9999", m.shown.text))
 
 
 def entity_page(data: SiteData, iri: str, kind: str = "") -> EntityPage:
-    entity = data.entities[iri]
+    entity = data.entity(iri)
     path = resource_page(iri)
     root = "../" * path.count("/")
     groups = fact_groups(data, entity.out, root)
@@ -265,7 +267,7 @@ def entity_page(data: SiteData, iri: str, kind: str = "") -> EntityPage:
     by_predicate = {g.predicate: g for g in groups}
     names = [v.shown for v in by_predicate.get(LABEL, Group("", "", "")).values]
     label = data.label(iri)
-    label_ru = data.labels.get(iri, {}).get("ru", "")
+    label_ru = data.names(iri).get("ru", "")
     alt = [n for n in names if n.text not in (label, label_ru)]
     alt += [v.shown for v in by_predicate.get(ALT_LABEL, Group("", "", "")).values]
     about, differing = described(data, entity.out, root)

@@ -33,16 +33,16 @@ def entity_quads(data: SiteData, iri: str) -> list[ox.Quad]:
     """The entity's facts in their graphs, the blank nodes they reach, and the descriptions of their sources."""
     subject = ox.NamedNode(iri)
     quads, graphs, seen = [], set(), set()
-    pending = [(subject, p, o, g) for p, o, g in data.entities[iri].out]
+    pending = [(subject, p, o, g) for p, o, g in data.entity(iri).out]
     while pending:
         s, p, o, g = pending.pop(0)
         quads.append(ox.Quad(s, ox.NamedNode(p), o, ox.NamedNode(g)))
         graphs.add(g)
         if isinstance(o, ox.BlankNode) and o.value not in seen:
             seen.add(o.value)
-            pending += [(o, bp, bo, bg) for bp, bo, bg in data.blanks.get(o.value, [])]
+            pending += [(o, bp, bo, bg) for bp, bo, bg in data.blank(o)]
     for graph in sorted(graphs):
-        quads += data.source(graph).description
+        quads += data.source_description(graph)
     return quads
 
 
@@ -58,7 +58,7 @@ def serialize(quads: list[ox.Quad], suffix: str) -> bytes:
 
 def schema_org(data: SiteData, iri: str, links: list[str]) -> dict:
     """A schema.org description of the entity (names, type, description, schema.org facts, same-as links)."""
-    entity = data.entities[iri]
+    entity = data.entity(iri)
     types = sorted(
         {t[len(str(SCHEMA)) :] for t in entity.types if t.startswith(str(SCHEMA))}
         | {_SCHEMA_TYPES[t] for t in entity.types if t in _SCHEMA_TYPES}
@@ -76,7 +76,7 @@ def schema_org(data: SiteData, iri: str, links: list[str]) -> dict:
         key = predicate[len(str(SCHEMA)) :]
         if isinstance(obj, ox.Literal):
             value: object = obj.value if not obj.language else {"@value": obj.value, "@language": obj.language}
-        elif is_resource(obj.value) or obj.value in data.labels:
+        elif is_resource(obj.value) or data.names(obj.value):
             value = {"@id": obj.value, "name": data.label(obj.value)}
         else:
             value = obj.value

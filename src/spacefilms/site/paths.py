@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import lru_cache
 
 from spacefilms.namespaces import SFR
 
@@ -35,6 +36,7 @@ def is_resource(iri: str) -> bool:
     return iri.startswith(RESOURCE_BASE) and len(iri) > len(RESOURCE_BASE)
 
 
+@lru_cache(maxsize=1 << 16)  # the same people, places and flights are linked from page after page
 def resource_stem(iri: str) -> str:
     """``resource/yulia-peresild`` for ``sfr:yulia-peresild``: the page path without its suffix."""
     local = iri[len(RESOURCE_BASE) :]

@@ -41,7 +41,6 @@ class Pictures:
     works: Picture | None = None  # the timeline of the works filmed in space
     focus: dict[str, Picture] = field(default_factory=dict)  # entity IRI -> its focus diagram
     candidates: int = 0  # entities that could have a focus diagram
-    kinds: dict[str, str] = field(default_factory=dict)  # entity IRI -> its kind's label (person, film …)
 
     @property
     def focus_note(self) -> str:
@@ -81,7 +80,7 @@ def draw_pictures(
     """Draw the home page's pictures and up to ``max_focus`` focus diagrams into ``site/images/``."""
     data = load_graph_data(backend)
     net = build_network(data)
-    pictures = Pictures(kinds={n: d["kind_label"] for n, d in net.nodes(data=True)})
+    pictures = Pictures()
     images = site / "images"
     images.mkdir(parents=True, exist_ok=True)
     try:

@@ -90,7 +90,7 @@ def show_literal(literal: ox.Literal) -> Shown:
 
 def show_blank(data: SiteData, node: ox.BlankNode) -> Shown:
     """A monetary amount or a range (the blank nodes the data allows) in words, its description as the note."""
-    values = {p: o.value for p, o, _ in data.blanks.get(node.value, []) if isinstance(o, ox.Literal)}
+    values = {p: o.value for p, o, _ in data.blank(node) if isinstance(o, ox.Literal)}
     note = values.get(str(SCHEMA.description), "")
     if str(SCHEMA.value) in values:
         amount = values[str(SCHEMA.value)]
@@ -116,7 +116,8 @@ def show(data: SiteData, term: Term, root: str) -> Shown:
     if iri in data.vocabulary:
         label = data.term_label(iri)
         return Shown(label, exact=compact(iri), sort_key=label.casefold())
-    label = data.labels[iri].get("en") or next(iter(data.labels[iri].values()), "") if iri in data.labels else ""
+    names = data.names(iri)
+    label = names.get("en") or next(iter(names.values()), "")
     if is_web_link(iri):
         return Shown(label or iri, href=iri, external=True, exact=iri if label else "", sort_key=(label or iri).casefold())
     return Shown(label or compact(iri), exact=compact(iri), sort_key=(label or iri).casefold())

@@ -10,8 +10,8 @@ projects, never filmed, apart, with their latest dated milestone.
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass
+from collections import Counter, defaultdict
+from dataclasses import dataclass, replace
 
 import pyoxigraph as ox
 
@@ -25,6 +25,8 @@ from spacefilms.site.values import Shown, show
 FILMED_AT, RECORDED_AT = str(SF.filmingLocation), str(SCHEMA.recordedAt)
 CAMERA, ARCHIVAL, PLANNED = str(SF.cameraOperatorInSpace), str(SF.archivalFootageFrom), str(SF.plannedFilmingLocation)
 KIND, ANNOUNCED = str(SF.workKind), str(SF.AnnouncedProject)
+STATION, MILESTONE_OF, MILESTONE_TYPE = str(SF.SpaceStation), str(SF.milestoneOf), str(SF.milestoneType)
+START, PUBLISHED = str(SCHEMA.startDate), str(SCHEMA.datePublished)
 FILMING_IN_SPACE = str(SF.FilmingInSpace)
 OUTER_SPACE = str(SFR["outer-space"])
 # the work page's section on filming in space, in this order (the filming dates first)
@@ -55,11 +57,11 @@ def in_space(data: SiteData, iri: str) -> list[tuple[str, Term, str]]:
     """The facts (predicate, place or flight, source) that say the work was filmed in space (see the module docstring)."""
 
     def off_earth(place: str) -> bool:
-        return place == OUTER_SPACE or (place in data.entities and str(SF.SpaceStation) in data.entities[place].types)
+        return place == OUTER_SPACE or STATION in data.entities.get(place, ())
 
     return [
         (p, o, g)
-        for p, o, g in data.entities[iri].out
+        for p, o, g in data.entity(iri).out
         if isinstance(o, ox.NamedNode) and (p == RECORDED_AT or (p == FILMED_AT and off_earth(o.value)))
     ]
 
@@ -67,11 +69,11 @@ def in_space(data: SiteData, iri: str) -> list[tuple[str, Term, str]]:
 def filming_dates(data: SiteData, iri: str) -> list[tuple[str, Term, str]]:
     """The dates of the work's filming in space, as (``sf:FilmingInSpace``, date, source) facts."""
     found = []
-    for subject, predicate, _ in data.entities[iri].incoming:
-        if predicate == str(SF.milestoneOf) and subject in data.entities:
-            facts = data.entities[subject].out
-            if any(p == str(SF.milestoneType) and o.value == FILMING_IN_SPACE for p, o, _ in facts):
-                found += [(FILMING_IN_SPACE, o, g) for p, o, g in facts if p == str(SCHEMA.startDate)]
+    for subject, predicate, _ in data.entity(iri).incoming:
+        if predicate == MILESTONE_OF and subject in data.entities:
+            facts = data.entity(subject).out
+            if any(p == MILESTONE_TYPE and o.value == FILMING_IN_SPACE for p, o, _ in facts):
+                found += [(FILMING_IN_SPACE, o, g) for p, o, g in facts if p == START]
     return sorted(set(found), key=lambda f: (f[1].value, f[2]))
 
 
@@ -79,7 +81,7 @@ def filming_section(data: SiteData, iri: str, root: str) -> tuple[str, list[Grou
     """The work page's section on filming in space: when, where, on which flight, who held the camera, what was
     planned, whose footage it uses — each value with the pages stating it — and its heading, which says whether the
     work was filmed in space, only planned to be, or made of footage from space."""
-    facts = filming_dates(data, iri) + [f for f in data.entities[iri].out if f[0] in (CAMERA, PLANNED, ARCHIVAL)]
+    facts = filming_dates(data, iri) + [f for f in data.entity(iri).out if f[0] in (CAMERA, PLANNED, ARCHIVAL)]
     groups = fact_groups(data, facts + in_space(data, iri), root)
     for group in groups:
         group.label = _HEADINGS.get(group.predicate, group.label)
@@ -90,25 +92,46 @@ def filming_section(data: SiteData, iri: str, root: str) -> tuple[str, list[Grou
     return ("Planned filming in space" if PLANNED in found else "Footage from space"), groups
 
 
-def site_works(data: SiteData, root: str) -> list[Work]:
-    """Every work (see the module docstring) in the order of its filming in space (else release), for a page ``root``
-    away from the site's root."""
-    key = ("works", root)
-    if key not in data.cache:
-        data.cache[key] = _works(data, root)
-    return data.cache[key]
+def site_works(data: SiteData) -> list[Work]:
+    """Every work (see the module docstring) in the order of its filming in space (else release), as a page in the
+    site's root folder lists it (:func:`rooted` for a page deeper down). Found once per site: it reads every work's
+    milestones."""
+    if "works" not in data.cache:
+        data.cache["works"] = _works(data)
+    return data.cache["works"]
 
 
-def _works(data: SiteData, root: str) -> list[Work]:
-    kinds = {iri: {o.value for p, o, _ in e.out if p == KIND} for iri, e in data.entities.items()}
-    chosen = [iri for iri in data.entities if kinds[iri] or in_space(data, iri)]
+def rooted(work: Work, root: str) -> Work:
+    """``work`` as a page ``root`` away from the site's root lists it: its links to this site's pages made relative."""
+
+    def moved(shown: Shown) -> Shown:
+        return replace(shown, href=root + shown.href) if shown.href and not shown.external else shown
+
+    status = work.status and replace(work.status, shown=moved(work.status.shown), dates=[moved(d) for d in work.status.dates])
+    return replace(
+        work,
+        where=[moved(s) for s in work.where],
+        archival=[moved(s) for s in work.archival],
+        planned=[moved(s) for s in work.planned],
+        status=status,
+    )
+
+
+def _works(data: SiteData) -> list[Work]:
+    root = ""
+    kinds: dict[str, set[str]] = defaultdict(set)
+    for quad in data.facts(predicate=KIND):
+        if quad.subject.value in data.entities:
+            kinds[quad.subject.value].add(quad.object.value)
+    filmed = {q.subject.value for p in (RECORDED_AT, FILMED_AT) for q in data.facts(predicate=p)}
+    chosen = sorted(kinds.keys() | {iri for iri in filmed & data.entities.keys() if in_space(data, iri)})
     sizes = Counter(data.term_label(kind) for iri in chosen for kind in kinds[iri])
     works = []
     for iri in chosen:
         labels = sorted({data.term_label(kind) for kind in kinds[iri]})
-        out = data.entities[iri].out
+        out = data.entity(iri).out
         dates = sorted({o.value for _, o, _ in filming_dates(data, iri)})
-        released = sorted(o.value for p, o, _ in out if p == str(SCHEMA.datePublished))
+        released = sorted(o.value for p, o, _ in out if p == PUBLISHED)
         dated = [m for m in milestones(data, iri, root) if m.dates]
         works.append(
             Work(
@@ -137,11 +160,11 @@ def _shown(data: SiteData, facts: list[tuple[str, Term, str]], root: str) -> lis
     return sorted(found.values(), key=lambda v: v.sort_key)
 
 
-def works_by_kind(data: SiteData, root: str) -> tuple[list[tuple[str, list[Work]]], list[Work]]:
-    """The works in groups by kind (the largest first), and the announced projects apart."""
+def works_by_kind(data: SiteData) -> tuple[list[tuple[str, list[Work]]], list[Work]]:
+    """The works in groups by kind (the largest first), and the announced projects apart, for the home page."""
     groups: dict[str, list[Work]] = {}
-    for work in site_works(data, root):
+    for work in site_works(data):
         if not work.announced:
             groups.setdefault(work.group, []).append(work)
-    apart = [work for work in site_works(data, root) if work.announced]
+    apart = [work for work in site_works(data) if work.announced]
     return sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0])), apart
