@@ -61,6 +61,7 @@ class Preset:
 
 
 _FILM, _RIVAL = str(SFR["the-challenge"]), str(SFR["cruise-liman-space-film"])
+RACE = (_FILM, _RIVAL)  # the race to film in space: the race preset's centres, the timeline's first lanes
 _UP = EdgeStyle("#0072B2", "-", 1.6, "flew up on")
 _BACK = EdgeStyle("#D55E00", (0, (4, 2)), 1.6, "came back on")
 # What was only planned is drawn apart from what happened: dotted and grey, and named as planned.
@@ -113,7 +114,7 @@ PRESETS: dict[str, Preset] = {
                 SF.plannedFilmingLocation,
                 SCHEMA.countryOfOrigin,
             ),
-            (_FILM, _RIVAL),
+            RACE,
             edge_styles=((SF.competedWith, EdgeStyle("#B2182B", (0, (5, 3)), 2.2, "competed with")), *_PLANNED),
         ),
         Preset(

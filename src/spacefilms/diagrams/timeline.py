@@ -25,6 +25,7 @@ from spacefilms.diagrams.dates import DateValue, distinct_dates
 from spacefilms.diagrams.drawing import DPI, RC, STATIC_FORMATS, SUBTITLE_PT, TITLE_PT, Rendered, text_overlaps
 from spacefilms.diagrams.labels import fit, text_size
 from spacefilms.diagrams.network import GraphData
+from spacefilms.diagrams.presets import RACE
 from spacefilms.diagrams.wording import say, subtitle
 from spacefilms.errors import SpacefilmsError
 from spacefilms.files import atomic_output, check_writable
@@ -121,7 +122,15 @@ def milestones(data: GraphData, projects: list[str] | None = None, lang: str = "
         if empty:
             raise SpacefilmsError(f"no dated milestones for {', '.join(data.label(p) for p in empty)}", "--project")
         return found
-    return dict(sorted(((p, events) for p, events in found.items() if events), key=lambda kv: -len(kv[1])))
+    # The two projects of the race first (what the timeline's title names), then the most milestones, the earliest,
+    # the IRI: an order that does not depend on the order the store hands the quads over in.
+    race = {project: rank for rank, project in enumerate(RACE)}
+    return dict(
+        sorted(
+            ((p, events) for p, events in found.items() if events),
+            key=lambda kv: (race.get(kv[0], len(race)), -len(kv[1]), kv[1][0].first, kv[0]),
+        )
+    )
 
 
 def main_kind(kinds: Iterable[str], sizes: Mapping[str, int]) -> str:
