@@ -165,11 +165,12 @@ def void_path(dump: str | Path) -> Path:
     return dump.with_name(dump.stem + ".void.ttl")
 
 
-def write_void(backend: Backend, dump: str | Path) -> Path:
-    """Write the VoID description of the export ``dump`` beside it (atomically), naming it as its void:dataDump."""
+def write_void(backend: Backend, dump: str | Path, counts: Counts | None = None) -> Path:
+    """Write the VoID description of the export ``dump`` beside it (atomically), naming it as its void:dataDump;
+    ``counts`` when they were counted already (an export counts while it writes)."""
     target = void_path(dump)
     absolute = Path(dump).absolute()
-    triples = void_triples(count(backend), dump=absolute.as_uri())
+    triples = void_triples(counts or count(backend), dump=absolute.as_uri())
     return write_atomically(
         target, lambda out: out.write(serialize(triples, ox.RdfFormat.TURTLE, base=absolute.with_name(target.name).as_uri()))
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import BinaryIO
 
@@ -15,7 +16,7 @@ from spacefilms.core.layout import has_merged_default_graph, manifest, published
 from spacefilms.errors import SpacefilmsError
 from spacefilms.files import write_atomically
 from spacefilms.namespaces import MANIFEST_GRAPH, MERGE_GRAPH, PREFIXES
-from spacefilms.store.description import write_void
+from spacefilms.store.description import count, write_void
 
 FORMATS = {name: f.rdf for name, f in formats(EXPORT).items() if f.rdf}
 SUFFIXES = suffixes(EXPORT)  # what each file name ending means; .json is JSON-LD
@@ -66,8 +67,12 @@ def export(source: ox.Store | Backend, fmt: str, output: str | Path) -> Path:
             triples = backend.construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {backend.graph_filter()} }}")
             ox.serialize(triples, out, rdf_format, prefixes=prefixes)
 
-    path = write_atomically(output, write)
-    write_void(backend, path)
+    # The description's counts are read while the data is written: both are scans Oxigraph runs without the GIL
+    # (the counts were 17 s of a 45 s export at 1M triples, one after the other).
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="spacefilms-void") as pool:
+        counting = pool.submit(count, backend)
+        path = write_atomically(output, write)
+        write_void(backend, path, counting.result())
     return path
 
 
