@@ -582,6 +582,10 @@ def test_build_uses_a_shipped_snapshot(cli, proxy: FaultProxy, enriched: dict, f
     assert plain.enrichment == snapshot / "enrichment.trig"
     assert quads_by_graph(plain.store)[1] == quads_by_graph(store)[1]
     assert plain.stats.curated_triples == enriched["stats_before"].curated_triples
+    (snapshot / "stale.txt").write_text("from an older snapshot")
+    assert cli(*args, *FAST, store=store).exit_code == 0  # shipped again: swapped in whole, nothing of the old left
+    assert not (snapshot / "stale.txt").exists() and (snapshot / "manifest.json").is_file()
+    assert sorted(p.name for p in graph_dir.iterdir() if p.name.startswith(f".{SNAPSHOT_DIR}")) == []
     shutil.rmtree(snapshot)
     assert build(graph_dir=graph_dir, store=tmp_path / "b" / "store").enrichment is None
 

@@ -253,3 +253,26 @@ def exchange(first: Path, second: Path) -> bool:
     if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
         return False
     raise OSError(code, os.strerror(code), str(first), None, str(second))
+
+
+def swap_in(new: Path, target: Path) -> None:
+    """Make the folder ``new`` the folder ``target`` (the website, a shipped snapshot); the previous ``target`` (if
+    any) ends up at ``new``'s name, for the caller to remove. In one step where the file system can
+    (:func:`exchange`), so that ``target`` never names nothing; else the old one is moved aside and put back if the
+    new one cannot be moved in."""
+    try:
+        os.rename(new, target)  # no folder yet, or an empty one
+        return
+    except OSError as exc:
+        if exc.errno not in (errno.ENOTEMPTY, errno.EEXIST):
+            raise
+    if exchange(new, target):
+        return
+    aside = Path(tempfile.mkdtemp(prefix=temp_prefix(target.name), dir=target.parent))
+    os.rename(target, aside)
+    try:
+        os.rename(new, target)
+    except OSError:
+        os.rename(aside, target)  # put the previous one back
+        raise
+    shutil.rmtree(aside, ignore_errors=True)

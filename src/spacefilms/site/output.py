@@ -1,5 +1,5 @@
 """Replace a website folder atomically: build into a temporary folder beside it, then swap the two in one step
-(:func:`spacefilms.files.exchange`), so that the site's name never names nothing, even when the run is killed.
+(:func:`spacefilms.files.swap_in`), so that the site's name never names nothing, even when the run is killed.
 
 A failed build leaves the previous site as it was (and its temporary folder is removed); what a killed build left
 is removed by the next one, and only that: temporary folders are named ``.<name>.spacefilms-tmp-<pid>-<random>``
@@ -10,7 +10,6 @@ cannot swap in one step (e.g. NFS), the old site is moved aside and the new one 
 
 from __future__ import annotations
 
-import errno
 import json
 import os
 import shutil
@@ -20,7 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from spacefilms.errors import SpacefilmsError
-from spacefilms.files import exchange, remove_leftovers, temp_pattern, temp_prefix
+from spacefilms.files import remove_leftovers, swap_in, temp_pattern, temp_prefix
 
 MARKER = ".spacefilms-site"
 
@@ -55,31 +54,11 @@ def site_folder(output: str | Path, stamp: dict) -> Iterator[Path]:
         yield temp
         (temp / MARKER).write_text(json.dumps(stamp, indent=1) + "\n", encoding="utf-8")
         os.chmod(temp, 0o755 & ~_umask())
-        _swap_in(temp, target)
+        swap_in(temp, target)
     except OSError as exc:
         raise SpacefilmsError(f"cannot write the site: {exc.strerror or exc}", str(target)) from None
     finally:
         shutil.rmtree(temp, ignore_errors=True)  # the new site if it failed, else the old one
-
-
-def _swap_in(new: Path, target: Path) -> None:
-    """Make ``new`` the folder ``target``; the previous ``target`` (if any) ends up at ``new``'s name."""
-    try:
-        os.rename(new, target)  # no site yet, or an empty folder
-        return
-    except OSError as exc:
-        if exc.errno not in (errno.ENOTEMPTY, errno.EEXIST):
-            raise
-    if exchange(new, target):
-        return
-    aside = Path(tempfile.mkdtemp(prefix=temp_prefix(target.name), dir=target.parent))
-    os.rename(target, aside)
-    try:
-        os.rename(new, target)
-    except OSError:
-        os.rename(aside, target)  # put the previous site back
-        raise
-    shutil.rmtree(aside, ignore_errors=True)
 
 
 def _umask() -> int:

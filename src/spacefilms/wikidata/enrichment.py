@@ -19,7 +19,7 @@ import pyoxigraph as ox
 
 from spacefilms.core.layout import named_quads, open_ox
 from spacefilms.errors import SpacefilmsError
-from spacefilms.files import staged_files
+from spacefilms.files import staged_files, swap_in
 from spacefilms.namespaces import BUILD_GRAPH, PREFIXES, WIKIDATA_GRAPH_BASE
 from spacefilms.store.loading import LoadedData, Locator
 from spacefilms.store.ondisk import replace_store
@@ -167,10 +167,6 @@ def save_snapshot(store: str | Path | None, target: Path) -> Path:
     shutil.copy2(source / MANIFEST_FILE, staging / MANIFEST_FILE)
     for key in manifest["responses"]:
         shutil.copy2(source / "responses" / f"{key}.json", staging / "responses" / f"{key}.json")
-    old = target.with_name(f".{target.name}.old")
-    shutil.rmtree(old, ignore_errors=True)
-    if target.exists():
-        target.rename(old)
-    staging.rename(target)
-    shutil.rmtree(old, ignore_errors=True)
+    swap_in(staging, target)  # the snapshot's name never names nothing
+    shutil.rmtree(staging, ignore_errors=True)  # the previous snapshot, if there was one
     return target
