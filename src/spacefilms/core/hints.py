@@ -8,7 +8,7 @@ from collections.abc import Mapping
 import pyoxigraph as ox
 
 from spacefilms.core.backends import Backend, RemoteBackend
-from spacefilms.core.naming import did_you_mean
+from spacefilms.core.naming import FIND_ENTITIES, did_you_mean
 from spacefilms.core.parameters import Value
 from spacefilms.core.sparql import names_graphs
 from spacefilms.namespaces import MANIFEST_GRAPH, MERGE_GRAPH, ONTOLOGY, SFR, WIKIDATA_GRAPH_BASE, compact
@@ -46,7 +46,7 @@ def unknown_entities(backend: Backend, bindings: Mapping[str, Value]) -> list[st
         if backend.answer(f"ASK {{ {{ {value} ?p ?o }} UNION {{ ?s ?p {value} }} }}"):
             continue
         known = [compact(row[0].value) for row in backend.select(_ENTITIES).rows]
-        hint = did_you_mean(compact(value.value), known, "`spacefilms query entity-search -p text=…` finds entities")
+        hint = did_you_mean(compact(value.value), known, FIND_ENTITIES)
         lines.append(f"no such entity {compact(value.value)} (parameter {name!r}){hint}")
     return lines
 

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 import pyoxigraph as ox
 
 from spacefilms.core.backends import Backend
+from spacefilms.core.naming import FIND_ENTITIES
 from spacefilms.errors import SpacefilmsError
 from spacefilms.namespaces import compact
 
@@ -34,7 +35,7 @@ def the_one_named(name: str, iris: Iterable[str], where: str | None = None) -> s
         return found[0]
     if found:
         raise SpacefilmsError(f"several entities are named {name!r}: {', '.join(map(compact, found))}; give one's IRI", where)
-    raise SpacefilmsError(f"no entity is named {name!r}; `spacefilms query entity-search -p text=…` finds entities", where)
+    raise SpacefilmsError(f"no entity is named {name!r}; {FIND_ENTITIES}", where)
 
 
 def entity_named(backend: Backend, name: str) -> str:

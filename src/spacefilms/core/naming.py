@@ -10,6 +10,8 @@ from collections.abc import Iterable
 # contain the typed text are offered when none is that close ("crew" finds "flight-crews").
 CUTOFF = 0.6
 SHOWN = 3
+# What to do when no entity is close to the name typed: every entity message ends so.
+FIND_ENTITIES = "`spacefilms query entity-search -p text=…` finds entities"
 
 
 def close_names(name: str, names: Iterable[str]) -> list[str]:

@@ -25,7 +25,7 @@ import pyoxigraph as ox
 
 from spacefilms.core.backends import Backend
 from spacefilms.core.names import name_key, the_one_named
-from spacefilms.core.naming import did_you_mean
+from spacefilms.core.naming import FIND_ENTITIES, did_you_mean
 from spacefilms.core.results import Solutions
 from spacefilms.core.values import format_money, pick_label
 from spacefilms.diagrams.styles import kind_of, node_style
@@ -110,8 +110,7 @@ class GraphData:
         by_label = [e for e in self.types if key in {name_key(v) for v in self.labels.get(e, {}).values()}]
         if by_label:
             return the_one_named(text.strip(), by_label, option)
-        otherwise = "`spacefilms query entity-search -p text=...` finds entities"
-        hint = did_you_mean(curie(iri), map(curie, self.types), otherwise)
+        hint = did_you_mean(curie(iri), map(curie, self.types), FIND_ENTITIES)
         raise SpacefilmsError(f"unknown entity {text!r}{hint}", option)
 
 
