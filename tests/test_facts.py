@@ -167,3 +167,17 @@ def test_every_entity_without_a_key_is_listed_with_a_reason(store: ox.Store) -> 
     listed = {row["entity"].replace("sfr:", str(SFR)): row["reason"] for row in rows}
     assert all(reason.strip() for reason in listed.values())
     assert set(listed) == unkeyed  # none missing, and none listed that has a key by now
+
+
+def test_no_entity_is_written_twice_under_two_names(store: ox.Store) -> None:
+    """Two files naming one entity two ways (with and without "II", with initials or without) would split its facts: no two
+    entities of a main class share an English name or alias once case, initials, 'Jr.'/'II' and punctuation go."""
+    key = 'REPLACE(REPLACE(LCASE(STR({0})), "\\\\b[a-z]\\\\.|\\\\bii\\\\b|\\\\bjr\\\\.?", ""), "[^a-z0-9]", "")'
+    pairs = answers(
+        store,
+        f"""SELECT DISTINCT (CONCAT(STR(?a), " ", STR(?b)) AS ?pair) WHERE {{
+              VALUES ?class {{ {MAIN_CLASSES} }} ?a a ?class . ?b a ?class FILTER (STR(?a) < STR(?b))
+              ?a rdfs:label|skos:altLabel ?la . ?b rdfs:label|skos:altLabel ?lb FILTER (LANG(?la) = "en" && LANG(?lb) = "en")
+              FILTER ({key.format("?la")} = {key.format("?lb")}) }}""",
+    )
+    assert pairs == set()
