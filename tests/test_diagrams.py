@@ -489,7 +489,8 @@ def test_the_organisations_preset_dates_each_headship(store, data, tmp_path) -> 
     from spacefilms.diagrams.arranging import roles_of
 
     diagram = make_diagram(Request(preset="organisations"), store, data, "svg")
-    assert roles_of(diagram, r("dmitry-rogozin")) == "2018-05-24 – 2022-07-15"  # the period, under the person
+    # each period under the person (his State Duma committee chairmanship is drawn too)
+    assert roles_of(diagram, r("dmitry-rogozin")) == "2000-01-19 – 2003-12-29 /\n2018-05-24 – 2022-07-15"
     assert roles_of(diagram, r("konstantin-ernst")) == "since 1999"
     assert roles_of(diagram, r("roscosmos")) == ""  # not under the organisation
     result = render(diagram, tmp_path / "organisations.svg")

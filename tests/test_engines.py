@@ -46,6 +46,8 @@ KNOWN_DIFFERENCES = {
     ): "Virtuoso 7.2.5's CONCAT of a non-ASCII query literal and a non-ASCII label garbles the label",
     ("virtuoso", "source-disagreements"): "Virtuoso stores xsd:duration as seconds: STR(?value) is 2400, not PT40M",
     ("virtuoso", "race"): "Virtuoso 7.2.5 fails to compile the query (SQ156 internal optimized compiler error)",
+    ("virtuoso", "organisation-people"): "Virtuoso 7.2.5 leaves a GRAPH ?source pattern inside OPTIONAL unmatched when "
+    "?source is bound outside it: the titles pages give come back empty (the headships' own titles alone answer the same)",
 }
 # Loaded by Virtuoso's bulk loader, the graph is stored and answered as the Graph Store PUTs leave it.
 KNOWN_DIFFERENCES |= {("virtuoso_bulk", query): why for (engine, query), why in KNOWN_DIFFERENCES.items() if engine == "virtuoso"}

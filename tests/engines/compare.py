@@ -68,7 +68,7 @@ def normal(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> tuple | Non
 _CONCATENATION = re.compile(r'GROUP_CONCAT\s*\((?:[^()]|\([^()]*\))*?separator\s*=\s*"([^"]*)"\s*\)\s*AS\s+\?(\w+)', re.I)
 
 
-_WITH_LIST = re.compile(r"(.*?) \((.*)\)")
+_WITH_LIST = re.compile(r"(.*?) \((\S+:\S+(?: \S+:\S+)*)\)")  # a value and its sources: IRIs in brackets
 
 
 def concatenated(text: str) -> dict[str, str]:
