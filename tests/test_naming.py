@@ -21,4 +21,3 @@ def test_the_message_tail_has_one_shape() -> None:
     assert did_you_mean("cats", QUERIES) == "; did you mean cast?"
     assert did_you_mean("zzz", QUERIES, "`spacefilms queries` lists them") == "; `spacefilms queries` lists them"
     assert did_you_mean("zzz", QUERIES) == ""
-    assert did_you_mean("zzz", QUERIES, also=["sfr:a", "sfr:b"]) == "; did you mean sfr:a, sfr:b?"
