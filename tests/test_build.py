@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from conftest import DATA, MINI, PREFIX_LINES
 from synthetic import BASE as SYNTHETIC
 from synthetic import generate
 
@@ -17,10 +19,6 @@ from spacefilms.errors import SpacefilmsError
 from spacefilms.namespaces import BUILD_GRAPH, PREFIXES, QUERIES_GRAPH, RDFS, SCHEMA, SF, SFR, SOURCES_GRAPH
 from spacefilms.store.build import ValidationFailed, build, load_and_validate
 from spacefilms.store.stats import graph_stats
-
-DATA = Path(__file__).parent / "data"
-
-MINI = DATA / "mini"
 
 
 def test_bundled_build_counts(built_store: Path) -> None:
@@ -39,9 +37,6 @@ def test_cli_build_prints_summary(cli, tmp_path: Path) -> None:
     assert "Triples:" in result.stdout
     assert "film" in result.stdout and "person" in result.stdout
     assert (tmp_path / "store").is_symlink()
-
-
-PREFIX_LINES = [f"@prefix {prefix}: <{iri}> ." for prefix, iri in PREFIXES.items()]
 
 
 def _add_file(graph: Path, name: str, *body: str) -> Path:
@@ -99,25 +94,6 @@ def test_shacl_violation_is_reported_with_location_and_keeps_store(cli, tmp_path
     assert _store_fingerprint(store) == before
 
 
-def test_fact_without_declared_source_is_rejected(tmp_path: Path) -> None:
-    graph = _copy_mini(tmp_path)
-    _add_file(
-        graph, "unsourced.trig", "<https://example.org/undeclared> {", '  sfr:test-film rdfs:comment "no source declared" .', "}"
-    )
-    with pytest.raises(ValidationFailed) as failure:
-        build(graph, tmp_path / "store")
-    assert any("source graph is not declared" in p.message for p in failure.value.problems)
-    assert not (tmp_path / "store").exists()
-
-
-def test_triples_outside_any_source_graph_are_rejected(tmp_path: Path) -> None:
-    graph = _copy_mini(tmp_path)
-    _add_file(graph, "loose.ttl", 'sfr:test-film rdfs:comment "loose" .')
-    with pytest.raises(ValidationFailed) as failure:
-        build(graph, tmp_path / "store")
-    assert any(p.where == str(graph / "loose.ttl") and "outside any source graph" in p.message for p in failure.value.problems)
-
-
 def test_store_path_that_is_a_real_folder_is_refused(tmp_path: Path) -> None:
     (tmp_path / "store").mkdir()
     (tmp_path / "store" / "keep.txt").write_text("mine")
@@ -132,25 +108,6 @@ def test_validate_command_reports_ok(cli) -> None:
     assert result.stdout.startswith("OK:")
 
 
-def test_unlabelled_and_untyped_resources_are_rejected(tmp_path: Path) -> None:
-    graph = _copy_mini(tmp_path)
-    unlabelled = _add_file(
-        graph,
-        "unlabelled.trig",
-        "<https://example.org/test-source> {",
-        "  sfr:test-film schema:actor sfr:nameless .",
-        "  sfr:nameless a schema:Person .",
-        "  sfr:test-film schema:producer sfr:typeless .",
-        "}",
-    )
-    with pytest.raises(ValidationFailed) as failure:
-        build(graph, tmp_path / "store")
-    found = {(p.focus, p.message) for p in failure.value.problems}
-    assert ("<https://w3id.org/spacefilms/resource/nameless>", "has no English rdfs:label") in found
-    assert ("<https://w3id.org/spacefilms/resource/typeless>", "has no rdf:type") in found
-    assert any(p.where == f"{unlabelled}:{len(PREFIX_LINES) + 3}" for p in failure.value.problems)
-
-
 def test_store_holds_exactly_the_validated_quads(tmp_path: Path) -> None:
     """The on-disk store is written from the files while the in-memory copy is validated: both must agree."""
     build(MINI, tmp_path / "store")
@@ -158,19 +115,6 @@ def test_store_holds_exactly_the_validated_quads(tmp_path: Path) -> None:
     stored = {q for q in open_ox(tmp_path / "store") if q.graph_name not in records}
     assert stored == set(load_and_validate(MINI).store)
     assert len(list(open_ox(tmp_path / "store").quads_for_pattern(None, None, None, ox.NamedNode(BUILD_GRAPH)))) == 2
-
-
-def test_failed_build_leaves_no_half_written_store(tmp_path: Path) -> None:
-    graph = _copy_mini(tmp_path)
-    build(graph, tmp_path / "store")
-    before = _store_fingerprint(tmp_path / "store")
-    _add_file(
-        graph, "typeless.trig", "<https://example.org/test-source> {", "  sfr:test-film schema:producer sfr:typeless .", "}"
-    )
-    with pytest.raises(ValidationFailed):
-        build(graph, tmp_path / "store")
-    assert _store_fingerprint(tmp_path / "store") == before
-    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("store")) == ["store", before[0]]
 
 
 def test_a_source_or_link_iri_that_is_not_http_is_refused(cli, tmp_path: Path) -> None:
@@ -218,14 +162,6 @@ def test_synthetic_benchmark_graph_passes_the_build_checks(tmp_path: Path) -> No
     assert report.stats.entity_count(str(SF.SpaceFilmProject)) == 54
 
 
-def test_synthetic_entities_are_checked_like_curated_ones(tmp_path: Path) -> None:
-    person = f"{SYNTHETIC}person/3"
-    with pytest.raises(ValidationFailed) as failure:
-        build(_write_synthetic(tmp_path, drop_labels_of=person), tmp_path / "store")
-    found = {(p.focus, p.message) for p in failure.value.problems}
-    assert (f"<{person}>", "has no English rdfs:label") in found
-
-
 def test_repeated_facts_are_merged_once_in_the_default_graph(built_store: Path) -> None:
     """Sources agree, so triples repeat across graphs: the default graph holds each once, and queries read it."""
     from spacefilms.core.backends import LocalBackend
@@ -249,83 +185,157 @@ def test_a_graph_without_repeated_facts_stores_no_merge(tmp_path: Path) -> None:
     assert not has_merged_default_graph(store) and query_options(store) == {"use_default_graph_as_union": True}
 
 
-# ---------------------------------------------------------------- the source policy
+# ---------------------------------------------------------------- what the build refuses, and how it says so
 
 
-def _declare(graph: Path, name: str, source: str, kind: str, fact: str) -> Path:
-    return _add_file(
-        graph,
-        name,
-        "<https://w3id.org/spacefilms/graph/sources> {",
-        f'  <{source}> a sf:Source ; rdfs:label "a page"@en ; sf:sourceKind {kind} .',
-        "}",
-        f"<{source}> {{",
-        f"  {fact}",
-        "}",
-    )
+def _at(name: str, line: int) -> str:
+    """Where a problem lies: line ``line`` of the body of a file written by :func:`_add_file`."""
+    return f"{name}:{len(PREFIX_LINES) + line}"
 
 
-def test_a_fact_resting_only_on_a_secondary_copy_is_refused(tmp_path: Path) -> None:
-    graph = _copy_mini(tmp_path)
-    path = _declare(
-        graph,
-        "copy.trig",
-        "https://mirror.example/wiki/Film",
-        "sf:SecondaryCopy",
-        'sfr:test-film rdfs:comment "only a mirror says so" .',
-    )
+def _declared(source: str, kind: str, fact: str) -> list[str]:
+    """A file's body: ``source`` declared a source of ``kind``, and its graph stating ``fact``."""
+    sources = f'  <{source}> a sf:Source ; rdfs:label "a page"@en ; sf:sourceKind {kind} .'
+    return [f"<{SOURCES_GRAPH}> {{", sources, "}", f"<{source}> {{", f"  {fact}", "}"]
+
+
+def _refused(
+    case: str, files: dict[str, list[str]], *problems: tuple[str, str, str], base: Callable[[Path], Path] = _copy_mini
+) -> object:
+    """A case: ``files`` added to the graph folder ``base`` makes (from the mini graph unless given), and every problem
+    the build must name, as (where in that folder, focus, the message's beginning)."""
+    return pytest.param(base, files, problems, id=case)
+
+
+_DEEP = {"chain": "[ schema:about " * 10_000 + "<https://example.org/x>" + " ]" * 10_000, "list": "(" + " 1" * 10_000 + " )"}
+_SYNTHETIC_PERSON = f"{SYNTHETIC}person/3"
+_UNSOURCED = ["<https://example.org/undeclared> {", '  sfr:test-film rdfs:comment "no source declared" .', "}"]
+_UNLABELLED = [
+    "<https://example.org/test-source> {",
+    "  sfr:test-film schema:actor sfr:nameless .",
+    "  sfr:nameless a schema:Person .",
+    "  sfr:test-film schema:producer sfr:typeless .",
+    "}",
+]
+NAMELESS, TYPELESS, FILM = (f"<{SFR[name]}>" for name in ("nameless", "typeless", "test-film"))
+NO_LABEL = ("has no English rdfs:label", "needs an English rdfs:label (@en)", "needs one rdfs:label per language")
+REFUSED = [
+    _refused(
+        "fact-in-an-undeclared-graph",
+        {"unsourced.trig": _UNSOURCED},
+        (_at("unsourced.trig", 1), "<https://example.org/undeclared>", "source graph is not declared"),
+    ),
+    _refused(
+        "triples-outside-any-source-graph",
+        {"loose.ttl": ['sfr:test-film rdfs:comment "loose" .']},
+        ("loose.ttl", "default graph", "1 triple(s) outside any source graph"),
+    ),
+    _refused(
+        "unlabelled-and-untyped-resources",
+        {"unlabelled.trig": _UNLABELLED},
+        *((_at("unlabelled.trig", 3), NAMELESS, message) for message in NO_LABEL),
+        (_at("unlabelled.trig", 4), TYPELESS, "has no rdf:type"),
+        (_at("unlabelled.trig", 4), TYPELESS, "has no English rdfs:label"),
+        ("facts.trig:13", FILM, "schema:producer must be a schema:Person"),
+    ),
+    _refused(
+        "an-untyped-resource",
+        {"typeless.trig": ["<https://example.org/test-source> {", "  sfr:test-film schema:producer sfr:typeless .", "}"]},
+        (_at("typeless.trig", 2), TYPELESS, "has no rdf:type"),
+        (_at("typeless.trig", 2), TYPELESS, "has no English rdfs:label"),
+        ("facts.trig:13", FILM, "schema:producer must be a schema:Person"),
+    ),
+    _refused(
+        "synthetic-entity-without-label",
+        {},
+        *(("synthetic.nq:2505", f"<{_SYNTHETIC_PERSON}>", message) for message in NO_LABEL),
+        base=lambda tmp_path: _write_synthetic(tmp_path, drop_labels_of=_SYNTHETIC_PERSON),
+    ),
+    _refused(
+        "fact-only-on-a-secondary-copy",
+        {
+            "copy.trig": _declared(
+                "https://mirror.example/wiki/Film", "sf:SecondaryCopy", 'sfr:test-film rdfs:comment "only a mirror says so" .'
+            )
+        },
+        (
+            _at("copy.trig", 5),
+            "<https://mirror.example/wiki/Film>",
+            'fact sfr:test-film rdfs:comment "only a mirror says so" rests only on secondary copies',
+        ),
+    ),
+    _refused(  # a listed domain is a copy whatever it says
+        "listed-copy-domain-passed-as-news",
+        {
+            "farm.trig": _declared(
+                "https://juksun.com/movie/test/", "sf:NewsSource", 'sfr:test-film schema:duration "PT95M"^^xsd:duration .'
+            )
+        },
+        ("facts.trig:13", "<https://juksun.com/movie/test/>", "fact sfr:test-film schema:duration"),
+        (_at("farm.trig", 2), "<https://juksun.com/movie/test/>", "on a listed copy domain (SEO template"),
+    ),
+    _refused(
+        "source-without-kind",
+        {
+            "kindless.trig": [
+                f"<{SOURCES_GRAPH}> {{",
+                '  <https://news.example/a> a sf:Source ; rdfs:label "a page"@en .',
+                "}",
+                "<https://news.example/a> {",
+                '  sfr:test-film rdfs:comment "a comment" .',
+                "}",
+            ]
+        },
+        (_at("kindless.trig", 2), "<https://news.example/a>", "a source needs exactly one sf:sourceKind"),
+    ),
+    *(  # writers and readers of RDF recurse over nested blank nodes (JSON-LD, rdflib): refused where written
+        _refused(
+            f"blank-nodes-nested-too-deep-{shape}",
+            {
+                "deep.trig": [
+                    f'<{SOURCES_GRAPH}> {{ <https://example.org/deep-page> a sf:Source ; rdfs:label "A deep page"@en ; '
+                    "sf:sourceKind sf:NewsSource . }",
+                    f'<https://example.org/deep-page> {{ sfr:deep-work a schema:Movie ; rdfs:label "Deep"@en ; schema:about {deep} . }}',
+                ]
+            },
+            (
+                _at("deep.trig", 2),
+                f"<{SFR['deep-work']}>",
+                "blank nodes nested more than 64 deep (a list or chain of nodes): write them as IRIs",
+            ),
+        )
+        for shape, deep in _DEEP.items()
+    ),
+]
+
+
+@pytest.mark.parametrize(("base", "files", "problems"), REFUSED)
+def test_bad_data_is_refused_with_every_problem_named_and_the_store_kept(
+    tmp_path: Path, base: Callable[[Path], Path], files: dict[str, list[str]], problems: tuple[tuple[str, str, str], ...]
+) -> None:
+    store = tmp_path / "store"
+    build(MINI, store)
+    before = _store_fingerprint(store), sorted(p.name for p in tmp_path.iterdir())
+    graph = base(tmp_path)
+    for name, body in files.items():
+        _add_file(graph, name, *body)
     with pytest.raises(ValidationFailed) as failure:
-        build(graph, tmp_path / "store")
-    (problem,) = [p for p in failure.value.problems if "secondary copies" in p.message]
-    assert problem.focus == "<https://mirror.example/wiki/Film>"
-    assert 'fact sfr:test-film rdfs:comment "only a mirror says so" rests only on' in problem.message
-    assert problem.where.startswith(f"{path}:")
-    assert not (tmp_path / "store").exists()
+        build(graph, store)
+    found = sorted((p.where, p.focus, p.message) for p in failure.value.problems)
+    expected = sorted((str(graph / where), focus, start) for where, focus, start in problems)
+    assert [(where, focus) for where, focus, _ in found] == [(where, focus) for where, focus, _ in expected], found
+    assert all(message.startswith(start) for (*_, message), (*_, start) in zip(found, expected)), found
+    assert (_store_fingerprint(store), sorted(p.name for p in tmp_path.iterdir() if p.name != "graph")) == before
+
+
+# ---------------------------------------------------------------- the source policy
 
 
 def test_a_fact_also_on_a_citable_page_may_be_restated_by_a_copy(tmp_path: Path) -> None:
     graph = _copy_mini(tmp_path)
-    _declare(
-        graph,
-        "copy.trig",
-        "https://mirror.example/wiki/Film",
-        "sf:SecondaryCopy",
-        "sfr:test-film schema:director sfr:test-director .",
-    )
+    fact = "sfr:test-film schema:director sfr:test-director ."
+    _add_file(graph, "copy.trig", *_declared("https://mirror.example/wiki/Film", "sf:SecondaryCopy", fact))
     assert build(graph, tmp_path / "store").files == 2
-
-
-def test_a_listed_copy_domain_cannot_pass_as_news(tmp_path: Path) -> None:
-    graph = _copy_mini(tmp_path)
-    _declare(
-        graph,
-        "farm.trig",
-        "https://juksun.com/movie/test/",
-        "sf:NewsSource",
-        'sfr:test-film schema:duration "PT95M"^^xsd:duration .',
-    )
-    with pytest.raises(ValidationFailed) as failure:
-        build(graph, tmp_path / "store")
-    messages = [p.message for p in failure.value.problems if p.focus == "<https://juksun.com/movie/test/>"]
-    assert any("listed copy domain (SEO template" in m for m in messages)
-    assert any("rests only on secondary copies" in m for m in messages)  # a listed domain is a copy whatever it says
-
-
-def test_a_source_needs_exactly_one_kind(tmp_path: Path) -> None:
-    graph = _copy_mini(tmp_path)
-    _add_file(
-        graph,
-        "kindless.trig",
-        "<https://w3id.org/spacefilms/graph/sources> {",
-        '  <https://news.example/a> a sf:Source ; rdfs:label "a page"@en .',
-        "}",
-        "<https://news.example/a> {",
-        '  sfr:test-film rdfs:comment "a comment" .',
-        "}",
-    )
-    with pytest.raises(ValidationFailed) as failure:
-        build(graph, tmp_path / "store")
-    assert any("exactly one sf:sourceKind" in p.message for p in failure.value.problems)
 
 
 def test_the_copy_domain_list_is_well_formed_and_used(tmp_path: Path) -> None:
@@ -415,28 +425,3 @@ def test_a_build_stopped_by_a_signal_stops_midway_and_leaves_the_previous_store(
     assert process.returncode == status and "Built" not in out  # stopped, not finished
     assert os.readlink(store) == previous and sorted(p.name for p in tmp_path.iterdir()) == sorted(["store", previous])
     assert LocalBackend(store).select("SELECT ?f WHERE { ?f a <http://schema.org/Movie> }").rows  # still answers
-
-
-@pytest.mark.parametrize("shape", ["chain", "list"])
-def test_blank_nodes_nested_too_deep_are_refused_at_the_build(tmp_path: Path, shape: str) -> None:
-    """Writers and readers of RDF recurse over nested blank nodes (JSON-LD, rdflib): a chain 10,000 deep is refused
-    where it is written, not by a later export."""
-    graph = tmp_path / "graph"
-    shutil.copytree(MINI, graph)
-    deep = (
-        "[ schema:about " * 10_000 + "<https://example.org/x>" + " ]" * 10_000 if shape == "chain" else "(" + " 1" * 10_000 + " )"
-    )
-    source = "https://example.org/deep-page"
-    (graph / "deep.trig").write_text(
-        "\n".join(PREFIX_LINES)
-        + f'\n<{SOURCES_GRAPH}> {{ <{source}> a sf:Source ; rdfs:label "A deep page"@en ; sf:sourceKind sf:NewsSource . }}\n'
-        + f'<{source}> {{ sfr:deep-work a schema:Movie ; rdfs:label "Deep"@en ; schema:about {deep} . }}\n',
-        encoding="utf-8",
-    )
-    with pytest.raises(ValidationFailed) as failed:
-        load_and_validate(graph)
-    line = len(PREFIX_LINES) + 2
-    assert [str(p) for p in failed.value.problems] == [
-        f"{graph / 'deep.trig'}:{line}: <{SFR['deep-work']}>: blank nodes nested more than 64 deep (a list or chain of"
-        " nodes): write them as IRIs"
-    ]

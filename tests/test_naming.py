@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from spacefilms.core.naming import close_names, did_you_mean
+from spacefilms.diagrams.presets import PRESETS
 
 QUERIES = ["flight-crews", "film-world", "cast", "entity-search"]
 
@@ -21,4 +22,12 @@ def test_the_message_tail_has_one_shape() -> None:
     assert did_you_mean("cats", QUERIES) == "; did you mean cast?"
     assert did_you_mean("zzz", QUERIES, "`spacefilms queries` lists them") == "; `spacefilms queries` lists them"
     assert did_you_mean("zzz", QUERIES) == ""
-    assert did_you_mean("zzz", QUERIES, also=["sfr:a", "sfr:b"]) == "; did you mean sfr:a, sfr:b?"
+
+
+def test_an_unknown_preset_is_the_one_line_a_diagram_command_prints(cli, tmp_path) -> None:
+    """Before the missing --output, before any "Drawing …" line: the preset is the first thing that is wrong."""
+    for output in ([], ["-o", str(tmp_path / "nope.svg")]):
+        result = cli("diagram", "nope", *output)
+        assert result.exit_code == 1 and result.stdout == ""
+        assert result.stderr.splitlines() == [f"error: unknown preset 'nope'; presets: {', '.join(PRESETS)}"]
+    assert list(tmp_path.iterdir()) == []

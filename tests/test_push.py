@@ -214,6 +214,7 @@ class CutUpload:
 
     def _relay(self) -> None:
         client, _ = self.listener.accept()
+        self.listener.close()  # the PUT sent again finds no store: refused at once, not waited for
         with client, socket.create_connection((self.upstream.host, self.upstream.port)) as server:
             data = b""
             while b"\r\n\r\n" not in data:

@@ -11,12 +11,24 @@ from conftest import MINI
 
 from spacefilms.core.backends import LocalBackend, RemoteBackend
 from spacefilms.core.formatting import display, format_result
-from spacefilms.core.library import get_query, list_queries, to_term
+from spacefilms.core.layout import published_quads
+from spacefilms.core.library import get_query, list_queries, queries_dir, to_term
 from spacefilms.core.parameters import inline_bindings
 from spacefilms.core.results import QueryResult
 from spacefilms.endpoints.oxigraph_server import OxigraphServer
 from spacefilms.errors import SpacefilmsError
-from spacefilms.namespaces import SF, SFR, XSD
+from spacefilms.namespaces import (
+    MANIFEST_GRAPH,
+    MERGE_GRAPH,
+    PROV,
+    RDF,
+    SCHEMA,
+    SF,
+    SFR,
+    WD,
+    WIKIDATA_GRAPH_BASE,
+    XSD,
+)
 
 QUERIES = list_queries()
 NAMES = [q.name for q in QUERIES]
@@ -39,6 +51,17 @@ def test_query_has_a_complete_header(query) -> None:
         assert param.default and param.description, f"{query.name}: parameter {param.name} needs a default and a meaning"
         assert re.search(rf"\?{param.name}\b", query.text), f"{query.name}: parameter {param.name} is not used"
     query.check_syntax()
+
+
+def test_no_query_file_names_a_derived_graph() -> None:
+    """Which graphs are sources is asked of the data (core/layout.py): no .rq names the merge or the manifest."""
+    named = [
+        (path.name, iri)
+        for path in sorted(queries_dir().rglob("*.rq"))
+        for iri in (MERGE_GRAPH, MANIFEST_GRAPH)
+        if iri in path.read_text()
+    ]
+    assert named == []
 
 
 def text(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> str:
@@ -389,6 +412,27 @@ def test_conflicts_query_finds_a_wikidata_disagreement(tmp_path: Path) -> None:
     store = replace_store([*data.store, *extra], tmp_path / "store")
     rows = run(LocalBackend(store), "conflicts-with-wikidata").rows
     assert [(text(r[0]), text(r[2]), text(r[4])) for r in rows] == [("Test Film", "PT1H30M", "PT1H35M")]
+
+
+def test_a_query_cites_only_the_graphs_the_data_declares_sources(tmp_path: Path) -> None:
+    """In the published layout (the merge beside the graphs, a manifest) `GRAPH ?source` meets every graph: a bundled
+    query cites a declared page and a Wikidata item's graph, never the merge, the manifest or an undeclared graph."""
+    from spacefilms.store.build import load_and_validate
+    from spacefilms.store.ondisk import replace_store
+
+    film, item = ox.NamedNode(SFR["test-film"]), ox.NamedNode(WD.Q1)
+    duration = ox.NamedNode(str(SCHEMA.duration))
+    wikidata, undeclared = ox.NamedNode(WIKIDATA_GRAPH_BASE + "Q1"), ox.NamedNode("https://example.org/undeclared")
+    extra = [  # a Wikidata item's graph as the enrichment writes it: derived from its item
+        ox.Quad(wikidata, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(PROV.Entity)), wikidata),
+        ox.Quad(wikidata, ox.NamedNode(str(PROV.wasDerivedFrom)), item, wikidata),
+        ox.Quad(film, duration, ox.Literal("PT95M", datatype=ox.NamedNode(str(XSD.duration))), wikidata),
+        ox.Quad(film, duration, ox.Literal("PT91M", datatype=ox.NamedNode(str(XSD.duration))), undeclared),
+    ]
+    quads = published_quads([*load_and_validate(MINI).store, *extra], default_graph=True)
+    assert {MERGE_GRAPH, MANIFEST_GRAPH} <= {q.graph_name.value for q in quads if isinstance(q.graph_name, ox.NamedNode)}
+    rows = run(LocalBackend(replace_store(quads, tmp_path / "store")), "facts-about", entity="sfr:test-film").rows
+    assert {text(row[4]) for row in rows} == {"https://example.org/test-source", WIKIDATA_GRAPH_BASE + "Q1"}
 
 
 def _variables(node: object) -> set[str]:

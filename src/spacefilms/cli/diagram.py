@@ -99,7 +99,7 @@ def diagram(
       spacefilms diagram --focus sfr:yulia-peresild --depth 2 -o yulia.svg
       spacefilms diagram --relation schema:director --relation schema:actor -o people.gexf
     """
-    from spacefilms.diagrams.presets import PRESETS
+    from spacefilms.diagrams.presets import PRESETS, get_preset
     from spacefilms.diagrams.requests import FORMATS
 
     if list_presets:
@@ -107,6 +107,8 @@ def diagram(
         for name, p in PRESETS.items():
             click.echo(f"{name:<{width}}  {p.description}")
         return
+    if preset is not None:
+        get_preset(preset)  # an unknown one is the first error, and the only line: nothing is drawn
     if output is None:
         raise click.UsageError(f"give --output FILE ending in one of .{', .'.join(FORMATS)}")
     if sparql and query_file:

@@ -14,7 +14,14 @@ PUT to Oxigraph or Fuseki), the merge goes there too, as in the built store.
 A SPARQL 1.1 endpoint holding this layout answers the bundled queries as the local store does (see
 :class:`spacefilms.core.backends.RemoteBackend`): with no dataset in the request where its own default graph is
 the merge, else with ``default-graph-uri`` the merge graph and ``named-graph-uri`` the graphs of the manifest. Facts
-are read once from the merge, provenance from ``GRAPH ?source``; the merge and the manifest are never a source.
+are read once from the merge, provenance from ``GRAPH ?source``.
+
+Which graphs are sources is asked of the data, never of a derived graph's name, so that a query file runs as written
+on any of these stores: a graph is a source when it is declared one, as a page (``<g> a sf:Source`` in the sources
+graph) or as a Wikidata item's graph (``<g> prov:wasDerivedFrom <item>`` in ``<g>`` itself, its own provenance). A
+bundled query says so with ``FILTER (EXISTS { GRAPH <…/graph/sources> { ?source a sf:Source } } || EXISTS { GRAPH
+?source { ?source prov:wasDerivedFrom [] } })`` (the small sources graph is read, as the secondary-copy filter beside
+it reads it, rather than the merge); the merge, the manifest and the ontology, sources, build and queries graphs are none.
 """
 
 from __future__ import annotations

@@ -24,10 +24,9 @@ def close_names(name: str, names: Iterable[str]) -> list[str]:
     return [known[n] for n in close]
 
 
-def did_you_mean(name: str, names: Iterable[str], otherwise: str = "", also: Iterable[str] = ()) -> str:
-    """The tail of an "unknown …" message: ``; did you mean a, b?``, or ``; otherwise`` when nothing is close.
-    ``also`` are offered besides the close ones (say, the entities that share the label typed)."""
-    close = close_names(name, names) + [n for n in also]
+def did_you_mean(name: str, names: Iterable[str], otherwise: str = "") -> str:
+    """The tail of an "unknown …" message: ``; did you mean a, b?``, or ``; otherwise`` when nothing is close."""
+    close = close_names(name, names)
     if close:
         return f"; did you mean {', '.join(close)}?"
     return f"; {otherwise}" if otherwise else ""

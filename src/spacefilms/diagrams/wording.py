@@ -10,13 +10,13 @@ translation shows as English, never as a blank.
 from __future__ import annotations
 
 import calendar
-import re
 from functools import cache
 from pathlib import Path
 
+from spacefilms.core.values import DATE_PARTS
+
 LANGUAGES = ("en", "ru")
 _TABLE = Path(__file__).with_name("wording.tsv")
-_ISO_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 
 
 @cache
@@ -47,10 +47,10 @@ def short_month(number: int, lang: str) -> str:
 def data_date(text: str, lang: str) -> str:
     """The data's date as the "Data as of" line writes it: a day (``2025-06-12``) in the language's own form
     (``12 июня 2025 г.``); any other text (a date the user gave) as it is."""
-    found = _ISO_DAY.match(text)
-    if not found or lang == "en":
+    found = DATE_PARTS.match(text)
+    if not found or not found["d"] or found["clock"] or found["tz"] or lang == "en":
         return text
-    year, mm, dd = found.groups()
+    year, mm, dd = found["y"], found["m"], found["d"]
     long_month = say(calendar.month_name[int(mm)], lang)
     return say("{year}-{mm}-{dd}", lang, year=year, mm=mm, dd=dd, day=int(dd), month_long=long_month)
 

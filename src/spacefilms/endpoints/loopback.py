@@ -1,9 +1,13 @@
 """The front's way to its engine: HTTP/1.1 over kept-alive loopback connections, on the server's own event loop.
 
-Not :class:`spacefilms.http.Transport` (every outgoing request to the network goes through that): the engine is a
-child process on 127.0.0.1 that speaks plain HTTP/1.1, and under load the general client (httpx in a worker thread
-per query) cost the front more CPU than the engine's own work on small answers. Here a query is one write and a few
-reads of an asyncio stream: within a deadline for the whole exchange, a cap on the answer's size, no thread.
+Why not :class:`spacefilms.http.Transport`, the one client for every request to the network: the engine is no
+network peer but a child process the front started on 127.0.0.1, speaking plain HTTP/1.1, and the front serves on an
+event loop where the transport is synchronous (httpx in a worker thread per query). Under 50 clients that thread hop
+cost the front more CPU than the engine's own work on small answers: 3.4 ms of front CPU per query through it, 2.2 ms
+here (benchmarks/bench_serve.py, commit e5cfa3e). What the transport guarantees and the engine needs is kept: one
+deadline for the whole exchange and a cap on the answer's size; what it adds for the network (User-Agent and
+credentials, redirects, TLS, retries) has no use for a local child, whose failure the front reports at once. Here a
+query is one write and a few reads of an asyncio stream, no thread.
 """
 
 from __future__ import annotations

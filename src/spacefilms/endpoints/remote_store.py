@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import re
-import time
 import urllib.parse
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -14,7 +13,6 @@ from spacefilms.errors import SpacefilmsError
 from spacefilms.namespaces import MANIFEST_GRAPH, PROV
 
 PROTOCOLS = ("update", "gsp", "dataset")
-_PUT_ATTEMPTS = 3
 AUTH_SCHEMES = ("basic", "digest")
 
 Progress = Callable[[str], None]
@@ -48,7 +46,9 @@ class PushReport:
 
 class Remote:
     """HTTP calls to one external store through the project's transport: SPARQL updates, counting queries, Graph
-    Store PUTs. Credentials go only to the store's own origin (never on after a redirect elsewhere)."""
+    Store PUTs. Credentials go only to the store's own origin (never on after a redirect elsewhere). Only a Graph
+    Store PUT is sent again after a failure (the transport's retry rule, twice at most, 0.5 s then 1 s apart): it
+    replaces its graph whole, where an update sent twice might apply twice."""
 
     def __init__(self, endpoint: Endpoint) -> None:
         from spacefilms.http import Transport
@@ -60,12 +60,16 @@ class Remote:
         self.endpoint = endpoint
         credentials = (endpoint.user, endpoint.password or "") if endpoint.user is not None else None
         self.transport = Transport(
-            timeout=endpoint.timeout, credentials=credentials, auth_scheme=endpoint.auth, headers=dict(endpoint.headers)
+            timeout=endpoint.timeout,
+            credentials=credentials,
+            auth_scheme=endpoint.auth,
+            headers=dict(endpoint.headers),
+            retries=2,
+            backoff=0.5,
         )
 
     def _call(self, method: str, url: str, body: bytes | None, content_type: str | None, accept: str | None = None) -> bytes:
-        headers = {name: value for name, value in (("Content-Type", content_type), ("Accept", accept)) if value}
-        return self.transport.send(method, url, content=body, headers=headers).body
+        return self.transport.send(method, url, content=body, headers=_headers(content_type, accept)).body
 
     def update(self, text: str) -> None:
         self._call("POST", self.endpoint.url, text.encode("utf-8"), "application/sparql-update")
@@ -91,19 +95,11 @@ class Remote:
         return f"{self.endpoint.url}{separator}{urllib.parse.urlencode({'graph': graph})}"
 
     def put_graph(self, graph: str, ntriples: bytes) -> None:
-        """Replace ``graph`` with ``ntriples`` (Graph Store Protocol PUT). A PUT replaces the graph whole, so one
-        the store failed with a server error is sent again (twice at most): Virtuoso fails one of several PUTs at
-        once that add the same new term (HTTP 500, "SR197 Non unique primary key"), seen on a busy machine."""
-        from spacefilms.http import HttpError
-
-        for attempt in range(_PUT_ATTEMPTS):
-            try:
-                self._call("PUT", self._graph_url(graph), ntriples, "application/n-triples; charset=utf-8")  # not Latin-1
-                return
-            except HttpError as exc:
-                if exc.response.status not in (500, 503) or attempt == _PUT_ATTEMPTS - 1:
-                    raise
-                time.sleep(0.5 * (attempt + 1))
+        """Replace ``graph`` with ``ntriples`` (Graph Store Protocol PUT), sent again where the transport retries:
+        Virtuoso fails one of several PUTs at once that add the same new term (HTTP 500, "SR197 Non unique primary
+        key"), seen on a busy machine."""
+        headers = _headers("application/n-triples; charset=utf-8", None)  # not Latin-1
+        self.transport.request("PUT", self._graph_url(graph), lambda _: None, content=ntriples, headers=headers)
 
     def delete_graph(self, graph: str) -> None:
         """Drop ``graph`` (Graph Store Protocol DELETE); one already gone is no error."""
@@ -139,6 +135,10 @@ class Remote:
                     )
                 sizes[row["g"]] = int(row["n"])
         return sizes
+
+
+def _headers(content_type: str | None, accept: str | None) -> dict[str, str]:
+    return {name: value for name, value in (("Content-Type", content_type), ("Accept", accept)) if value}
 
 
 def check_sizes(remote: Remote, expected: dict[str, int], stage: str) -> None:
