@@ -76,10 +76,9 @@ async def _body(request: Request, limit: int, seconds: float) -> bytes:
     return b"".join(chunks)
 
 
-def make_app(engine: Engine, limits: Limits, site: Site, pages: ASGIApp | None = None, running: int = 32) -> ASGIApp:
-    """The endpoint's ASGI application over a running ``engine``; ``pages`` (the website) is mounted at ``/site/``.
-    At most ``running`` queries (and service descriptions) are under way at once; the others wait their turn."""
-    limiter = anyio.CapacityLimiter(running)
+def make_app(engine: Engine, limits: Limits, site: Site, pages: ASGIApp | None = None) -> ASGIApp:
+    """The endpoint's ASGI application over a running ``engine`` (which bounds the queries running at once);
+    ``pages`` (the website) is mounted at ``/site/``."""
 
     async def query_params(request: Request) -> dict[str, list[str]]:
         params = urllib.parse.parse_qs(request.url.query, keep_blank_values=True)
@@ -104,7 +103,7 @@ def make_app(engine: Engine, limits: Limits, site: Site, pages: ASGIApp | None =
         try:
             params = await query_params(request)
             if request.method == "GET" and not params and site.describe is not None:
-                return await anyio.to_thread.run_sync(site.describe, request, limiter=limiter)
+                return await anyio.to_thread.run_sync(site.describe, request)
             if "update" in params:
                 raise Refused(400, READ_ONLY)
             texts = params.get("query", [])
@@ -116,9 +115,7 @@ def make_app(engine: Engine, limits: Limits, site: Site, pages: ASGIApp | None =
             dataset = {k: params[k] for k in ("default-graph-uri", "named-graph-uri") if k in params}
             if dataset == {"default-graph-uri": [MERGE_GRAPH]}:
                 dataset = {}  # the engine's default graph is the merge already, beside every named graph
-            accept = request.headers.get("accept")
-            async with limiter:
-                payload, media, cached = await engine.run(text, dataset, accept)
+            payload, media, cached = await engine.run(text, dataset, request.headers.get("accept"))
         except Refused as refused:
             return _refusal(request, refused, close=refused.status in (408, 413))
         except SpacefilmsError as exc:
