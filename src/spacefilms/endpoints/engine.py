@@ -31,7 +31,7 @@ import pyoxigraph as ox
 
 from spacefilms.core.layout import has_merged_default_graph, open_ox
 from spacefilms.endpoints.answer_cache import AnswerCache
-from spacefilms.endpoints.loopback import AnswerTooLarge, EngineGone, Loopback
+from spacefilms.endpoints.loopback import Answer, AnswerTooLarge, EngineGone, Loopback
 from spacefilms.endpoints.oxigraph_server import OxigraphServer
 from spacefilms.endpoints.protocol import Limits, Refused, convert, engine_syntax_error, negotiate, volatile
 from spacefilms.workspace import store_path
@@ -160,21 +160,23 @@ class Engine:
         # The query goes as the body (no URL-encoding to do), the dataset in the URL, as the Protocol allows.
         request = (urllib.parse.urlencode(dataset, doseq=True), text.encode("utf-8"))
         try:
-            answer = await self._in_turn(request, accept)
+            response = await self._in_turn(request)
         except _EngineDied:
             async with self._alone_turn:
                 try:
-                    answer = await self._ask(self._alone, request, accept)
+                    response = await self._ask(self._alone, request)
                 except _EngineDied as died:
                     raise Refused(
                         502, f"the query engine failed on this query and is started again for the next: {died}"
                     ) from None
+        answer = await _checked(response, accept)
         if cache is not None:
             cache.put(key, answer)
         return (*answer, False)
 
-    async def _in_turn(self, request: tuple[str, bytes], accept: str | None) -> tuple[bytes, str]:
-        """Ask the shared engine when the query's turn comes (see the module's docstring)."""
+    async def _in_turn(self, request: tuple[str, bytes]) -> Answer:
+        """Ask the shared engine when the query's turn comes (see the module's docstring); the turn ends with the
+        engine's answer, before the front checks and converts it."""
         async with self._running:
             await self._turns.acquire()
             held = True
@@ -187,12 +189,13 @@ class Engine:
 
             timer = asyncio.get_running_loop().call_later(LONG_QUERY_S, give_turn)
             try:
-                return await self._ask(self._shared, request, accept)
+                return await self._ask(self._shared, request)
             finally:
                 timer.cancel()
                 give_turn()
 
-    async def _ask(self, slot: _Slot, request: tuple[str, bytes], accept: str | None) -> tuple[bytes, str]:
+    async def _ask(self, slot: _Slot, request: tuple[str, bytes]) -> Answer:
+        """The engine's answer to ``request`` (a success: its failures raised as :class:`Refused`)."""
         server, wire = await slot.engine()
         try:
             response = await wire.query(*request, _WIRE, self.limits.timeout_s + 1.0)
@@ -214,16 +217,21 @@ class Engine:
                 raise engine_syntax_error(message) from None
             first = message.strip().splitlines()
             raise Refused(502, f"query failed: {first[0] if first else f'HTTP {response.status}'}") from None
-        data = response.body
-        graph = response.content_type == ox.RdfFormat.N_TRIPLES.media_type
-        wire_format: ox.QueryResultsFormat | ox.RdfFormat = ox.RdfFormat.N_TRIPLES if graph else ox.QueryResultsFormat.JSON
-        kind = "CONSTRUCT" if graph else "ASK" if _BOOLEAN.match(data) else "SELECT"
-        fmt = negotiate(kind, accept)
-        try:
-            if len(data) <= _CONVERTED_INLINE:
-                return convert(data, wire_format, fmt), fmt.media_type
-            return await anyio.to_thread.run_sync(convert, data, wire_format, fmt), fmt.media_type
-        except (SyntaxError, ValueError):
-            # The engine reports a failure met while streaming by appending its message to a 200 answer.
-            tail = re.split(r"[\[\]{},\n]", data[-300:].decode("utf-8", "replace"))[-1].strip()
-            raise Refused(502, f"query failed: {tail or 'the engine sent a broken answer'}") from None
+        return response
+
+
+async def _checked(response: Answer, accept: str | None) -> tuple[bytes, str]:
+    """The engine's answer in the format ``accept`` asks for, and its media type, once it parses."""
+    data = response.body
+    graph = response.content_type == ox.RdfFormat.N_TRIPLES.media_type
+    wire_format: ox.QueryResultsFormat | ox.RdfFormat = ox.RdfFormat.N_TRIPLES if graph else ox.QueryResultsFormat.JSON
+    kind = "CONSTRUCT" if graph else "ASK" if _BOOLEAN.match(data) else "SELECT"
+    fmt = negotiate(kind, accept)
+    try:
+        if len(data) <= _CONVERTED_INLINE:
+            return convert(data, wire_format, fmt), fmt.media_type
+        return await anyio.to_thread.run_sync(convert, data, wire_format, fmt), fmt.media_type
+    except (SyntaxError, ValueError):
+        # The engine reports a failure met while streaming by appending its message to a 200 answer.
+        tail = re.split(r"[\[\]{},\n]", data[-300:].decode("utf-8", "replace"))[-1].strip()
+        raise Refused(502, f"query failed: {tail or 'the engine sent a broken answer'}") from None
