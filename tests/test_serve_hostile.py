@@ -13,6 +13,7 @@ import signal
 import socket
 import subprocess
 import threading
+import urllib.parse
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,7 +21,9 @@ from pathlib import Path
 import pytest
 from served import SPACEFILMS, Served, alive, children, post
 
+from spacefilms.endpoints.app import _fields
 from spacefilms.endpoints.loopback import Answer, AnswerTooLarge, Loopback
+from spacefilms.endpoints.protocol import volatile
 
 OVERFLOW = "ASK { FILTER(" + "+".join(["1"] * 8000) + " > 0) }"  # 16 KB: overflows the engine's stack
 # 25 million rows counted: about 2 s of the engine's time, idle
@@ -340,6 +343,18 @@ def test_long_queries_cannot_hold_back_a_short_one(built_store: Path) -> None:
         ] * len(workers)
     finally:
         server.stop()
+
+
+def test_forms_and_calls_that_change_from_run_to_run_are_read_as_by_their_reference() -> None:
+    # The front's own form reader against urllib's, on escapes well-formed and not, and text that is not ASCII.
+    for text in ("query=ASK%20%7B%7D+%23%C3%A9&default-graph-uri=", "a=%4&a=%zz%41&&b", "q=%ff\\%5C", "q=é%C3%A9", "x"):
+        assert _fields(text) == urllib.parse.parse_qs(text, keep_blank_values=True)
+    # The volatile check looks for the names before its pattern: every spelling the pattern takes (İ for I) still counts.
+    assert [volatile(text) for text in ("SELECT (UUİD() AS ?u) {}", "SELECT (ſtrUUID() AS ?u) {}", "ASK { ?x <p> 'now()' }")] == [
+        True,
+        True,
+        False,
+    ]
 
 
 def test_a_body_announced_too_large_is_refused_before_it_is_read(served: Served) -> None:
