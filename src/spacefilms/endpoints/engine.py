@@ -8,10 +8,17 @@ the engine's memory limit.
 A query that crashes an engine (a stack overflow, its memory limit) takes down every query running in it. Every query
 runs first in the shared engine; one whose engine died under it runs once more in a second engine, alone, so that
 only the query that crashes that one too fails: the others are answered.
+
+How many queries the shared engine runs at once: one per core and one more (the one whose answer is on its way), in
+the order they came; a query still running after :data:`LONG_QUERY_S` gives its turn to the next, so that a few long
+queries cannot hold the others back, up to :data:`MAX_RUNNING` in all (each is a thread of the engine). The engine
+runs a thread per query it is sent: 32 at once on 2 cores shared every core among them (a 50 ms query took seconds)
+and left the front's one thread a thirty-third of the processors, to read, check and send every other answer.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import os
 import re
@@ -24,7 +31,7 @@ import pyoxigraph as ox
 
 from spacefilms.core.layout import has_merged_default_graph, open_ox
 from spacefilms.endpoints.answer_cache import AnswerCache
-from spacefilms.endpoints.loopback import AnswerTooLarge, EngineGone, Loopback
+from spacefilms.endpoints.loopback import Answer, AnswerTooLarge, EngineGone, Loopback
 from spacefilms.endpoints.oxigraph_server import OxigraphServer
 from spacefilms.endpoints.protocol import Limits, Refused, convert, engine_syntax_error, negotiate, volatile
 from spacefilms.workspace import store_path
@@ -35,6 +42,8 @@ _BOOLEAN = re.compile(rb'\s*\{\s*"head"\s*:\s*\{\s*\}\s*,\s*"boolean"')
 # Answers up to this size are checked and converted on the event loop (a fraction of a millisecond); larger ones in a
 # worker thread, so that the loop keeps serving the other requests meanwhile.
 _CONVERTED_INLINE = 64_000
+LONG_QUERY_S = 1.0  # a query running longer than this no longer holds back the queries after it
+MAX_RUNNING = 32  # queries in the shared engine at once, long ones included
 
 
 class _EngineDied(Exception):
@@ -126,6 +135,8 @@ class Engine:
         self._shared = _Slot(self.link, limits)  # every query, at once
         self._alone = _Slot(self.link, limits)  # queries whose engine died under them, one at a time
         self._alone_turn = anyio.Lock()
+        self._turns = asyncio.Semaphore(len(os.sched_getaffinity(0)) + 1)  # queries running in turn
+        self._running = asyncio.Semaphore(MAX_RUNNING)  # and with the long ones
 
     def start(self) -> None:
         """Start the shared engine now: a clear error (no store, no oxigraph) before the endpoint opens its port."""
@@ -139,29 +150,52 @@ class Engine:
         """Run a query within the limits; return the answer in the format ``accept`` asks for, its media type, and
         whether it came from the cache; or raise :class:`Refused`. The engine parses the query: its syntax errors are
         the client's (400). Answers of queries asking for the time, random numbers or fresh identifiers are not kept."""
-        server, _ = await self._shared.engine()
         cache = self.cache if self.cache is not None and not volatile(text) else None
-        # The key is a digest: a long query text counts for 32 bytes in the cache, not for its own length.
-        key = hashlib.sha256(repr((str(server.location), text, sorted(dataset.items()), accept or "")).encode()).digest()
-        if cache is not None and (kept := cache.get(key)) is not None:
-            return (*kept, True)
+        if cache is not None:
+            server, _ = await self._shared.engine()
+            # The key is a digest: a long query text counts for 32 bytes in the cache, not for its own length.
+            key = hashlib.sha256(repr((str(server.location), text, sorted(dataset.items()), accept or "")).encode()).digest()
+            if (kept := cache.get(key)) is not None:
+                return (*kept, True)
         # The query goes as the body (no URL-encoding to do), the dataset in the URL, as the Protocol allows.
         request = (urllib.parse.urlencode(dataset, doseq=True), text.encode("utf-8"))
         try:
-            answer = await self._ask(self._shared, request, accept)
+            response = await self._in_turn(request)
         except _EngineDied:
             async with self._alone_turn:
                 try:
-                    answer = await self._ask(self._alone, request, accept)
+                    response = await self._ask(self._alone, request)
                 except _EngineDied as died:
                     raise Refused(
                         502, f"the query engine failed on this query and is started again for the next: {died}"
                     ) from None
+        answer = await _checked(response, accept)
         if cache is not None:
             cache.put(key, answer)
         return (*answer, False)
 
-    async def _ask(self, slot: _Slot, request: tuple[str, bytes], accept: str | None) -> tuple[bytes, str]:
+    async def _in_turn(self, request: tuple[str, bytes]) -> Answer:
+        """Ask the shared engine when the query's turn comes (see the module's docstring); the turn ends with the
+        engine's answer, before the front checks and converts it."""
+        async with self._running:
+            await self._turns.acquire()
+            held = True
+
+            def give_turn() -> None:
+                nonlocal held
+                if held:
+                    held = False
+                    self._turns.release()
+
+            timer = asyncio.get_running_loop().call_later(LONG_QUERY_S, give_turn)
+            try:
+                return await self._ask(self._shared, request)
+            finally:
+                timer.cancel()
+                give_turn()
+
+    async def _ask(self, slot: _Slot, request: tuple[str, bytes]) -> Answer:
+        """The engine's answer to ``request`` (a success: its failures raised as :class:`Refused`)."""
         server, wire = await slot.engine()
         try:
             response = await wire.query(*request, _WIRE, self.limits.timeout_s + 1.0)
@@ -183,16 +217,21 @@ class Engine:
                 raise engine_syntax_error(message) from None
             first = message.strip().splitlines()
             raise Refused(502, f"query failed: {first[0] if first else f'HTTP {response.status}'}") from None
-        data = response.body
-        graph = response.content_type == ox.RdfFormat.N_TRIPLES.media_type
-        wire_format: ox.QueryResultsFormat | ox.RdfFormat = ox.RdfFormat.N_TRIPLES if graph else ox.QueryResultsFormat.JSON
-        kind = "CONSTRUCT" if graph else "ASK" if _BOOLEAN.match(data) else "SELECT"
-        fmt = negotiate(kind, accept)
-        try:
-            if len(data) <= _CONVERTED_INLINE:
-                return convert(data, wire_format, fmt), fmt.media_type
-            return await anyio.to_thread.run_sync(convert, data, wire_format, fmt), fmt.media_type
-        except (SyntaxError, ValueError):
-            # The engine reports a failure met while streaming by appending its message to a 200 answer.
-            tail = re.split(r"[\[\]{},\n]", data[-300:].decode("utf-8", "replace"))[-1].strip()
-            raise Refused(502, f"query failed: {tail or 'the engine sent a broken answer'}") from None
+        return response
+
+
+async def _checked(response: Answer, accept: str | None) -> tuple[bytes, str]:
+    """The engine's answer in the format ``accept`` asks for, and its media type, once it parses."""
+    data = response.body
+    graph = response.content_type == ox.RdfFormat.N_TRIPLES.media_type
+    wire_format: ox.QueryResultsFormat | ox.RdfFormat = ox.RdfFormat.N_TRIPLES if graph else ox.QueryResultsFormat.JSON
+    kind = "CONSTRUCT" if graph else "ASK" if _BOOLEAN.match(data) else "SELECT"
+    fmt = negotiate(kind, accept)
+    try:
+        if len(data) <= _CONVERTED_INLINE:
+            return convert(data, wire_format, fmt), fmt.media_type
+        return await anyio.to_thread.run_sync(convert, data, wire_format, fmt), fmt.media_type
+    except (SyntaxError, ValueError):
+        # The engine reports a failure met while streaming by appending its message to a 200 answer.
+        tail = re.split(r"[\[\]{},\n]", data[-300:].decode("utf-8", "replace"))[-1].strip()
+        raise Refused(502, f"query failed: {tail or 'the engine sent a broken answer'}") from None

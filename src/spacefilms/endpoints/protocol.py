@@ -60,6 +60,7 @@ _NESTING = re.compile(r"(?<![?$\w])([A-Za-z_][\w.:-]*)\s*\(|[({\[]|[)}\]]")
 _BUILDING = {"REPLACE", "CONCAT", "GROUP_CONCAT", "ENCODE_FOR_URI"}  # each level can multiply a string's size
 _BUILDING_CALL = re.compile(rf"(?<![?$\w])(?:{'|'.join(sorted(_BUILDING, key=len, reverse=True))})\s*\(", re.IGNORECASE)
 _VOLATILE = re.compile(r"(?=[NRUSB])(?<![?$\w:.-])(?:NOW|RAND|UUID|STRUUID|BNODE)\s*\(", re.IGNORECASE)
+_VOLATILE_NAMES = ("NOW", "RAND", "UUID", "BNODE")  # STRUUID holds UUID
 MAX_DEPTH = 64
 MAX_BUILDS = 4
 
@@ -147,8 +148,15 @@ def _check_nesting(syntax: str) -> None:
 
 def volatile(text: str) -> bool:
     """Whether the query calls a function whose value changes between runs (its answer is not to be kept). Blanking
-    strings, comments and IRIs makes no call appear: a text without one as written needs no blanking."""
-    return _VOLATILE.search(text) is not None and _VOLATILE.search(_syntax(text)) is not None
+    strings, comments and IRIs makes no call appear: a text without one as written needs no blanking; nor does a
+    text without their names in upper case (which every letter the pattern takes for one of theirs becomes, but
+    U+0130, which it takes for I): the pattern tries every letter it may start with, 0.1-0.2 ms on a 2 KB query."""
+    upper = text.upper().replace("\u0130", "I")
+    return (
+        any(name in upper for name in _VOLATILE_NAMES)
+        and _VOLATILE.search(text) is not None
+        and _VOLATILE.search(_syntax(text)) is not None
+    )
 
 
 def engine_syntax_error(message: str) -> Refused:
