@@ -139,7 +139,7 @@ def _at_least(path: str, count: int, passing: str = "true") -> str:
     if count < 1:
         return "true"
     names = [f"?v{i}" for i in range(count)]
-    tests = [passing.replace("?v", name) for name in names] + [f"!sameTerm({a}, {b})" for a, b in combinations(names, 2)]
+    tests = [f"({passing.replace('?v', name)})" for name in names] + [f"!sameTerm({a}, {b})" for a, b in combinations(names, 2)]
     pattern = " . ".join(f"?focus <{path}> {name}" for name in names)
     return f"EXISTS {{ {pattern} FILTER ({' && '.join(tests)}) }}"
 
