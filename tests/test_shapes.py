@@ -76,3 +76,32 @@ def test_shapes_beyond_the_compiled_subset_fall_back_to_pyshacl(tmp_path: Path) 
     assert [(p.focus, p.message) for p in problems] == [
         ("<https://w3id.org/spacefilms/resource/test-film>", "must be in Russian")
     ]
+
+
+@pytest.mark.filterwarnings("ignore:Serializing weird numerical")
+def test_counts_above_one_find_what_pyshacl_finds(tmp_path: Path) -> None:
+    """Bounds above one (n distinct values, looked up per focus node) and unique languages, on the broken fixture."""
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text(
+        "\n".join(PREFIX_LINES)
+        + """\n@prefix sh: <http://www.w3.org/ns/shacl#> .
+        <urn:x-test:shape> a sh:NodeShape ; sh:targetClass schema:Movie , schema:Person , schema:Organization ;
+            sh:property [ sh:path rdfs:label ; sh:minCount 3 ; sh:message "three labels" ] ,
+                [ sh:path rdfs:label ; sh:maxCount 2 ; sh:message "two labels at most" ] ,
+                [ sh:path rdfs:label ; sh:uniqueLang true ; sh:message "one label per language" ] ,
+                [ sh:path rdfs:label ; sh:qualifiedValueShape [ sh:languageIn ( "en" "fr" ) ] ; sh:qualifiedMinCount 2 ;
+                  sh:message "two English or French labels" ] ."""
+    )
+    assert compile_shapes(shapes) is not None
+    data = broken_data(tmp_path)
+    locator = Locator(data.files)
+    ours = shacl_problems(data, shapes, locator)
+    assert ours == _pyshacl_problems(data, shapes, locator)
+    film = [p.message for p in ours if p.focus == "<https://w3id.org/spacefilms/resource/fixture-film>"]
+    assert sorted(film) == ["one label per language", "two labels at most"]
+    assert {p.message for p in ours} == {
+        "three labels",
+        "two labels at most",
+        "one label per language",
+        "two English or French labels",
+    }

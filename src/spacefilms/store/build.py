@@ -134,6 +134,8 @@ def build(graph_dir: Path | None = None, store: Path | None = None, progress: Pr
         except Exception:
             in_background(writer.join)  # a failed check: the writer ends before its store is removed
             raise
+        files = len(data.files)
+        del data  # the in-memory copy goes before the merge reads the store
         in_background(writer.join)
         if writer.error is not None:
             raise writer.error
@@ -144,4 +146,4 @@ def build(graph_dir: Path | None = None, store: Path | None = None, progress: Pr
         # once, in the default graph, which queries read (see spacefilms.core.layout.query_options).
         in_background(add_merge, target, stats.triples < stats.quads)
         del writer, target  # the store closes before it is swapped in (see staged_store)
-    return BuildReport(store_path(store), stats, len(data.files), time.perf_counter() - started, enrichment)
+    return BuildReport(store_path(store), stats, files, time.perf_counter() - started, enrichment)
