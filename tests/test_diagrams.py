@@ -191,7 +191,8 @@ def test_organisations_preset(net, data) -> None:
         (r("dmitry-rogozin"), str(SF.headOf), r("roscosmos")),
         (r("konstantin-ernst"), str(SF.headOf), r("channel-one-russia")),
     } <= found
-    assert (r("mark-vande-hei"), str(SCHEMA.affiliation), r("nasa")) in found
+    assert (r("christina-koch"), str(SCHEMA.affiliation), r("nasa")) in found  # she filmed Space Explorers
+    assert r("mark-vande-hei") not in orgs  # a member on record who headed nothing and is in no work
     assert {p for _, p, _ in found} == {str(SF.headOf), str(SCHEMA.affiliation)}
     assert {d["kind"] for _, d in orgs.nodes(data=True)} == {"person", "organisation", "agency"}
 
@@ -489,8 +490,8 @@ def test_the_organisations_preset_dates_each_headship(store, data, tmp_path) -> 
     from spacefilms.diagrams.arranging import roles_of
 
     diagram = make_diagram(Request(preset="organisations"), store, data, "svg")
-    # each period under the person (his State Duma committee chairmanship is drawn too)
-    assert roles_of(diagram, r("dmitry-rogozin")) == "2000-01-19 – 2003-12-29 /\n2018-05-24 – 2022-07-15"
+    # the period under the person (his State Duma committee made no work: not drawn)
+    assert roles_of(diagram, r("dmitry-rogozin")) == "2018-05-24 – 2022-07-15"
     assert roles_of(diagram, r("konstantin-ernst")) == "since 1999"
     assert roles_of(diagram, r("roscosmos")) == ""  # not under the organisation
     result = render(diagram, tmp_path / "organisations.svg")
@@ -498,10 +499,22 @@ def test_the_organisations_preset_dates_each_headship(store, data, tmp_path) -> 
 
 
 def test_a_type_selection_drops_unrelated_entities_and_says_so(store, data) -> None:
-    diagram = make_diagram(Request(kinds=["person", "organisation"]), store, data, "svg")
+    diagram = make_diagram(Request(kinds=["film", "organisation"]), store, data, "svg")
     assert all(diagram.net.degree(n) > 0 for n in diagram.net)
     assert re.fullmatch(r"[\d,]+ unrelated entities left out", diagram.note)
-    assert diagram.title == "The spacefilms knowledge graph: person, organisation"
+    assert diagram.title == "The spacefilms knowledge graph: film, organisation"
+
+
+def test_the_best_connected_part_leaves_no_node_alone(net, data) -> None:
+    """People and organisations are more than a picture holds: of the best-connected, none is drawn linked to
+    nothing because its neighbours were left out."""
+    from spacefilms.diagrams.selection import top_by_degree
+
+    part = select(net, data, kinds=["person", "organisation"])
+    small = top_by_degree(part, 150)
+    assert part.number_of_nodes() > 150 >= small.number_of_nodes()
+    assert all(small.degree(n) > 0 for n in small)
+    assert small.graph["note"] == f"showing the {small.number_of_nodes()} best-connected of {part.number_of_nodes()} entities"
 
 
 def test_a_sparql_diagram_is_titled_by_its_query(store, data) -> None:

@@ -10,7 +10,7 @@ import pytest
 from conftest import ROOT
 
 from spacefilms.core.layout import open_ox
-from spacefilms.namespaces import SFR, sparql_prologue
+from spacefilms.namespaces import ONTOLOGY_GRAPH, SFR, sparql_prologue
 
 GRAPH_DIR = ROOT / "graph"
 
@@ -147,6 +147,23 @@ def test_every_source_has_one_kind_a_publisher_and_a_language(store: ox.Store) -
                      || (NOT EXISTS { ?src schema:publisher ?p } && ?src != <https://w3id.org/spacefilms/graph/wikidata-ids>)) }""",
     )
     assert lacking == set()
+    # one title: two files declaring a page with two English titles made the site name it by chance
+    twice = answers(
+        store,
+        """SELECT ?src WHERE { GRAPH <https://w3id.org/spacefilms/graph/sources> { ?src a sf:Source ; rdfs:label ?a , ?b }
+             FILTER (LANG(?a) = "en" && LANG(?b) = "en" && ?a != ?b) }""",
+    )
+    assert twice == set()
+
+
+def test_every_term_has_one_english_name(store: ox.Store) -> None:
+    """A term with two English labels (schema:datePublished was declared twice) is named by chance, differently by
+    each engine."""
+    twice = answers(
+        store,
+        f"""SELECT ?t WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?t rdfs:label ?a , ?b }} FILTER (LANG(?a) = "en" && LANG(?b) = "en" && ?a != ?b) }}""",
+    )
+    assert twice == set()
 
 
 def test_every_cast_role_is_labelled(store: ox.Store) -> None:

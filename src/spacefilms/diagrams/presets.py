@@ -31,10 +31,22 @@ class Preset:
     edge_styles: tuple[tuple[str, EdgeStyle], ...] = ()
     parallel: str = "merge"
     roles_in_labels: bool = False
+    # Entities that are the object of one of these relations anywhere in the graph are kept with the people of theirs
+    # who head one or took part in a work, and nothing else: the works' organisations, not every astronaut's employer.
+    around_objects_of: tuple[str, ...] = ()
 
     def network(self, net: nx.MultiDiGraph, data: GraphData) -> nx.MultiDiGraph:
         """The preset's part of ``net``: its relations, and only what touches its centres (when it has some)."""
         part = select(net, data, relations=self.relations)
+        if self.around_objects_of:
+            wanted = {str(p) for p in self.around_objects_of}
+            hubs = {o for _, o, d in net.edges(data=True) if d.get("predicate") in wanted and o in part}
+            undirected, whole = part.to_undirected(as_view=True), net.to_undirected(as_view=True)
+            # their people who head one of them or took part in a work (cast, crew), not every member on record
+            worked = {n for n in part if any(net.nodes[m].get("kind") == "film" for m in whole[n])}
+            heads = {s for s, _, d in part.edges(data=True) if d.get("predicate") == str(SF.headOf)}
+            people = {n for h in hubs for n in undirected[h] if n in heads | worked}
+            return nx.MultiDiGraph(part.subgraph(hubs | people))
         if not self.centres:
             return part
         missing = [c for c in self.centres if c not in part]
@@ -146,7 +158,7 @@ PRESETS: dict[str, Preset] = {
         ),
         Preset(
             "organisations",
-            "Organisations and their people: who heads or belongs to which organisation",
+            "Organisations and their people: who heads or belongs to the organisations that made, backed or planned a work",
             lambda d, lang: say("Organisations and their people", lang),
             (SF.headOf, SCHEMA.affiliation),
             layout="bipartite",
@@ -156,6 +168,7 @@ PRESETS: dict[str, Preset] = {
             ),
             parallel="first",
             roles_in_labels=True,  # the period of each headship, as the sources date it
+            around_objects_of=(SCHEMA.productionCompany, SF.partnerOrganisation, SF.plannedPartner, SF.distributor),
         ),
     )
 }

@@ -104,6 +104,9 @@ def top_by_degree(net: nx.MultiDiGraph, max_nodes: int, keep: Iterable[str] = ()
     ranked = sorted(net.nodes, key=lambda n: (-net.degree(n), n))
     chosen = list(dict.fromkeys(kept + ranked))[:max_nodes]
     small = nx.MultiDiGraph(net.subgraph(chosen))
+    # a node whose every neighbour was left out would stand alone, linked to nothing drawn
+    small.remove_nodes_from([n for n in list(small) if small.degree(n) == 0 and n not in kept and net.degree(n) > 0])
+    chosen = list(small)
     small.graph["note"] = say(
         "showing the {chosen} best-connected of {total} entities",
         net.graph.get("lang", "en"),
