@@ -27,7 +27,6 @@ class GraphStats:
 
 # Curated graphs only: not the ontology, build, sources or Wikidata enrichment graphs.
 _CURATED = curated_graph_filter("?g")
-_IS_CURATED = _CURATED.removeprefix("FILTER ")  # the test alone, "(…)"
 
 
 def _class_counts(graph_filter: str) -> str:
@@ -57,28 +56,8 @@ def triple_count(backend: Backend) -> int:
     """How many distinct triples the named graphs hold."""
     return _count(
         backend,
-        f"SELECT (COUNT(DISTINCT *) AS ?n) WHERE {{ SELECT ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {backend.graph_filter()} }} }}",
+        f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {backend.graph_filter()} }} }}",
     )
-
-
-def _curated_and_all_triples(backend: Backend) -> tuple[int, int]:
-    """How many distinct triples the curated graphs hold, and all named graphs: the few graphs not curated (the
-    ontology, sources, build record, Wikidata enrichment) add the triples no curated graph states. One scan of the
-    curated graphs (each graph tested once, not each quad) instead of two scans of everything."""
-
-    def graphs(test: str) -> str:
-        return f"{{ SELECT ?g WHERE {{ GRAPH ?g {{ }} {backend.graph_filter()} FILTER ({test}) }} }}"
-
-    curated = _count(
-        backend,
-        f"SELECT (COUNT(DISTINCT *) AS ?n) WHERE {{ SELECT ?s ?p ?o WHERE {{ {graphs(_IS_CURATED)} GRAPH ?g {{ ?s ?p ?o }} }} }}",
-    )
-    elsewhere = _count(
-        backend,
-        f"""SELECT (COUNT(DISTINCT *) AS ?n) WHERE {{ SELECT ?s ?p ?o WHERE {{ {graphs("!" + _IS_CURATED)} GRAPH ?g {{ ?s ?p ?o }}
-            FILTER NOT EXISTS {{ GRAPH ?h {{ ?s ?p ?o }} {backend.graph_filter("?h")} FILTER {_IS_CURATED.replace("?g", "?h")} }} }} }}""",
-    )
-    return curated, curated + elsewhere
 
 
 def built_at(backend: Backend) -> str | None:
@@ -93,11 +72,14 @@ def graph_stats(backend: Backend) -> GraphStats:
         (row["class"].value, row["label"].value if row["label"] else row["class"].value, int(row["n"].value))
         for row in backend.select(_class_counts(backend.graph_filter()))
     ]
-    curated, triples = _curated_and_all_triples(backend)
     return GraphStats(
-        triples=triples,
+        triples=triple_count(backend),
         quads=_count(backend, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {backend.graph_filter()} }}"),
-        curated_triples=curated,
+        curated_triples=_count(
+            backend,
+            f"""SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }}
+                {_CURATED} {backend.graph_filter()} }} }}""",
+        ),
         sources=_count(
             backend,
             f"SELECT (COUNT(DISTINCT ?src) AS ?n) WHERE {{ GRAPH <{SOURCES_GRAPH}> {{ ?src a sf:Source }} }}",
