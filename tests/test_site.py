@@ -209,6 +209,21 @@ def test_hostile_labels_are_escaped(tmp_path: Path) -> None:
     assert 'href="https://example.org/evil?a=1&amp;b=&#39;x&#39;"' in evil
 
 
+def test_a_query_whose_default_entity_is_absent_is_not_run_and_its_page_says_so(tmp_path: Path) -> None:
+    """A graph without the defaults' entity answers nothing, and on a big store can take minutes to say so."""
+    from spacefilms.core.library import get_query
+    from spacefilms.site.library import answer_queries
+
+    tiny = tiny_store()
+    (_, said), (_, counted) = answer_queries(tiny, [get_query("cast"), get_query("class-counts")])
+    assert said == "its default film = sfr:the-challenge is not in this graph, so it was not run"
+    assert counted.variables == ["class", "classLabel", "entities"]  # a query without an entity runs
+    output = tmp_path / "site"
+    build_site(tiny, output, max_diagrams=0)
+    page = html.unescape((output / "query" / "cast.html").read_text(encoding="utf-8"))
+    assert "The query could not run here: its default film = sfr:the-challenge is not in this graph" in page
+
+
 def test_a_failed_rebuild_leaves_the_previous_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     output = tmp_path / "site"
     build_site(tiny_store("First"), output, max_diagrams=0)
