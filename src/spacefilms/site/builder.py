@@ -70,12 +70,12 @@ def build_site(
         writer = Writer(folder, "spacefilms", built or "unknown date")
         for name in ASSETS:
             writer.write_bytes(f"assets/{name}", resources.files("spacefilms.site").joinpath("static", name).read_bytes())
-        say("drawing the pictures")  # first: the diagrams' index of the graph is gone before the pages' is made
-        pictures = draw_pictures(backend, folder, max_diagrams, say)
-        say(f"drew {len(pictures.home) + len(pictures.focus)} pictures")
         say(f"reading the graph from {backend.name}")
         data = load_site_data(backend)
         say(f"read {data.quads:,} quads: {len(data.entities):,} entities, {len(data.sources):,} sources")
+        say("drawing the pictures")  # from the store the pages read: an endpoint is asked nothing more
+        pictures = draw_pictures(data.backend, folder, max_diagrams, say)
+        say(f"drew {len(pictures.home) + len(pictures.focus)} pictures")
         found = _entity_pages(writer, data, pictures, say)
         _source_pages(writer, data, say)
         classes = _class_pages(writer, data)
