@@ -28,6 +28,9 @@ from spacefilms.site.paths import is_resource, resource_stem
 
 MAX_FOCUS = 20
 FOCUS_NODES = 40
+# A hub's focus diagram would show 40 of its thousands of neighbours after reading them all (on a big graph, most of
+# it): entities with more links than this get none, and the note says so.
+MAX_FOCUS_LINKS = 1000
 TIMELINE_LANES = 6
 
 
@@ -44,12 +47,14 @@ class Pictures:
     works: Picture | None = None  # the timeline of the works filmed in space
     focus: dict[str, Picture] = field(default_factory=dict)  # entity IRI -> its focus diagram
     candidates: int = 0  # entities that could have a focus diagram
+    hubs: int = 0  # entities left without one: more than MAX_FOCUS_LINKS links
 
     @property
     def focus_note(self) -> str:
         if self.candidates <= len(self.focus):
             return ""
-        return f"Focus diagrams are drawn for the {len(self.focus):,} best-connected of {self.candidates:,} entities."
+        note = f"Focus diagrams are drawn for the {len(self.focus):,} best-connected of {self.candidates:,} entities."
+        return note + (f" Those with more than {MAX_FOCUS_LINKS:,} links ({self.hubs:,}) have none." if self.hubs else "")
 
 
 def _svg(fig, path: Path, title: str) -> None:
@@ -122,6 +127,8 @@ def draw_pictures(
     degree = degrees(load_graph_data(backend, quads=_link_quads(backend)))
     ranked = sorted((n for n, d in degree.items() if is_resource(n) and d > 0), key=lambda n: (-degree[n], n))
     pictures.candidates = len(ranked)
+    pictures.hubs = sum(1 for n in ranked if degree[n] > MAX_FOCUS_LINKS)
+    ranked = [n for n in ranked if degree[n] <= MAX_FOCUS_LINKS]
     for number, iri in enumerate(ranked[:max_focus], 1):
         data = load_graph_data(backend, around=(iri, 1))
         part = select(build_network(data), data, iri, 1)
