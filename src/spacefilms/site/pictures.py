@@ -22,7 +22,7 @@ from spacefilms.diagrams.presets import RACE, custom_diagram, get_preset
 from spacefilms.diagrams.selection import select
 from spacefilms.diagrams.timeline import WORKS_TITLE, Event, milestones, timeline_figure, works_figure, works_in_space
 from spacefilms.errors import SpacefilmsError
-from spacefilms.namespaces import ONTOLOGY_GRAPH, SF
+from spacefilms.namespaces import ONTOLOGY_GRAPH, SCHEMA, SF
 from spacefilms.site.index import LABEL, TYPE
 from spacefilms.site.paths import is_resource, resource_stem
 
@@ -144,9 +144,12 @@ def draw_pictures(
     return pictures
 
 
+_DATED = {TYPE, LABEL, *(str(p) for p in (SF.milestoneOf, SF.milestoneType, SF.workKind, SCHEMA.startDate, SCHEMA.datePublished))}
+
+
 def _dated_quads(backend: Backend) -> Iterator[ox.Quad]:
-    """What the timelines read: every quad about a film project, a milestone or a work of a stated kind (and the
-    blank nodes they point to), and the vocabulary's names."""
+    """What the timelines read: the types, names, kinds and dates of every film project, milestone and work of a
+    stated kind, and the vocabulary's names."""
     read: set[ox.NamedNode] = set()
     for found in (
         backend.quads(None, ox.NamedNode(TYPE), ox.NamedNode(str(SF.SpaceFilmProject))),
@@ -156,7 +159,7 @@ def _dated_quads(backend: Backend) -> Iterator[ox.Quad]:
         for quad in found:
             if isinstance(quad.subject, ox.NamedNode) and quad.subject not in read:
                 read.add(quad.subject)
-                yield from backend.quads_about(quad.subject)
+                yield from (q for q in backend.quads(quad.subject) if q.predicate.value in _DATED)
     yield from backend.quads(None, ox.NamedNode(LABEL), None, ox.NamedNode(ONTOLOGY_GRAPH))
 
 
