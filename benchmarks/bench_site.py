@@ -72,7 +72,7 @@ def worker(name: str, workdir: Path, max_diagrams: int) -> dict:
     }
 
 
-STAGES = ("pictures", "read", "entity pages", "source pages", "queries, indexes, search")  # in the order they run
+STAGES = ("read", "pictures", "entity pages", "source pages", "queries, indexes, search")  # in the order they run
 
 
 def stage_times(stages: list[tuple[float, str]]) -> dict[str, float]:

@@ -207,6 +207,41 @@ def test_hostile_labels_are_escaped(tmp_path: Path) -> None:
     assert 'href="https://example.org/evil?a=1&amp;b=&#39;x&#39;"' in evil
 
 
+def test_a_query_whose_default_entity_is_absent_is_not_run_and_its_page_says_so(tmp_path: Path) -> None:
+    """A graph without the defaults' entity answers nothing, and on a big store can take minutes to say so."""
+    from spacefilms.core.library import get_query
+    from spacefilms.site.library import answer_queries
+
+    tiny = tiny_store()
+    (_, said), (_, counted) = answer_queries(tiny, [get_query("cast"), get_query("class-counts")])
+    assert said == "its default film = sfr:the-challenge is not in this graph, so it was not run"
+    assert counted.variables == ["class", "classLabel", "entities"]  # a query without an entity runs
+    output = tmp_path / "site"
+    build_site(tiny, output, max_diagrams=0)
+    page = html.unescape((output / "query" / "cast.html").read_text(encoding="utf-8"))
+    assert "The query could not run here: its default film = sfr:the-challenge is not in this graph" in page
+
+
+def test_a_hub_gets_no_focus_diagram_and_its_page_says_why(tmp_path: Path) -> None:
+    """A focus diagram of an entity with more than MAX_FOCUS_LINKS links would read its whole neighbourhood (on a big
+    graph, most of it) to show 40 nodes: the next best-connected get the diagrams, and the note says so."""
+    from spacefilms.site.pictures import MAX_FOCUS_LINKS
+
+    n = ox.NamedNode
+    src, hub = n("https://example.org/films"), n(f"{SFR}station")
+    kind, place = n("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), n("http://schema.org/Place")
+    films = [n(f"{SFR}film-{i}") for i in range(MAX_FOCUS_LINKS + 1)]
+    store = ox.Store()
+    store.extend([ox.Quad(hub, kind, place, src)] + [ox.Quad(f, n(f"{SFR}filmedAt"), hub, src) for f in films])
+    store.extend(ox.Quad(f, kind, n("http://schema.org/Movie"), src) for f in films)
+    output = tmp_path / "site"
+    report = build_site(LocalBackend(store), output, max_diagrams=1)
+    assert report.diagrams == 1 and not (output / "images" / "resource" / "station.svg").exists()
+    assert (output / "images" / "resource" / "film-0.svg").exists()  # the best-connected after the hub
+    page = (output / resource_page(hub.value)).read_text(encoding="utf-8")
+    assert f"Those with more than {MAX_FOCUS_LINKS:,} links (1) have none." in page
+
+
 def test_a_failed_rebuild_leaves_the_previous_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     output = tmp_path / "site"
     build_site(tiny_store("First"), output, max_diagrams=0)

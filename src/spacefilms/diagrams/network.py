@@ -15,7 +15,7 @@ The conversion, in one place:
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import unquote
@@ -114,19 +114,21 @@ class GraphData:
         raise SpacefilmsError(f"unknown entity {text!r}{hint}", option)
 
 
-def load_graph_data(backend: Backend, around: tuple[str, int] | None = None) -> GraphData:
+def load_graph_data(backend: Backend, around: tuple[str, int] | None = None, quads: Iterable[ox.Quad] | None = None) -> GraphData:
     """Index the curated quads the ``backend`` reads: labels, types, entity-to-entity relations, other facts, source labels.
 
     With ``around=(entity IRI, depth)`` only the entities within ``depth`` steps are read whole (plus the types and
-    names of those one step further): a focus diagram on a big store then reads a small part of it.
+    names of those one step further): a focus diagram on a big store then reads a small part of it. With ``quads``,
+    only those (the part of a big store a caller's pictures need).
     """
     data = GraphData(built_at=built_at(backend))
     published = backend.quads(None, ox.NamedNode(str(SCHEMA.datePublished)), None, ox.NamedNode(SOURCES_GRAPH))
     data.newest_source = max((q.object.value[:10] for q in published if isinstance(q.object, ox.Literal)), default=None)
-    if around is None:
-        quads: Iterable[ox.Quad] = backend.quads(None, None, None, None)
-    else:
+    part = around is not None or quads is not None  # then only the sources of the facts read are named
+    if around is not None:
         quads = _neighbourhood_quads(backend, *around)
+    elif quads is None:
+        quads = backend.quads(None, None, None, None)
     blank: dict[str, list[tuple[str, ox.Literal | ox.NamedNode | ox.BlankNode]]] = defaultdict(list)
     literal_like: list[tuple[str, str, ox.NamedNode | ox.BlankNode, str]] = []
     for quad in quads:
@@ -157,7 +159,7 @@ def load_graph_data(backend: Backend, around: tuple[str, int] | None = None) -> 
         if isinstance(o, ox.NamedNode) and value == local_name(o.value):
             value = o.value
         data.facts[s][(p, value, "")].add(graph)
-    if around is not None:
+    if part:
         graphs = {g for facts in data.facts.values() for sources in facts.values() for g in sources}
         for g in graphs | {g for sources in data.relations.values() for g in sources}:
             for quad in backend.quads(ox.NamedNode(g), ox.NamedNode(_LABEL), None, ox.NamedNode(SOURCES_GRAPH)):
@@ -291,6 +293,16 @@ def build_network(data: GraphData, triples: Iterable[Triple] | None = None, lang
             role=" / ".join(roles),
         )
     return net
+
+
+def degrees(data: GraphData) -> Counter[str]:
+    """Each node's degree in :func:`build_network`'s network of ``data`` (its edges, cast roles and flight assignments
+    folded), without building the network: only the links of a big store need to be held."""
+    found: Counter[str] = Counter()
+    for s, _, o in _fold_n_ary(data, dict(data.relations), "en"):
+        found[s] += 1
+        found[o] += 1
+    return found
 
 
 def _add_node(net: nx.MultiDiGraph, data: GraphData, iri: str, lang: str) -> None:

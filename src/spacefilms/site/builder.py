@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -15,7 +16,7 @@ from spacefilms.core.backends import Backend
 from spacefilms.namespaces import SF, SFR, compact
 from spacefilms.site.entities import described, entity_page, kind_key, source_ref
 from spacefilms.site.index import SiteData, load_site_data
-from spacefilms.site.library import query_pages
+from spacefilms.site.library import answer_queries, query_pages
 from spacefilms.site.linked_data import FORMATS, entity_quads, schema_org, serialize
 from spacefilms.site.output import check_output, site_folder
 from spacefilms.site.paths import class_page, resource_page, resource_stem, source_page
@@ -62,27 +63,30 @@ def build_site(
     check_output(Path(output))  # before the graph is read: a wrong folder is refused at once
     built = built_at(backend)
     stamp = {"generator": f"spacefilms {__version__}", "built_at": built}
-    with site_folder(output, stamp) as folder:
+    with site_folder(output, stamp) as folder, ThreadPoolExecutor(1, "site-queries") as beside:
+        # the bundled queries and the VoID counts read the whole store: they run beside the pages, on another core
+        answers = beside.submit(answer_queries, backend)
+        void = beside.submit(void_turtle, backend)
         writer = Writer(folder, "spacefilms", built or "unknown date")
         for name in ASSETS:
             writer.write_bytes(f"assets/{name}", resources.files("spacefilms.site").joinpath("static", name).read_bytes())
-        say("drawing the pictures")  # first: the diagrams' index of the graph is gone before the pages' is made
-        pictures = draw_pictures(backend, folder, max_diagrams, say)
-        say(f"drew {len(pictures.home) + len(pictures.focus)} pictures")
         say(f"reading the graph from {backend.name}")
         data = load_site_data(backend)
         say(f"read {data.quads:,} quads: {len(data.entities):,} entities, {len(data.sources):,} sources")
+        say("drawing the pictures")  # from the store the pages read: an endpoint is asked nothing more
+        pictures = draw_pictures(data.backend, folder, max_diagrams, say)
+        say(f"drew {len(pictures.home) + len(pictures.focus)} pictures")
         found = _entity_pages(writer, data, pictures, say)
         _source_pages(writer, data, say)
         classes = _class_pages(writer, data)
         say("running the bundled queries")
-        queries = query_pages(backend, data)
+        queries = query_pages(data, answers.result())
         for page in queries:
             writer.write_bytes(f"query/{page.file}", page.text.encode("utf-8"))
             writer.page(page.path, "query.html", query=page, title=page.title or page.name)
         writer.page("queries.html", "queries.html", queries=queries, title="Query library")
         writer.write_bytes(INDEX_FILE, search_script(found + source_entries(data)))
-        writer.write_bytes(VOID_FILE, void_turtle(backend))  # the graph's VoID description, counted from the store
+        writer.write_bytes(VOID_FILE, void.result())  # the graph's VoID description, counted from the store
         _home(writer, data, pictures, classes)
         say(f"wrote {writer.pages:,} pages ({writer.files:,} files, {writer.bytes / 1e6:.1f} MB)")
     return SiteReport(

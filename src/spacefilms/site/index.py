@@ -90,8 +90,9 @@ class _Cache(OrderedDict):
 class SiteData:
     """The indexes (see the module docstring) and the lookups pages make in the store."""
 
-    def __init__(self, store: ox.Store, built: str | None) -> None:
-        self.store = store
+    def __init__(self, backend: LocalBackend, built: str | None) -> None:
+        self.backend = backend  # what the pages and pictures read: the store, or the endpoint's quads copied
+        self.store = backend.store
         self.built_at = built
         self.quads = 0
         self.entities: dict[str, frozenset[str]] = {}  # project resource -> its classes
@@ -209,18 +210,18 @@ _SOURCE_FIELDS = {
 }
 
 
-def reading_store(backend: Backend) -> ox.Store:
+def reading_backend(backend: Backend) -> LocalBackend:
     """The store to read the site from: a local one where it lies, an endpoint's quads copied into memory."""
     if isinstance(backend, LocalBackend):
-        return backend.store
+        return backend
     store = ox.Store()
     store.extend(backend.quads(None, None, None, None))
-    return store
+    return LocalBackend(store)
 
 
 def load_site_data(backend: Backend) -> SiteData:
     """Build the indexes of the graph ``backend`` reads (see the module docstring) in one pass over its quads."""
-    data = SiteData(reading_store(backend), built_at(backend))
+    data = SiteData(reading_backend(backend), built_at(backend))
     types: dict[str, set[str]] = {}
     classes: dict[str, str] = {}  # each class IRI once, shared by every entity of it
     counts: Counter[str] = Counter()

@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from spacefilms.core.backends import Backend
+from spacefilms.core.backends import Answer, Backend
 from spacefilms.core.library import NamedQuery, Parameter, list_queries
 from spacefilms.core.parameters import inline_bindings
 from spacefilms.errors import SpacefilmsError
+from spacefilms.namespaces import expand
 from spacefilms.site.index import SiteData, Term
 from spacefilms.site.paths import query_page, source_page
 from spacefilms.site.values import Shown, show
@@ -49,19 +50,41 @@ class QueryPage:
         return f"curl -s {SERVE_URL} -H 'Accept: text/csv' --data-urlencode query@{self.file}"
 
 
-def query_pages(backend: Backend, data: SiteData, queries: list[NamedQuery] | None = None) -> list[QueryPage]:
-    """Every bundled query, run with its default parameters (a query that fails says why on its page)."""
-    pages = []
+Outcome = Answer | str  # a query's answer, or why it has none (said on its page)
+
+
+def answer_queries(backend: Backend, queries: list[NamedQuery] | None = None) -> list[tuple[NamedQuery, Outcome]]:
+    """Every bundled query's answer with its default parameters (the store only, no page: so it can run in a thread
+    beside the pages, Oxigraph evaluating without the GIL). A query whose default entity is not in the graph is not
+    run: it would answer nothing, and a graph without the entity can take minutes to say so."""
+    answers: list[tuple[NamedQuery, Outcome]] = []
     for query in queries if queries is not None else list_queries():
+        absent = [p for p in query.parameters if p.type == "iri" and p.default and not _present(backend, p.default)]
+        if absent:
+            names = ", ".join(f"{p.name} = {p.default}" for p in absent)
+            answers.append((query, f"its default {names} is not in this graph, so it was not run"))
+            continue
+        try:
+            answers.append((query, backend.answer(_bound(query))))
+        except SpacefilmsError as exc:
+            answers.append((query, str(exc)))
+    return answers
+
+
+def _present(backend: Backend, curie: str) -> bool:
+    """Whether the graph states anything about the entity ``curie`` names."""
+    return next(iter(backend.quads(ox.NamedNode(expand(curie)))), None) is not None
+
+
+def query_pages(data: SiteData, answers: list[tuple[NamedQuery, Outcome]]) -> list[QueryPage]:
+    """The pages of the queries' answers (:func:`answer_queries`), entities linked to their pages."""
+    pages = []
+    for query, answer in answers:
         path = query_page(query.name)
         page = QueryPage(query.name, path, query.title, query.description, query.example, query.parameters, query.text)
-        try:
-            answer = backend.answer(_bound(query))
-        except SpacefilmsError as exc:
-            page.error = str(exc)
-            pages.append(page)
-            continue
-        if isinstance(answer, bool):
+        if isinstance(answer, str):
+            page.error = answer
+        elif isinstance(answer, bool):
             page.boolean = answer
         elif isinstance(answer, list):
             page.columns = ["subject", "predicate", "object"]

@@ -7,24 +7,30 @@ Drawing is the slow part of a site (a fraction of a second per picture), so focu
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import matplotlib
+import pyoxigraph as ox
 
 from spacefilms.core.backends import Backend
 from spacefilms.diagrams.drawing import DPI, RC, figure
 from spacefilms.diagrams.model import Diagram
-from spacefilms.diagrams.network import GraphData, build_network, load_graph_data
-from spacefilms.diagrams.presets import custom_diagram, get_preset
+from spacefilms.diagrams.network import GraphData, build_network, degrees, load_graph_data
+from spacefilms.diagrams.presets import RACE, custom_diagram, get_preset
 from spacefilms.diagrams.selection import select
 from spacefilms.diagrams.timeline import WORKS_TITLE, Event, milestones, timeline_figure, works_figure, works_in_space
 from spacefilms.errors import SpacefilmsError
+from spacefilms.namespaces import ONTOLOGY_GRAPH, SCHEMA, SF
+from spacefilms.site.index import LABEL, TYPE
 from spacefilms.site.paths import is_resource, resource_stem
 
 MAX_FOCUS = 20
 FOCUS_NODES = 40
+# A hub's focus diagram would show 40 of its thousands of neighbours after reading them all (on a big graph, most of
+# it): entities with more links than this get none, and the note says so.
+MAX_FOCUS_LINKS = 1000
 TIMELINE_LANES = 6
 
 
@@ -41,12 +47,14 @@ class Pictures:
     works: Picture | None = None  # the timeline of the works filmed in space
     focus: dict[str, Picture] = field(default_factory=dict)  # entity IRI -> its focus diagram
     candidates: int = 0  # entities that could have a focus diagram
+    hubs: int = 0  # entities left without one: more than MAX_FOCUS_LINKS links
 
     @property
     def focus_note(self) -> str:
         if self.candidates <= len(self.focus):
             return ""
-        return f"Focus diagrams are drawn for the {len(self.focus):,} best-connected of {self.candidates:,} entities."
+        note = f"Focus diagrams are drawn for the {len(self.focus):,} best-connected of {self.candidates:,} entities."
+        return note + (f" Those with more than {MAX_FOCUS_LINKS:,} links ({self.hubs:,}) have none." if self.hubs else "")
 
 
 def _svg(fig, path: Path, title: str) -> None:
@@ -77,14 +85,15 @@ def _events(events: list[Event], limit: int | None = 30) -> str:
 def draw_pictures(
     backend: Backend, site: Path, max_focus: int = MAX_FOCUS, progress: Callable[[str], None] = lambda _: None
 ) -> Pictures:
-    """Draw the home page's pictures and up to ``max_focus`` focus diagrams into ``site/images/``."""
-    data = load_graph_data(backend)
-    net = build_network(data)
+    """Draw the home page's pictures and up to ``max_focus`` focus diagrams into ``site/images/``. Each picture reads
+    only its part of the store (the film's neighbourhood, the milestones and works, an entity's neighbourhood), and
+    the best-connected entities are found from the links alone: no copy of the whole graph is made."""
     pictures = Pictures()
     images = site / "images"
     images.mkdir(parents=True, exist_ok=True)
     try:
-        diagram = get_preset("film-world").diagram(net, data, data.date, 150)
+        data = load_graph_data(backend, around=(RACE[0], 1))  # the film-world picture: the film and its neighbours
+        diagram = get_preset("film-world").diagram(build_network(data), data, data.date, 150)
         _draw(diagram, images / "film-world.svg")
         people = [n for n in diagram.net if n not in diagram.centres]
         pictures.home.append(
@@ -92,6 +101,7 @@ def draw_pictures(
         )
     except SpacefilmsError as exc:  # a graph without the film (a synthetic one): no picture of its world
         progress(f"no film-world picture: {exc}")
+    data = load_graph_data(backend, quads=_dated_quads(backend))
     lanes = milestones(data)
     if lanes:
         chosen = list(lanes)[:TIMELINE_LANES]
@@ -114,10 +124,14 @@ def draw_pictures(
             [e for lane in works.values() for e in lane], None
         )
         pictures.works = Picture("images/works-timeline.svg", alt)
-    ranked = sorted((n for n in net if is_resource(n) and net.degree(n) > 0), key=lambda n: (-net.degree(n), n))
+    degree = degrees(load_graph_data(backend, quads=_link_quads(backend)))
+    ranked = sorted((n for n, d in degree.items() if is_resource(n) and d > 0), key=lambda n: (-degree[n], n))
     pictures.candidates = len(ranked)
+    pictures.hubs = sum(1 for n in ranked if degree[n] > MAX_FOCUS_LINKS)
+    ranked = [n for n in ranked if degree[n] <= MAX_FOCUS_LINKS]
     for number, iri in enumerate(ranked[:max_focus], 1):
-        part = select(net, data, iri, 1)
+        data = load_graph_data(backend, around=(iri, 1))
+        part = select(build_network(data), data, iri, 1)
         title = f"{data.label(iri)} and what lies one step away"
         diagram = custom_diagram(part, data, title, data.date, iri, 1, None, FOCUS_NODES)
         path = "images/" + resource_stem(iri) + ".svg"
@@ -128,3 +142,27 @@ def draw_pictures(
         if number % 5 == 0 or number == min(max_focus, len(ranked)):
             progress(f"drew {number} of {min(max_focus, len(ranked))} focus diagrams")
     return pictures
+
+
+_DATED = {TYPE, LABEL, *(str(p) for p in (SF.milestoneOf, SF.milestoneType, SF.workKind, SCHEMA.startDate, SCHEMA.datePublished))}
+
+
+def _dated_quads(backend: Backend) -> Iterator[ox.Quad]:
+    """What the timelines read: the types, names, kinds and dates of every film project, milestone and work of a
+    stated kind, and the vocabulary's names."""
+    read: set[ox.NamedNode] = set()
+    for found in (
+        backend.quads(None, ox.NamedNode(TYPE), ox.NamedNode(str(SF.SpaceFilmProject))),
+        backend.quads(None, ox.NamedNode(str(SF.milestoneOf))),
+        backend.quads(None, ox.NamedNode(str(SF.workKind))),
+    ):
+        for quad in found:
+            if isinstance(quad.subject, ox.NamedNode) and quad.subject not in read:
+                read.add(quad.subject)
+                yield from (q for q in backend.quads(quad.subject) if q.predicate.value in _DATED)
+    yield from backend.quads(None, ox.NamedNode(LABEL), None, ox.NamedNode(ONTOLOGY_GRAPH))
+
+
+def _link_quads(backend: Backend) -> Iterator[ox.Quad]:
+    """What the ranking by links reads: the quads whose object is an IRI (links and types; no names, no values)."""
+    return (quad for quad in backend.quads(None, None, None, None) if isinstance(quad.object, ox.NamedNode))
