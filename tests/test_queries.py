@@ -64,6 +64,20 @@ def test_no_query_file_names_a_derived_graph() -> None:
     assert named == []
 
 
+def test_the_served_endpoint_takes_every_bundled_query() -> None:
+    """The endpoint's guard refuses costly shapes (string builders nested more than four deep): a bundled query must
+    never be one of them (time-in-space's six nested REPLACEs were refused by `spacefilms serve`)."""
+    from spacefilms.endpoints.protocol import Refused, check_query
+
+    refused = {}
+    for query in list_queries():
+        try:
+            check_query(query.text)
+        except Refused as exc:
+            refused[query.name] = str(exc)
+    assert refused == {}
+
+
 def text(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> str:
     """A cell as text: an IRI, a literal's lexical form ("None" when unbound, so an empty literal is not mistaken for it)."""
     return "None" if term is None else term.value
