@@ -193,6 +193,7 @@ def test_organisations_preset(net, data) -> None:
     } <= found
     assert (r("christina-koch"), str(SCHEMA.affiliation), r("nasa")) in found  # she filmed Space Explorers
     assert r("mark-vande-hei") not in orgs  # a member on record who headed nothing and is in no work
+    assert all(orgs.degree(n) > 0 for n in orgs)  # an organisation with none of those people is not drawn alone
     assert {p for _, p, _ in found} == {str(SF.headOf), str(SCHEMA.affiliation)}
     assert {d["kind"] for _, d in orgs.nodes(data=True)} == {"person", "organisation", "agency"}
 

@@ -31,8 +31,9 @@ class Preset:
     edge_styles: tuple[tuple[str, EdgeStyle], ...] = ()
     parallel: str = "merge"
     roles_in_labels: bool = False
-    # Entities that are the object of one of these relations anywhere in the graph are kept with the people of theirs
-    # who head one or took part in a work, and nothing else: the works' organisations, not every astronaut's employer.
+    # Entities that are the object of one of these relations anywhere in the graph are drawn with the people of theirs
+    # who head one or took part in a work, and nothing else (one with no such person is not drawn): the works'
+    # organisations, not every astronaut's employer.
     around_objects_of: tuple[str, ...] = ()
 
     def network(self, net: nx.MultiDiGraph, data: GraphData) -> nx.MultiDiGraph:
@@ -42,11 +43,14 @@ class Preset:
             wanted = {str(p) for p in self.around_objects_of}
             hubs = {o for _, o, d in net.edges(data=True) if d.get("predicate") in wanted and o in part}
             undirected, whole = part.to_undirected(as_view=True), net.to_undirected(as_view=True)
-            # their people who head one of them or took part in a work (cast, crew), not every member on record
-            worked = {n for n in part if any(net.nodes[m].get("kind") == "film" for m in whole[n])}
             heads = {s for s, _, d in part.edges(data=True) if d.get("predicate") == str(SF.headOf)}
-            people = {n for h in hubs for n in undirected[h] if n in heads | worked}
-            return nx.MultiDiGraph(part.subgraph(hubs | people))
+
+            def kept(n: str) -> bool:  # one who heads one of them or took part in a work (cast, crew)
+                return n in heads or any(net.nodes[m].get("kind") == "film" for m in whole[n])
+
+            people = {n for h in hubs for n in undirected[h] if kept(n)}
+            drawn = {h for h in hubs if any(n in people for n in undirected[h])}
+            return nx.MultiDiGraph(part.subgraph(drawn | people))
         if not self.centres:
             return part
         missing = [c for c in self.centres if c not in part]
