@@ -62,6 +62,15 @@ def test_every_article_is_the_entitys_own_and_its_gaps_say_why(store: ox.Store, 
         assert row["property"] != "-" or row["note"].strip(), f"{path.name}:{n}: a fact left out says why"
 
 
+def test_a_fact_is_listed_once() -> None:
+    """A value the lead repeats from the infobox is one fact: listed twice it would pad the coverage."""
+    seen: dict[tuple[str, ...], str] = {}
+    for name, line, row in MODELLED:
+        key = (row["entity"], row["article"], row["property"], row["value"])
+        assert key not in seen, f"{name}:{line}: the fact of {seen.get(key)} again"
+        seen[key] = f"{name}:{line}"
+
+
 def test_the_articles_facts_are_in_the_graph() -> None:
     assert CHECKLISTS, "no checklist of infobox facts"
     assert len(MODELLED) >= COVERAGE * len(FACTS), f"{len(MODELLED)} of {len(FACTS)} infobox and lead facts held"
