@@ -1,5 +1,6 @@
 """The one rule for values that differ only in precision: ``2021-10`` and ``2021-10-05``, ``08:55:02Z`` and
-``08:55:02.442Z`` are the same value written more or less precisely, not a disagreement between their sources. Where
+``08:55:02.442Z`` are the same value written more or less precisely, not a disagreement between their sources; so are
+``11:16:00Z`` and ``11:16:38Z``, as a time to the minute (a page's "11:16 UTC") can only be stored with ``:00`` seconds. Where
 values are shown, such a pair is one value at its best precision, with the sources of both (``source-disagreements.rq``
 states the same rule in SPARQL, which cannot import it)."""
 
@@ -9,10 +10,12 @@ import re
 from collections.abc import Iterable
 
 _ZONE = re.compile(r"(Z|[+-]\d\d:\d\d)$")
+_WHOLE_MINUTE = re.compile(r"(T\d\d:\d\d):00$")
 
 
 def _bare(text: str) -> str:
-    return _ZONE.sub("", text)
+    """The value without its time zone mark, and a time of whole minutes without its ``:00`` seconds."""
+    return _WHOLE_MINUTE.sub(r"\1", _ZONE.sub("", text))
 
 
 def same_but_precision(a: str, b: str) -> bool:
