@@ -502,7 +502,8 @@ def test_the_organisations_preset_dates_each_headship(store, data, tmp_path) -> 
 def test_a_type_selection_drops_unrelated_entities_and_says_so(store, data) -> None:
     diagram = make_diagram(Request(kinds=["film", "organisation"]), store, data, "svg")
     assert all(diagram.net.degree(n) > 0 for n in diagram.net)
-    assert re.fullmatch(r"[\d,]+ unrelated entities left out", diagram.note)
+    # both cuts are said: the unrelated entities dropped, then the cap on what a picture holds
+    assert re.fullmatch(r"[\d,]+ unrelated entities left out; showing the [\d,]+ best-connected of [\d,]+ entities", diagram.note)
     assert diagram.title == "The spacefilms knowledge graph: film, organisation"
 
 
@@ -515,7 +516,8 @@ def test_the_best_connected_part_leaves_no_node_alone(net, data) -> None:
     small = top_by_degree(part, 150)
     assert part.number_of_nodes() > 150 >= small.number_of_nodes()
     assert all(small.degree(n) > 0 for n in small)
-    assert small.graph["note"] == f"showing the {small.number_of_nodes()} best-connected of {part.number_of_nodes()} entities"
+    shown = f"showing the {small.number_of_nodes()} best-connected of {part.number_of_nodes()} entities"
+    assert small.graph["note"] == f"{part.graph['note']}; {shown}"  # the selection's own note is kept
 
 
 def test_a_sparql_diagram_is_titled_by_its_query(store, data) -> None:

@@ -300,10 +300,10 @@ def bipartite(net: nx.MultiDiGraph, sizes: Sizes, left: set[str], priority: Call
         key=lambda v: (min((order[u] for u in simple[v] if u in order), default=len(order)), priority(v), net.nodes[v]["label"]),
     )
     pos, y = {}, 0.0
-    for v in lefts:
+    for v in lefts:  # rows close together (a row has its own margin): an organisation's many members stay one page tall
         y -= sizes.height(v) / 2
         pos[v] = (0.0, y)
-        y -= sizes.height(v) / 2 + 0.1
+        y -= sizes.height(v) / 2 + 0.03
     wanted = sorted(((float(np.mean([pos[u][1] for u in simple[v] if u in pos] or [0.0])), v) for v in rights), reverse=True)
     last_y, last_h = math.inf, 0.0
     placed = []

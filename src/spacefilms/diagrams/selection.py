@@ -107,10 +107,11 @@ def top_by_degree(net: nx.MultiDiGraph, max_nodes: int, keep: Iterable[str] = ()
     # a node whose every neighbour was left out would stand alone, linked to nothing drawn
     small.remove_nodes_from([n for n in list(small) if small.degree(n) == 0 and n not in kept and net.degree(n) > 0])
     chosen = list(small)
-    small.graph["note"] = say(
+    shown = say(
         "showing the {chosen} best-connected of {total} entities",
         net.graph.get("lang", "en"),
         chosen=f"{len(chosen):,}",
         total=f"{net.number_of_nodes():,}",
     )
+    small.graph["note"] = "; ".join(filter(None, [net.graph.get("note"), shown]))  # what was left out before stays said
     return small
