@@ -31,6 +31,19 @@ def test_bundled_build_counts(built_store: Path) -> None:
     assert stats.built_at is not None
 
 
+@pytest.mark.parametrize("repeated", [False, True])
+def test_curated_facts_are_counted_once_whether_or_not_a_triple_repeats(repeated: bool) -> None:
+    """Without a repeated triple the count skips its DISTINCT pass; with one, a fact two pages state counts once."""
+    film, name = ox.NamedNode(f"{SFR}film"), ox.NamedNode(str(RDFS.label))
+    pages = [ox.NamedNode(f"https://example.org/{n}") for n in range(2)]
+    store = ox.Store()
+    store.extend(ox.Quad(film, name, ox.Literal(f"title {n}"), page) for n, page in enumerate(pages))
+    store.add(ox.Quad(film, name, ox.Literal("title 0" if repeated else "title 2"), pages[1]))
+    store.add(ox.Quad(film, name, ox.Literal("not curated"), ox.NamedNode(SOURCES_GRAPH)))
+    stats = graph_stats(LocalBackend(store))
+    assert (stats.quads, stats.triples, stats.curated_triples) == ((4, 3, 2) if repeated else (4, 4, 3))
+
+
 def test_cli_build_prints_summary(cli, tmp_path: Path) -> None:
     result = cli("build", "--graph-dir", str(MINI), store=tmp_path / "store")
     assert result.exit_code == 0, result.output

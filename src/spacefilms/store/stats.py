@@ -72,12 +72,17 @@ def graph_stats(backend: Backend) -> GraphStats:
         (row["class"].value, row["label"].value if row["label"] else row["class"].value, int(row["n"].value))
         for row in backend.select(_class_counts(backend.graph_filter()))
     ]
+    triples = triple_count(backend)
+    quads = _count(backend, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {backend.graph_filter()} }}")
+    # Where no triple is stated twice, the curated quads are the curated triples: no second DISTINCT pass (at five
+    # million triples it took 7 s of the build).
+    distinct = "" if triples == quads else "DISTINCT"
     return GraphStats(
-        triples=triple_count(backend),
-        quads=_count(backend, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {backend.graph_filter()} }}"),
+        triples=triples,
+        quads=quads,
         curated_triples=_count(
             backend,
-            f"""SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }}
+            f"""SELECT (COUNT(*) AS ?n) WHERE {{ SELECT {distinct} ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }}
                 {_CURATED} {backend.graph_filter()} }} }}""",
         ),
         sources=_count(
