@@ -65,7 +65,9 @@ def normal(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> tuple | Non
     return ("text", term.value, "")
 
 
-_CONCATENATION = re.compile(r'GROUP_CONCAT\s*\((?:[^()]|\([^()]*\))*?separator\s*=\s*"([^"]*)"\s*\)\s*AS\s+\?(\w+)', re.I)
+_CONCATENATION = re.compile(  # the concatenated expression may nest calls two deep: LCASE(STR(?role))
+    r'GROUP_CONCAT\s*\((?:[^()]|\((?:[^()]|\([^()]*\))*\))*?separator\s*=\s*"([^"]*)"\s*\)\s*AS\s+\?(\w+)', re.I
+)
 
 
 _WITH_LIST = re.compile(r"(.*?) \((\S+:\S+(?: \S+:\S+)*)\)")  # a value and its sources: IRIs in brackets
