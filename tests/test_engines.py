@@ -214,7 +214,7 @@ def test_provenance_survives_the_push(engine: Answers, local_answers: Answers) -
 
 def test_a_concatenated_column_is_compared_as_a_set_however_deep_its_expression() -> None:
     """flight-crews' roles (GROUP_CONCAT of LCASE(STR(?r))) came back in another order from Jena and Virtuoso."""
-    from engines.compare import concatenated
-
-    text = 'SELECT (GROUP_CONCAT(DISTINCT LCASE(STR(?r)); separator=" / ") AS ?role) (GROUP_CONCAT(?s; separator=" ") AS ?sources)'
+    text = (
+        'SELECT (GROUP_CONCAT(DISTINCT LCASE(STR(?r)); separator=" / ") AS ?role) (GROUP_CONCAT(?s; separator=" ") AS ?sources)'
+    )
     assert concatenated(text) == {"role": " / ", "sources": " "}
