@@ -16,7 +16,7 @@ The conversion, in one place:
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import unquote
@@ -302,10 +302,13 @@ class Degrees:
     indexes: what ranks entities on a big store, in memory that does not grow with it (an index of every link held
     1.1 GB at a million triples)."""
 
-    def __init__(self, backend: Backend) -> None:
+    def __init__(self, backend: Backend, known: Mapping[str, Collection[str]] | None = None) -> None:
+        """``known``: the classes of nodes the caller holds already (the site's index of project resources); the
+        others are read from the store."""
         self.backend = backend
-        self._classes = lru_cache(1 << 16)(self._read_classes)
-        self._fold = lru_cache(1 << 14)(self._read_fold)
+        self._known = known or {}
+        self._read = lru_cache(1 << 16)(self._read_classes)
+        self._folded = lru_cache(1 << 16)(self._read_fold)
 
     def __call__(self, iri: str) -> int:
         """The degree of the node ``iri``: its distinct relations out and in (a loop counts twice)."""
@@ -334,6 +337,10 @@ class Degrees:
         if b == iri:
             into.add((a, p))
 
+    def _classes(self, iri: str) -> Collection[str]:
+        found = self._known.get(iri)
+        return self._read(iri) if found is None else found
+
     def _read_classes(self, iri: str) -> frozenset[str]:
         """The node's classes in the graphs of facts (none: not a node of the network)."""
         found = self.backend.quads(ox.NamedNode(iri), ox.NamedNode(_TYPE), None, None)
@@ -359,15 +366,17 @@ class Degrees:
         }
         return sorted(found)
 
-    def _read_fold(self, iri: str) -> Triple | None:
+    def _fold(self, iri: str) -> Triple | None:
         """The edge a cast role, flight assignment or headship folds into (None for one missing an end, kept as a
         node, and for any other node)."""
         classes = self._classes(iri)
-        for cls, how_a, how_b, folded, _ in _N_ARY:
-            if cls in classes:
-                a, b = self._end(iri, how_a), self._end(iri, how_b)
-                return (a, folded, b) if a and b else None
-        return None
+        return self._folded(iri) if any(cls in classes for cls, *_ in _N_ARY) else None
+
+    def _read_fold(self, iri: str) -> Triple | None:
+        classes = self._classes(iri)
+        how_a, how_b, folded = next((a, b, f) for cls, a, b, f, _ in _N_ARY if cls in classes)
+        a, b = self._end(iri, how_a), self._end(iri, how_b)
+        return (a, folded, b) if a and b else None
 
     def _end(self, iri: str, how: tuple[str, str]) -> str:
         direction, predicate = how

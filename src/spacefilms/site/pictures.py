@@ -8,7 +8,7 @@ Drawing is the slow part of a site (a fraction of a second per picture), so focu
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -86,12 +86,12 @@ def _events(events: list[Event], limit: int | None = 30) -> str:
 def draw_pictures(
     backend: Backend,
     site: Path,
-    entities: Iterable[str],
+    entities: Mapping[str, Collection[str]],
     max_focus: int = MAX_FOCUS,
     progress: Callable[[str], None] = lambda _: None,
 ) -> Pictures:
     """Draw the home page's pictures and up to ``max_focus`` focus diagrams of the best-connected of ``entities``
-    (the project resources) into ``site/images/``. Each picture reads only its part of the store (the film's
+    (the project resources, with their classes) into ``site/images/``. Each picture reads only its part of the store (the film's
     neighbourhood, the milestones and works, an entity's neighbourhood), and the ranking reads one entity's links at a
     time: no copy of the whole graph, nor of its links, is made."""
     pictures = Pictures()
@@ -165,10 +165,10 @@ def _dated_quads(backend: Backend) -> Iterator[ox.Quad]:
     yield from backend.quads(None, ox.NamedNode(LABEL), None, ox.NamedNode(ONTOLOGY_GRAPH))
 
 
-def _best_connected(backend: Backend, entities: Iterable[str], limit: int, pictures: Pictures) -> list[str]:
+def _best_connected(backend: Backend, entities: Mapping[str, Collection[str]], limit: int, pictures: Pictures) -> list[str]:
     """The ``limit`` entities with the most links (of at most :data:`MAX_FOCUS_LINKS`; the IRI's order among equals),
     most first; counts the candidates (entities with a link) and the hubs (more links than that) into ``pictures``."""
-    degree = Degrees(backend)
+    degree = Degrees(backend, entities)
 
     def drawable() -> Iterator[tuple[int, str]]:
         for iri in entities:
