@@ -46,6 +46,7 @@ def environment() -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,  # package files, unchanged while a process runs: no stat() of each template per page
     )
     env.filters["script_json"] = script_json
     env.tests["web_link"] = is_web_link

@@ -74,7 +74,7 @@ def build_site(
         data = load_site_data(backend)
         say(f"read {data.quads:,} quads: {len(data.entities):,} entities, {len(data.sources):,} sources")
         say("drawing the pictures")  # from the store the pages read: an endpoint is asked nothing more
-        pictures = draw_pictures(data.backend, folder, max_diagrams, say)
+        pictures = draw_pictures(data.backend, folder, data.entities, max_diagrams, say)
         say(f"drew {len(pictures.home) + len(pictures.focus)} pictures")
         found = _entity_pages(writer, data, pictures, say)
         _source_pages(writer, data, say)

@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from spacefilms.core.backends import Answer, Backend
+from spacefilms.core.backends import Backend
 from spacefilms.core.library import NamedQuery, Parameter, list_queries
 from spacefilms.core.parameters import inline_bindings
+from spacefilms.core.results import Solutions
 from spacefilms.errors import SpacefilmsError
 from spacefilms.namespaces import expand
 from spacefilms.site.index import SiteData, Term
@@ -50,13 +51,32 @@ class QueryPage:
         return f"curl -s {SERVE_URL} -H 'Accept: text/csv' --data-urlencode query@{self.file}"
 
 
-Outcome = Answer | str  # a query's answer, or why it has none (said on its page)
+@dataclass
+class Head:
+    """The first :data:`MAX_ROWS` rows of an answer and how many it has: what its page shows. Only this is kept of
+    each answer, so the answers of a big graph (tens of thousands of rows each) are not held while the pages are
+    written."""
+
+    variables: list[str]
+    rows: list[tuple[Term | None, ...]]
+    total: int
+    triples: bool = False  # a CONSTRUCT's triples, as (subject, predicate, object)
+
+    @classmethod
+    def of(cls, answer: Solutions | list[ox.Triple]) -> Head:
+        if isinstance(answer, list):
+            rows = [(t.subject, t.predicate, t.object) for t in answer[:MAX_ROWS]]
+            return cls(["subject", "predicate", "object"], rows, len(answer), triples=True)
+        return cls(list(answer.variables), answer.rows[:MAX_ROWS], len(answer.rows))
+
+
+Outcome = Head | bool | str  # a query's answer, or why it has none (said on its page)
 
 
 def answer_queries(backend: Backend, queries: list[NamedQuery] | None = None) -> list[tuple[NamedQuery, Outcome]]:
-    """Every bundled query's answer with its default parameters (the store only, no page: so it can run in a thread
-    beside the pages, Oxigraph evaluating without the GIL). A query whose default entity is not in the graph is not
-    run: it would answer nothing, and a graph without the entity can take minutes to say so."""
+    """Every bundled query's answer with its default parameters, cut to what its page shows (the store only, no page:
+    so it can run in a thread beside the pages, Oxigraph evaluating without the GIL). A query whose default entity is
+    not in the graph is not run: it would answer nothing, and a graph without the entity can take minutes to say so."""
     answers: list[tuple[NamedQuery, Outcome]] = []
     for query in queries if queries is not None else list_queries():
         absent = [p for p in query.parameters if p.type == "iri" and p.default and not _present(backend, p.default)]
@@ -65,7 +85,8 @@ def answer_queries(backend: Backend, queries: list[NamedQuery] | None = None) ->
             answers.append((query, f"its default {names} is not in this graph, so it was not run"))
             continue
         try:
-            answers.append((query, backend.answer(_bound(query))))
+            answer = backend.answer(_bound(query))
+            answers.append((query, answer if isinstance(answer, bool) else Head.of(answer)))
         except SpacefilmsError as exc:
             answers.append((query, str(exc)))
     return answers
@@ -86,17 +107,12 @@ def query_pages(data: SiteData, answers: list[tuple[NamedQuery, Outcome]]) -> li
             page.error = answer
         elif isinstance(answer, bool):
             page.boolean = answer
-        elif isinstance(answer, list):
-            page.columns = ["subject", "predicate", "object"]
-            page.total = len(answer)
-            page.rows = [
-                [show(data, t.subject, "../"), show(data, t.predicate, "../"), show(data, t.object, "../")]
-                for t in answer[:MAX_ROWS]
-            ]
         else:
-            page.columns = list(answer.variables)
-            page.total = len(answer.rows)
-            page.rows = [[cell(data, v) for v in row] for row in answer.rows[:MAX_ROWS]]
+            page.columns, page.total = answer.variables, answer.total
+            if answer.triples:  # each term shown as it is: no list of source URLs to split
+                page.rows = [[[show(data, term, "../")] for term in row] for row in answer.rows]
+            else:
+                page.rows = [[cell(data, v) for v in row] for row in answer.rows]
         pages.append(page)
     return pages
 

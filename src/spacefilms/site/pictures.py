@@ -7,7 +7,8 @@ Drawing is the slow part of a site (a fraction of a second per picture), so focu
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import heapq
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,14 +18,14 @@ import pyoxigraph as ox
 from spacefilms.core.backends import Backend
 from spacefilms.diagrams.drawing import DPI, RC, figure
 from spacefilms.diagrams.model import Diagram
-from spacefilms.diagrams.network import GraphData, build_network, degrees, load_graph_data
+from spacefilms.diagrams.network import Degrees, GraphData, build_network, load_graph_data
 from spacefilms.diagrams.presets import RACE, custom_diagram, get_preset
 from spacefilms.diagrams.selection import select
 from spacefilms.diagrams.timeline import WORKS_TITLE, Event, milestones, timeline_figure, works_figure, works_in_space
 from spacefilms.errors import SpacefilmsError
 from spacefilms.namespaces import ONTOLOGY_GRAPH, SCHEMA, SF
 from spacefilms.site.index import LABEL, TYPE
-from spacefilms.site.paths import is_resource, resource_stem
+from spacefilms.site.paths import resource_stem
 
 MAX_FOCUS = 20
 FOCUS_NODES = 40
@@ -83,11 +84,16 @@ def _events(events: list[Event], limit: int | None = 30) -> str:
 
 
 def draw_pictures(
-    backend: Backend, site: Path, max_focus: int = MAX_FOCUS, progress: Callable[[str], None] = lambda _: None
+    backend: Backend,
+    site: Path,
+    entities: Mapping[str, Collection[str]],
+    max_focus: int = MAX_FOCUS,
+    progress: Callable[[str], None] = lambda _: None,
 ) -> Pictures:
-    """Draw the home page's pictures and up to ``max_focus`` focus diagrams into ``site/images/``. Each picture reads
-    only its part of the store (the film's neighbourhood, the milestones and works, an entity's neighbourhood), and
-    the best-connected entities are found from the links alone: no copy of the whole graph is made."""
+    """Draw the home page's pictures and up to ``max_focus`` focus diagrams of the best-connected of ``entities``
+    (the project resources, with their classes) into ``site/images/``. Each picture reads only its part of the store (the film's
+    neighbourhood, the milestones and works, an entity's neighbourhood), and the ranking reads one entity's links at a
+    time: no copy of the whole graph, nor of its links, is made."""
     pictures = Pictures()
     images = site / "images"
     images.mkdir(parents=True, exist_ok=True)
@@ -124,12 +130,8 @@ def draw_pictures(
             [e for lane in works.values() for e in lane], None
         )
         pictures.works = Picture("images/works-timeline.svg", alt)
-    degree = degrees(load_graph_data(backend, quads=_link_quads(backend)))
-    ranked = sorted((n for n, d in degree.items() if is_resource(n) and d > 0), key=lambda n: (-degree[n], n))
-    pictures.candidates = len(ranked)
-    pictures.hubs = sum(1 for n in ranked if degree[n] > MAX_FOCUS_LINKS)
-    ranked = [n for n in ranked if degree[n] <= MAX_FOCUS_LINKS]
-    for number, iri in enumerate(ranked[:max_focus], 1):
+    ranked = _best_connected(backend, entities, max_focus, pictures)
+    for number, iri in enumerate(ranked, 1):
         data = load_graph_data(backend, around=(iri, 1))
         part = select(build_network(data), data, iri, 1)
         title = f"{data.label(iri)} and what lies one step away"
@@ -139,8 +141,8 @@ def draw_pictures(
         around = [n for n in diagram.net if n != iri]
         alt = f"Diagram: {data.label(iri)} linked to {_names(data, around)}."
         pictures.focus[iri] = Picture(path, alt, diagram.note)
-        if number % 5 == 0 or number == min(max_focus, len(ranked)):
-            progress(f"drew {number} of {min(max_focus, len(ranked))} focus diagrams")
+        if number % 5 == 0 or number == len(ranked):
+            progress(f"drew {number} of {len(ranked)} focus diagrams")
     return pictures
 
 
@@ -163,6 +165,17 @@ def _dated_quads(backend: Backend) -> Iterator[ox.Quad]:
     yield from backend.quads(None, ox.NamedNode(LABEL), None, ox.NamedNode(ONTOLOGY_GRAPH))
 
 
-def _link_quads(backend: Backend) -> Iterator[ox.Quad]:
-    """What the ranking by links reads: the quads whose object is an IRI (links and types; no names, no values)."""
-    return (quad for quad in backend.quads(None, None, None, None) if isinstance(quad.object, ox.NamedNode))
+def _best_connected(backend: Backend, entities: Mapping[str, Collection[str]], limit: int, pictures: Pictures) -> list[str]:
+    """The ``limit`` entities with the most links (of at most :data:`MAX_FOCUS_LINKS`; the IRI's order among equals),
+    most first; counts the candidates (entities with a link) and the hubs (more links than that) into ``pictures``."""
+    degree = Degrees(backend, entities)
+
+    def drawable() -> Iterator[tuple[int, str]]:
+        for iri in entities:
+            links = degree(iri)
+            pictures.candidates += links > 0
+            pictures.hubs += links > MAX_FOCUS_LINKS
+            if 0 < links <= MAX_FOCUS_LINKS:
+                yield -links, iri
+
+    return [iri for _, iri in heapq.nsmallest(limit, drawable())]
