@@ -314,19 +314,15 @@ class Degrees:
         """The degree of the node ``iri``: its distinct relations out and in (a loop counts twice)."""
         if self._fold(iri):
             return 0  # a folded node's links are one edge between its ends
-        out, into = set(), set()
-        for p, o in self._out(iri):
-            folded = self._fold(o)
+        out: set = set()
+        into: set = set()
+        links = [(o, (p, o), out) for p, o in self._out(iri)] + [(s, (s, p), into) for s, p in self._in(iri)]
+        for near, link, side in links:  # each neighbour once, whichever way the link points
+            folded = self._fold(near)
             if folded:
                 self._add_folded(iri, folded, out, into)
             else:
-                out.add((p, o))
-        for s, p in self._in(iri):
-            folded = self._fold(s)
-            if folded:
-                self._add_folded(iri, folded, out, into)
-            else:
-                into.add((s, p))
+                side.add(link)
         return len(out) + len(into)
 
     @staticmethod
