@@ -94,6 +94,7 @@ class _Rule:
     message: str
     holds: str
     of_value: bool = True
+    one_per_language: bool = False  # sh:uniqueLang: checked over the distinct values, in one grouped query
 
 
 class _Unsupported(Exception):
@@ -188,8 +189,7 @@ def _property_rules(shapes: ox.Store, prop) -> Iterator[_Rule]:
         matches = " || ".join(f"LANGMATCHES(LANG(?v), {_string(tag)})" for tag in tags)
         yield _Rule(path, say or "too few values in the languages asked", _at_least(path, int(least.value), matches), False)
     if (unique := _one(shapes, prop, SH + "uniqueLang")) is not None and unique.value == "true":
-        twice = f'EXISTS {{ ?focus <{path}> ?v0 , ?v1 FILTER (LANG(?v0) != "" && LANG(?v0) = LANG(?v1) && !sameTerm(?v0, ?v1)) }}'
-        yield _Rule(path, say or "more than one value per language", f"!{twice}", of_value=False)
+        yield _Rule(path, say or "more than one value per language", "", of_value=False, one_per_language=True)
 
 
 def _node_checks(targets: str, rules: list[_Rule]) -> Iterator[Check]:
@@ -198,7 +198,17 @@ def _node_checks(targets: str, rules: list[_Rule]) -> Iterator[Check]:
     whether they are targets. The focus nodes are selected once, for all the rules over a focus node: selecting
     them again for each rule took most of the time. The subqueries keep Oxigraph from starting at the targets."""
     each = [rule for rule in rules if rule.of_value]
-    whole = [rule for rule in rules if not rule.of_value]
+    whole = [rule for rule in rules if not rule.of_value and not rule.one_per_language]
+    for rule in rules:
+        if rule.one_per_language:
+            # A value stated by N pages is N rows of the union of graphs: pairing a focus node's values took N² (1.3 s
+            # of a 2.8 s build of the bundled graph); counting its distinct values per language is linear.
+            per_language = f"""SELECT ?focus WHERE {{ {{ SELECT DISTINCT ?focus ?v WHERE {{ ?focus <{rule.path}> ?v
+                FILTER (LANG(?v) != "") }} }} }} GROUP BY ?focus (LANG(?v) AS ?language) HAVING (COUNT(?v) > 1)"""
+            yield Check(
+                f"SELECT DISTINCT ?focus ?rule WHERE {{ {{ {per_language} }} FILTER EXISTS {{ {targets} }} BIND (0 AS ?rule) }}",
+                (rule.message,),
+            )
     if each:
         branches = " UNION ".join(
             f"{{ ?focus <{rule.path}> ?v FILTER (!({rule.holds})) BIND ({i} AS ?rule) }}" for i, rule in enumerate(each)
