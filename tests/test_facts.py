@@ -198,3 +198,26 @@ def test_no_entity_is_written_twice_under_two_names(store: ox.Store) -> None:
               FILTER ({key.format("?la")} = {key.format("?lb")}) }}""",
     )
     assert pairs == set()
+
+
+def test_every_predicate_of_the_facts_is_described_in_the_vocabulary() -> None:
+    """A term a pass invents (or misspells) would be silently unknown to the shapes, the site and the mappings."""
+    described = {
+        quad.subject.value
+        for name in ("spacefilms.ttl", "mappings.ttl")
+        for quad in ox.parse(path=ROOT / "ontologies" / name, format=ox.RdfFormat.TURTLE)
+        if quad.predicate.value == "http://www.w3.org/2000/01/rdf-schema#label"
+    }
+    core = {
+        "http://www.w3.org/1999/02/22-rdf-syntax-ns#type",
+        "http://www.w3.org/2000/01/rdf-schema#label",
+        "http://www.w3.org/2004/02/skos/core#altLabel",
+        "http://www.w3.org/ns/prov#wasDerivedFrom",
+    }
+    unknown = {
+        f"{quad.predicate.value} ({path.relative_to(ROOT)})"
+        for path in sorted(GRAPH_DIR.rglob("*.trig"))
+        for quad in ox.parse(path=path, format=ox.RdfFormat.TRIG)
+        if quad.predicate.value not in described | core
+    }
+    assert unknown == set()

@@ -3,7 +3,7 @@ faster on large graphs (pyshacl walks an rdflib memory graph in Python: ~4 minut
 
 Only the SHACL Core features the shapes use are compiled (targets by class; property shapes with a predicate path
 and sh:minCount, sh:maxCount, sh:datatype, sh:class, sh:nodeKind sh:IRI, sh:pattern, sh:uniqueLang, sh:or of
-datatypes, a qualified value shape with sh:languageIn and sh:qualifiedMinCount, sh:message). :func:`compile_shapes`
+datatypes or classes, a qualified value shape with sh:languageIn and sh:qualifiedMinCount, sh:message). :func:`compile_shapes`
 returns None for shapes that use anything else, and the caller falls back to pyshacl.
 """
 
@@ -120,6 +120,10 @@ def _list(shapes: ox.Store, head) -> list:
     return items
 
 
+def _class_ok(cls: str) -> str:
+    return f"EXISTS {{ ?v {_TYPED} <{cls}> }}"
+
+
 def _datatype_ok(datatype: str) -> str:
     """A SPARQL expression true when ?v is a well-formed literal of ``datatype`` (never an error)."""
     if datatype == RDF_LANGSTRING:
@@ -164,7 +168,7 @@ def _property_rules(shapes: ox.Store, prop) -> Iterator[_Rule]:
     if (datatype := _one(shapes, prop, SH + "datatype")) is not None:
         yield _Rule(path, say or f"value is not a {datatype.value}", _datatype_ok(datatype.value))
     if (cls := _one(shapes, prop, SH + "class")) is not None:
-        yield _Rule(path, say or f"value is not a {cls.value}", f"EXISTS {{ ?v {_TYPED} <{cls.value}> }}")
+        yield _Rule(path, say or f"value is not a {cls.value}", _class_ok(cls.value))
     if (kind := _one(shapes, prop, SH + "nodeKind")) is not None:
         if kind.value != SH + "IRI":
             raise _Unsupported(f"sh:nodeKind {kind.value}")
@@ -176,9 +180,12 @@ def _property_rules(shapes: ox.Store, prop) -> Iterator[_Rule]:
         tests = []
         for shape in _list(shapes, alternatives):
             keys = {q.predicate.value for q in shapes.quads_for_pattern(shape, None, None)}
-            if keys != {SH + "datatype"}:
-                raise _Unsupported("sh:or of anything but datatypes")
-            tests.append(_datatype_ok(_one(shapes, shape, SH + "datatype").value))
+            if keys == {SH + "datatype"}:
+                tests.append(_datatype_ok(_one(shapes, shape, SH + "datatype").value))
+            elif keys == {SH + "class"}:
+                tests.append(_class_ok(_one(shapes, shape, SH + "class").value))
+            else:
+                raise _Unsupported("sh:or of anything but datatypes or classes")
         yield _Rule(path, say or "value matches none of the alternatives", " || ".join(tests))
     if (qualified := _one(shapes, prop, SH + "qualifiedValueShape")) is not None:
         keys = {q.predicate.value for q in shapes.quads_for_pattern(qualified, None, None)}
