@@ -507,6 +507,18 @@ def test_a_type_selection_drops_unrelated_entities_and_says_so(store, data) -> N
     assert diagram.title == "The spacefilms knowledge graph: film, organisation"
 
 
+def test_a_static_bipartite_picture_stays_a_page_tall_and_says_what_it_left_out(store, data) -> None:
+    """The organisations' people outgrew a printable page (24 in): a static picture draws the best-connected 70 and
+    says so; an interactive one, which scrolls, keeps them all."""
+    from spacefilms.diagrams.requests import PAGE_NODES
+
+    static = make_diagram(Request(preset="organisations"), store, data, "svg")
+    interactive = make_diagram(Request(preset="organisations"), store, data, "html")
+    total = interactive.net.number_of_nodes()
+    assert total > PAGE_NODES["bipartite"] >= static.net.number_of_nodes()
+    assert static.note.endswith(f"best-connected of {total} entities") and "best-connected" not in interactive.note
+
+
 def test_the_best_connected_part_leaves_no_node_alone(net, data) -> None:
     """People and organisations are more than a picture holds: of the best-connected, none is drawn linked to
     nothing because its neighbours were left out."""

@@ -71,8 +71,8 @@ def figure(diagram: Diagram) -> tuple[Figure, tuple[int, int, int]]:
     content = _bounds(taken + [b for _, _, b in edge_labels])
 
     legend = _legend_handles(diagram)
-    title_w = text_size(diagram.title, TITLE_PT, "bold")[0]
-    width = max(content.x1 - content.x0 + 2 * MARGIN, title_w + 2 * MARGIN, 6.0)
+    title_w = max(text_size(diagram.title, TITLE_PT, "bold")[0], text_size(diagram.subtitle, SUBTITLE_PT)[0])
+    width = max(content.x1 - content.x0 + 2 * MARGIN, title_w + 2 * MARGIN, 6.0)  # the lines under the title fit too
     columns, legend_h = _legend_columns(legend, width - 2 * MARGIN)
     top, bottom = 0.95, legend_h + 0.25
     height = content.y1 - content.y0 + top + bottom

@@ -22,6 +22,17 @@ from spacefilms.files import check_writable
 STATIC, INTERACTIVE = names(DIAGRAM, "static"), names(DIAGRAM, "interactive")
 FORMATS = names(DIAGRAM)
 MAX_NODES = {"static": 150, "interactive": 400, "export": 1_000_000}
+# A bipartite picture is one column of people beside one of organisations: past about 70 entities a static page
+# grows taller than it is printable (an interactive one scrolls), so the best-connected 70 are drawn and the note says so.
+PAGE_NODES = {"bipartite": 70}
+
+
+def _limit(request: Request, fmt: str, layout: str | None) -> int:
+    """How many entities the picture may hold: the request's own number, else what its format and layout allow."""
+    if request.max_nodes:
+        return request.max_nodes
+    limit = MAX_NODES[family(fmt)]
+    return min(limit, PAGE_NODES.get(layout or "", limit)) if family(fmt) == "static" else limit
 
 
 def output_format(output: str | Path) -> str:
@@ -61,11 +72,12 @@ def make_diagram(request: Request, backend: Backend, data: GraphData, fmt: str) 
     if request.lang not in LANGUAGES:
         raise SpacefilmsError(f"labels come in {' or '.join(LANGUAGES)}, not {request.lang!r}", "--lang")
     date = clip(request.date or data.date, MAX_TITLE)
-    limit = request.max_nodes or MAX_NODES[family(fmt)]
     if request.preset:
         if request.focus or request.relations or request.kinds or request.sparql:
             raise SpacefilmsError("a preset chooses its own entities; drop --focus, --relation, --type and --sparql", "preset")
-        diagram = get_preset(request.preset).diagram(build_network(data, lang=request.lang), data, date, limit)
+        preset = get_preset(request.preset)
+        limit = _limit(request, fmt, preset.layout)
+        diagram = preset.diagram(build_network(data, lang=request.lang), data, date, limit)
         if request.title:
             diagram.title = request.title
     else:
@@ -75,6 +87,7 @@ def make_diagram(request: Request, backend: Backend, data: GraphData, fmt: str) 
             raise SpacefilmsError("the query returned no triples between IRIs", "--sparql")
         part = select(net, data, request.focus, request.depth, request.relations, request.kinds)
         title = request.title or _default_title(request, data)
+        limit = _limit(request, fmt, request.layout)
         diagram = custom_diagram(part, data, title, date, request.focus, request.depth, request.layout, limit)
     diagram.title = clip(diagram.title, MAX_TITLE)  # a huge one (a 10,000-character focus label) is not laid out
     if request.edge_labels is not None:
