@@ -31,8 +31,9 @@ def _limit(request: Request, fmt: str, layout: str | None) -> int:
     """How many entities the picture may hold: the request's own number, else what its format and layout allow."""
     if request.max_nodes:
         return request.max_nodes
-    limit = MAX_NODES[family(fmt)]
-    return min(limit, PAGE_NODES.get(layout or "", limit)) if family(fmt) == "static" else limit
+    kind = family(fmt)
+    limit = MAX_NODES[kind]
+    return min(limit, PAGE_NODES.get(layout or "", limit)) if kind == "static" else limit
 
 
 def output_format(output: str | Path) -> str:
