@@ -56,6 +56,8 @@ _N_ARY = [
         str(SF.headOf),
         (str(SCHEMA.startDate), str(SCHEMA.endDate)),
     ),
+    # another post the person held in an organisation: the edge's role is the post's title
+    (str(SF.PositionHeld), ("out", str(SF.heldBy)), ("out", str(SF.positionIn)), str(SF.positionIn), str(SCHEMA.roleName)),
 ]
 
 
