@@ -499,6 +499,17 @@ def test_the_organisations_preset_dates_each_headship(store, data, tmp_path) -> 
     assert result.overlaps == [] and "2018-05-24 – 2022-07-15" in (tmp_path / "organisations.svg").read_text(encoding="utf-8")
 
 
+def test_a_post_held_in_an_organisation_is_one_edge_titled_by_the_post(store, data) -> None:
+    """Yury Borisov's article: "Senator from Arkhangelsk Oblast" in the Federation Council, since 19 May 2025 (a
+    sf:PositionHeld): drawn as one edge from him to the council, titled by the post, not as a node of its own (a post
+    the page places in no organisation stays a node, between its holder and who came before and after)."""
+    diagram = make_diagram(Request(focus="sfr:yury-borisov"), store, data, "svg")
+    edges = diagram.net.get_edge_data(r("yury-borisov"), r("federation-council")) or {}
+    assert [d["role"] for d in edges.values()] == ["Senator from Arkhangelsk Oblast"]
+    assert r("position/yury-borisov-senator-from-arkhangelsk-oblast") not in diagram.net
+    assert r("position/yury-borisov-special-presidential-envoy-on-international-cooperation-in-space") in diagram.net
+
+
 def test_a_type_selection_drops_unrelated_entities_and_says_so(store, data) -> None:
     diagram = make_diagram(Request(kinds=["film", "organisation"]), store, data, "svg")
     assert all(diagram.net.degree(n) > 0 for n in diagram.net)

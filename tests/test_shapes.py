@@ -27,7 +27,9 @@ BROKEN = """
   sfr:fixture-milestone a sf:Milestone ; rdfs:label "M"@en ; sf:milestoneOf sfr:fixture-org ; schema:startDate "soon" .
   sfr:fixture-role a sf:CastRole ; sf:performer sfr:test-director , sfr:fixture-org .
   sfr:fixture-assignment a sf:FlightAssignment ; sf:assignee sfr:test-director .
-  sfr:fixture-flight a sf:Spaceflight ; rdfs:label "F"@en ; sf:launchTime "2008-05-31T17:02:00-04:00"^^xsd:dateTime .
+  sfr:fixture-flight a sf:Spaceflight ; rdfs:label "F"@en ; sf:launchTime "2008-05-31T17:02:00-04:00"^^xsd:dateTime ;
+      sf:payload "Spacehab module"@en , sfr:fixture-milestone .
+  sfr:fixture-post a sf:PositionHeld ; sf:heldBy sfr:fixture-person ; sf:replaces sfr:fixture-org .
   sfr:fixture-person a schema:Person ; rdfs:label "P"@en-GB ; schema:birthDate "1970" ; schema:nationality "Russian" .
 }
 """
@@ -53,9 +55,13 @@ def test_sparql_checks_find_what_pyshacl_finds(tmp_path: Path) -> None:
     locator = Locator(data.files)
     ours = shacl_problems(data, bundled.shapes_file(), locator)
     assert ours == _pyshacl_problems(data, bundled.shapes_file(), locator)
-    assert len(ours) == 27
-    flight = [p.message for p in ours if "fixture-flight" in p.focus]  # a time is held in UTC
-    assert len(flight) == 1 and flight[0].startswith("sf:launchTime must be written in UTC (ending in Z)")
+    assert len(ours) == 30
+    flight = sorted(p.message for p in ours if "fixture-flight" in p.focus)  # a time in UTC; a payload is a made thing or text
+    assert (
+        len(flight) == 2 and flight[0].startswith("sf:launchTime must be written in UTC") and flight[1].startswith("sf:payload")
+    )
+    post = sorted(p.message for p in ours if "fixture-post" in p.focus)  # a post needs its title; who came before is a person
+    assert len(post) == 2 and post[0].startswith("a position held needs its title") and post[1].startswith("sf:replaces")
     owners = [p.message for p in ours if "sf:ownedBy" in p.message]  # a person may own; a milestone may not
     assert len(owners) == 1 and "fixture-milestone" in owners[0]
     assert {p.focus for p in ours} >= {f"<https://w3id.org/spacefilms/resource/fixture-{n}>" for n in ("film", "org", "role")}
