@@ -137,6 +137,8 @@ def test_russian_labels_where_known(store: ox.Store) -> None:
 # ---------------------------------------------------------------- the data, record by record (bioregistry's habit)
 
 MAIN_CLASSES = "schema:Person schema:Organization schema:Movie schema:TVSeries schema:VideoObject sf:SpaceFilmProject sf:Spaceflight sf:Expedition sf:SpaceStation sf:SpaceAgency sf:LaunchVehicle"
+# Places are searched for their articles too (a city, a region, a launch site), so the list of unlinked entities holds them.
+LISTED_CLASSES = MAIN_CLASSES + " schema:Place schema:Country sf:LaunchSite schema:Product"
 
 
 def test_every_source_has_one_kind_a_publisher_and_a_language(store: ox.Store) -> None:
@@ -176,7 +178,7 @@ def test_every_cast_role_is_labelled(store: ox.Store) -> None:
 def test_every_entity_without_a_key_is_listed_with_a_reason(store: ox.Store) -> None:
     unkeyed = answers(
         store,
-        f"""SELECT DISTINCT ?e WHERE {{ VALUES ?class {{ {MAIN_CLASSES} }} ?e a ?class FILTER (STRSTARTS(STR(?e), STR(sfr:)))
+        f"""SELECT DISTINCT ?e WHERE {{ VALUES ?class {{ {LISTED_CLASSES} }} ?e a ?class FILTER (STRSTARTS(STR(?e), STR(sfr:)))
               FILTER NOT EXISTS {{ ?e owl:sameAs ?item }} FILTER NOT EXISTS {{ ?e foaf:isPrimaryTopicOf ?article }} }}""",
     )
     path = GRAPH_DIR / "unlinked-entities.tsv"
@@ -193,7 +195,7 @@ def test_no_entity_is_written_twice_under_two_names(store: ox.Store) -> None:
     pairs = answers(
         store,
         f"""SELECT DISTINCT (CONCAT(STR(?a), " ", STR(?b)) AS ?pair) WHERE {{
-              VALUES ?class {{ {MAIN_CLASSES} }} ?a a ?class . ?b a ?class FILTER (STR(?a) < STR(?b))
+              VALUES ?class {{ {LISTED_CLASSES} }} ?a a ?class . ?b a ?class FILTER (STR(?a) < STR(?b))
               ?a rdfs:label|skos:altLabel ?la . ?b rdfs:label|skos:altLabel ?lb FILTER (LANG(?la) = "en" && LANG(?lb) = "en")
               FILTER ({key.format("?la")} = {key.format("?lb")}) }}""",
     )
