@@ -137,7 +137,8 @@ def test_russian_labels_where_known(store: ox.Store) -> None:
 # ---------------------------------------------------------------- the data, record by record (bioregistry's habit)
 
 MAIN_CLASSES = "schema:Person schema:Organization schema:Movie schema:TVSeries schema:VideoObject sf:SpaceFilmProject sf:Spaceflight sf:Expedition sf:SpaceStation sf:SpaceAgency sf:LaunchVehicle"
-# Places are searched for their articles too (a city, a region, a launch site), so the list of unlinked entities holds them.
+# Places are searched for their articles too (a city, a region, a launch site): the list of unlinked entities holds them,
+# and one written under two names would split its facts as a person's would.
 LISTED_CLASSES = MAIN_CLASSES + " schema:Place schema:Country sf:LaunchSite schema:Product"
 
 
